@@ -1,0 +1,24 @@
+package dev.handoff;
+
+import java.time.Instant;
+
+/**
+ * Something that happened to a session, delivered to every {@link SessionListener}. Carries no token, URL or
+ * personal data. Immutable and thread-safe.
+ *
+ * @param type what happened
+ * @param session the session right after it happened
+ * @param at when it happened, by the engine's clock
+ */
+public record SessionEvent(Type type, Session session, Instant at) {
+  /** The kinds of event. */
+  public enum Type {
+    CREATED,
+    UPDATED,
+    REDEEMED,
+    COMPLETED,
+    REVOKED,
+    /** Published once, by the engine that first notices that a session's lifetime ended while it was in use. */
+    EXPIRED
+  }
+}

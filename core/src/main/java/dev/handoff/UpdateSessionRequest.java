@@ -1,0 +1,89 @@
+package dev.handoff;
+
+import dev.handoff.spi.ErrorCode;
+import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.Subject;
+import dev.handoff.spi.UserDetails;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A partial change of a session (the PATCH of the Gigs API): only what is set changes. Changing the user mints a
+ * new URL and invalidates the earlier one; any other change keeps the URL. Immutable and thread-safe.
+ */
+public final class UpdateSessionRequest {
+  final String callbackUrl;
+  final Map<String, Object> metadata;
+  final Subject subject;
+
+  private UpdateSessionRequest(Builder b) {
+    this.callbackUrl = b.callbackUrl;
+    this.metadata = b.metadata;
+    this.subject = b.subject;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Whether this request changes the session's user, which re-mints its URL. */
+  public boolean changesUser() {
+    return subject != null;
+  }
+
+  @Override
+  public String toString() {
+    return "UpdateSessionRequest[callbackUrl=" + (callbackUrl != null) + ", metadata=" + (metadata != null)
+        + ", user=" + (subject != null) + "]";
+  }
+
+  /**
+   * Builds an {@link UpdateSessionRequest}; each property may be set once, and only one of {@link #user} and
+   * {@link #userDetails}, else {@link ErrorCode#INVALID_REQUEST}. Not thread-safe.
+   */
+  public static final class Builder {
+    private String callbackUrl;
+    private Map<String, Object> metadata;
+    private Subject subject;
+
+    private Builder() {}
+
+    /** Replaces the callback URL (same rule as on create). */
+    public Builder callbackUrl(String callbackUrl) {
+      once(this.callbackUrl, "callbackUrl");
+      this.callbackUrl = CallbackUrl.validate(Objects.requireNonNull(callbackUrl, "callbackUrl"));
+      return this;
+    }
+
+    /** Replaces the metadata. */
+    public Builder metadata(Map<String, ?> metadata) {
+      once(this.metadata, "metadata");
+      this.metadata = RequestFields.json(metadata, "metadata");
+      return this;
+    }
+
+    /** Associates the session with this existing user. */
+    public Builder user(String userId) {
+      once(this.subject, "user");
+      this.subject = RequestFields.existingUser(userId);
+      return this;
+    }
+
+    /** Associates the session with a user to be created from these details on first redemption. */
+    public Builder userDetails(UserDetails details) {
+      once(this.subject, "user");
+      this.subject = new Subject.NewUser(Objects.requireNonNull(details, "details"));
+      return this;
+    }
+
+    private static void once(Object current, String name) {
+      if (current != null) {
+        throw new HandoffException(ErrorCode.INVALID_REQUEST, name + " given twice");
+      }
+    }
+
+    public UpdateSessionRequest build() {
+      return new UpdateSessionRequest(this);
+    }
+  }
+}
