@@ -278,8 +278,13 @@ public final class Handoff {
     User existing = null;
     if (session.subject() instanceof Subject.ExistingUser) {
       existing = resolveUser(session);
-    } else if (session.subject() instanceof Subject.NewUser n) {
-      requireEmailFree(session.tenant(), n);
+    } else if (session.subject() instanceof Subject.NewUser n
+        && users.findByEmail(session.tenant(), n.details().email()).isPresent()) {
+      // Either a concurrent redemption already created the user, or someone took the email meanwhile.
+      if (reload(session).status() != SessionStatus.OPEN) {
+        throw new HandoffException(ErrorCode.INVALID_TOKEN, "this link was already used");
+      }
+      throw emailTaken();
     }
     SessionStatus target = session.subject().isAuthenticated() ? SessionStatus.ACTIVE : SessionStatus.LOGIN_REQUIRED;
     var consumed = store.consume(session.tenant(), session.id(), session.tokenGeneration(), target, now);
@@ -443,8 +448,12 @@ public final class Handoff {
 
   private void requireEmailFree(String tenant, Subject.NewUser newUser) {
     if (users.findByEmail(tenant, newUser.details().email()).isPresent()) {
-      throw new HandoffException(ErrorCode.UNPROCESSABLE, "a user with this email already exists");
+      throw emailTaken();
     }
+  }
+
+  private static HandoffException emailTaken() {
+    return new HandoffException(ErrorCode.UNPROCESSABLE, "a user with this email already exists");
   }
 
   private Duration checkTtl(Duration ttl) {
