@@ -1,0 +1,319 @@
+package dev.handoff.storage.memory;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.handoff.spi.ErrorCode;
+import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.SessionPage;
+import dev.handoff.spi.SessionStatus;
+import dev.handoff.spi.SessionStore;
+import dev.handoff.spi.StoredSession;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+/**
+ * A {@link SessionStore} that keeps sessions in a bounded Caffeine cache of this JVM.
+ *
+ * <p>Each session stays until its {@code expiresAt} plus the {@linkplain Builder#retention retention} has passed
+ * on the store's clock (so the engine can still report a session as expired for a while), until
+ * {@link #deleteExpired} removes it, or until the cache exceeds its {@linkplain Builder#maximumSize maximum size}
+ * and Caffeine evicts it. Nothing survives a restart and nothing is shared with other nodes: use it for a single
+ * node, development and tests.
+ *
+ * <p>All updates go through Caffeine's atomic per-key map operations, so {@link #consume} and {@link #replace}
+ * are linearizable per session. Idempotency keys are claimed in the same atomic step that inserts a session and
+ * released in the same atomic step that removes or evicts it.
+ *
+ * <p>Thread-safe: any number of threads may call any method concurrently.
+ */
+public final class CaffeineSessionStore implements SessionStore {
+  private final Cache<SessionKey, StoredSession> cache;
+  private final SessionExpiry expiry;
+  private final ClockTicker ticker;
+  /** (tenant, idempotency key) → holder. Changed only while holding the lock of the holder's cache entry. */
+  private final ConcurrentMap<ClaimKey, Claim> claims = new ConcurrentHashMap<>();
+  /** Tenant → its ids in ascending order, for {@link #list}. Same locking discipline as {@link #claims}. */
+  private final ConcurrentMap<String, NavigableSet<String>> idsByTenant = new ConcurrentHashMap<>();
+
+  private CaffeineSessionStore(Builder builder) {
+    this.expiry = new SessionExpiry(builder.retention);
+    this.ticker = new ClockTicker(builder.clock);
+    this.cache = Caffeine.newBuilder()
+        .maximumSize(builder.maximumSize)
+        .expireAfter(expiry)
+        .ticker(ticker)
+        // Runs inside the atomic removal, under the entry's lock, so the indexes never outlive an entry.
+        .evictionListener((SessionKey key, StoredSession value, RemovalCause cause) -> {
+          if (key != null && value != null) {
+            unindex(value);
+          }
+        })
+        .build();
+  }
+
+  /** A builder with the defaults: one day of retention, 1,000,000 sessions, the system UTC clock. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public void insert(StoredSession session) {
+    Objects.requireNonNull(session, "session");
+    var key = new SessionKey(session.tenant(), session.id());
+    cache.asMap().compute(key, (k, existing) -> {
+      if (existing != null) {
+        throw new HandoffException(ErrorCode.CONFLICT, "a session with this id already exists in this tenant");
+      }
+      if (session.idempotencyKey() != null) {
+        claim(session);
+      }
+      idsByTenant.compute(session.tenant(), (tenant, ids) -> {
+        var set = ids == null ? new ConcurrentSkipListSet<String>() : ids;
+        set.add(session.id());
+        return set;
+      });
+      return session;
+    });
+  }
+
+  @Override
+  public Optional<StoredSession> find(String tenant, String id) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(id, "id");
+    return Optional.ofNullable(cache.getIfPresent(new SessionKey(tenant, id)));
+  }
+
+  @Override
+  public Optional<StoredSession> findByIdempotencyKey(String tenant, String idempotencyKey) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    Claim claim = claims.get(new ClaimKey(tenant, idempotencyKey));
+    if (claim == null) {
+      return Optional.empty();
+    }
+    // The claim may belong to an insert still in progress, or to a holder that just expired: check the holder.
+    return find(tenant, claim.id()).filter(s -> idempotencyKey.equals(s.idempotencyKey()));
+  }
+
+  @Override
+  public boolean replace(StoredSession replacement, long expectedVersion) {
+    Objects.requireNonNull(replacement, "replacement");
+    if (replacement.version() != expectedVersion + 1) {
+      throw new IllegalArgumentException("replacement version must be expectedVersion + 1");
+    }
+    var replaced = new boolean[1];
+    cache.asMap().computeIfPresent(new SessionKey(replacement.tenant(), replacement.id()), (k, current) -> {
+      if (current.version() != expectedVersion) {
+        return current;
+      }
+      if (replacement.idempotencyKey() != null) {
+        claim(replacement); // may throw CONFLICT before anything changed
+      }
+      if (current.idempotencyKey() != null && !current.idempotencyKey().equals(replacement.idempotencyKey())) {
+        release(current);
+      }
+      replaced[0] = true;
+      return replacement;
+    });
+    return replaced[0];
+  }
+
+  @Override
+  public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
+      Instant now) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(newStatus, "newStatus");
+    Objects.requireNonNull(now, "now");
+    if (newStatus == SessionStatus.OPEN) {
+      throw new IllegalArgumentException("newStatus must not be OPEN");
+    }
+    var consumed = new StoredSession[1];
+    cache.asMap().computeIfPresent(new SessionKey(tenant, id), (k, current) -> {
+      if (current.status() != SessionStatus.OPEN || current.tokenGeneration() != tokenGeneration
+          || current.isExpiredAt(now)) {
+        return current;
+      }
+      consumed[0] = current.consumedAs(newStatus, now);
+      return consumed[0];
+    });
+    return Optional.ofNullable(consumed[0]);
+  }
+
+  @Override
+  public SessionPage list(String tenant, String cursor, int limit) {
+    Objects.requireNonNull(tenant, "tenant");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    NavigableSet<String> ids = idsByTenant.get(tenant);
+    if (ids == null) {
+      return new SessionPage(List.of(), null);
+    }
+    var page = new ArrayList<StoredSession>(Math.min(limit, 256));
+    // One extra session tells whether anything follows this page.
+    for (String id : cursor == null ? ids : ids.tailSet(cursor, false)) {
+      StoredSession session = cache.getIfPresent(new SessionKey(tenant, id));
+      if (session == null) {
+        continue; // expired past retention, not evicted yet
+      }
+      if (page.size() == limit) {
+        return new SessionPage(page, page.get(limit - 1).id());
+      }
+      page.add(session);
+    }
+    return new SessionPage(page, null);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>This store scans its entries, so a call costs time proportional to the number of sessions held; entries
+   * also leave on their own once their retention has passed, which makes calling this optional.
+   */
+  @Override
+  public int deleteExpired(Instant expiredBefore, int limit) {
+    Objects.requireNonNull(expiredBefore, "expiredBefore");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    int deleted = 0;
+    for (var entry : cache.asMap().entrySet()) {
+      if (deleted == limit) {
+        break;
+      }
+      if (!entry.getValue().expiresAt().isBefore(expiredBefore)) {
+        continue;
+      }
+      var removed = new boolean[1];
+      cache.asMap().computeIfPresent(entry.getKey(), (k, current) -> {
+        if (!current.expiresAt().isBefore(expiredBefore)) {
+          return current; // replaced meanwhile with a later expiry
+        }
+        unindex(current);
+        removed[0] = true;
+        return null;
+      });
+      if (removed[0]) {
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  /** Claims {@code session}'s idempotency key; call only while holding the lock of its cache entry. */
+  private void claim(StoredSession session) {
+    long now = ticker.read();
+    var claim = new Claim(session.id(), expiry.deadlineNanos(session));
+    claims.compute(new ClaimKey(session.tenant(), session.idempotencyKey()), (k, holder) -> {
+      if (holder != null && !holder.id().equals(session.id()) && holder.isLiveAt(now)) {
+        throw new HandoffException(ErrorCode.CONFLICT,
+            "a session with this idempotency key already exists in this tenant");
+      }
+      return claim;
+    });
+  }
+
+  /** Releases {@code session}'s idempotency key if it still holds it; call only while holding its entry's lock. */
+  private void release(StoredSession session) {
+    claims.computeIfPresent(new ClaimKey(session.tenant(), session.idempotencyKey()),
+        (k, holder) -> holder.id().equals(session.id()) ? null : holder);
+  }
+
+  /** Drops {@code session} from both indexes; call only while holding the lock of its cache entry. */
+  private void unindex(StoredSession session) {
+    if (session.idempotencyKey() != null) {
+      release(session);
+    }
+    idsByTenant.computeIfPresent(session.tenant(), (tenant, ids) -> {
+      ids.remove(session.id());
+      return ids.isEmpty() ? null : ids;
+    });
+  }
+
+  /** Runs Caffeine's pending maintenance, evicting what has expired. For tests. */
+  void cleanUp() {
+    cache.cleanUp();
+  }
+
+  /** How many idempotency keys are indexed. For tests of the index. */
+  int claimCount() {
+    return claims.size();
+  }
+
+  /** How many ids are indexed for listing, over all tenants. For tests of the index. */
+  int listedIdCount() {
+    return idsByTenant.values().stream().mapToInt(NavigableSet::size).sum();
+  }
+
+  /**
+   * Configures a {@link CaffeineSessionStore}. Setters validate their argument at once and throw
+   * {@link IllegalArgumentException} or {@link NullPointerException} with the reason.
+   *
+   * <p>Not thread-safe; use one builder per thread.
+   */
+  public static final class Builder {
+    /** Longest accepted retention, well within what Caffeine can schedule. */
+    public static final Duration MAX_RETENTION = Duration.ofDays(3650);
+
+    private Duration retention = Duration.ofDays(1);
+    private long maximumSize = 1_000_000;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /**
+     * How long a session is kept after its {@code expiresAt}, so that the engine can still tell "expired" from
+     * "not found". Default one day.
+     *
+     * @param retention between zero and {@link #MAX_RETENTION}
+     */
+    public Builder retention(Duration retention) {
+      Objects.requireNonNull(retention, "retention");
+      if (retention.isNegative() || retention.compareTo(MAX_RETENTION) > 0) {
+        throw new IllegalArgumentException("retention must be between 0 and " + MAX_RETENTION + ", got " + retention);
+      }
+      this.retention = retention;
+      return this;
+    }
+
+    /**
+     * The most sessions held at once; beyond it Caffeine evicts sessions it deems least likely to be used,
+     * whatever their expiry. Default 1,000,000.
+     *
+     * @param maximumSize at least 1
+     */
+    public Builder maximumSize(long maximumSize) {
+      if (maximumSize < 1) {
+        throw new IllegalArgumentException("maximumSize must be at least 1, got " + maximumSize);
+      }
+      this.maximumSize = maximumSize;
+      return this;
+    }
+
+    /**
+     * The clock that decides when a session's retention is over; the cache's ticker is derived from it. The
+     * store's answers never depend on it otherwise: the engine passes {@code now} itself. Default
+     * {@link Clock#systemUTC()}.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** A new, empty store with this configuration. */
+    public CaffeineSessionStore build() {
+      return new CaffeineSessionStore(this);
+    }
+  }
+}

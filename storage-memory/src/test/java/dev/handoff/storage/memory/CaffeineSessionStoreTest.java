@@ -1,0 +1,322 @@
+package dev.handoff.storage.memory;
+
+import static dev.handoff.storage.memory.TestSessions.session;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.handoff.spi.ErrorCode;
+import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.SessionPage;
+import dev.handoff.spi.SessionStatus;
+import dev.handoff.spi.StoredSession;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class CaffeineSessionStoreTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00.123456789Z");
+
+  private final MutableClock clock = new MutableClock(T0);
+  private final CaffeineSessionStore store = CaffeineSessionStore.builder().clock(clock).build();
+  private final ExecutorService pool = Executors.newFixedThreadPool(8);
+
+  @AfterEach
+  void stopPool() throws InterruptedException {
+    pool.shutdownNow();
+    assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Nested
+  class Builder {
+    @Test
+    void rejectsBadSettingsAtOnce() {
+      var builder = CaffeineSessionStore.builder();
+      assertThatThrownBy(() -> builder.retention(Duration.ofSeconds(-1)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retention");
+      assertThatThrownBy(() -> builder.retention(Duration.ofDays(3651)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retention");
+      assertThatThrownBy(() -> builder.maximumSize(0))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maximumSize");
+      assertThatThrownBy(() -> builder.clock(null)).isInstanceOf(NullPointerException.class);
+    }
+  }
+
+  @Nested
+  class InsertAndFind {
+    @Test
+    void findReturnsWhatWasInserted() {
+      StoredSession s = session("t1", "csn_1", T0).idempotency("key-1", "fp-1").build();
+      store.insert(s);
+      assertThat(store.find("t1", "csn_1")).contains(s);
+      assertThat(store.findByIdempotencyKey("t1", "key-1")).contains(s);
+      assertThat(store.find("t2", "csn_1")).isEmpty();
+      assertThat(store.findByIdempotencyKey("t2", "key-1")).isEmpty();
+    }
+
+    @Test
+    void duplicateIdIsAConflictAndKeepsTheFirst() {
+      StoredSession first = session("t1", "csn_1", T0).build();
+      store.insert(first);
+      StoredSession second = session("t1", "csn_1", T0).tokenDigest("other").idempotency("k", "fp").build();
+      assertThatThrownBy(() -> store.insert(second))
+          .isInstanceOfSatisfying(HandoffException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+      assertThat(store.find("t1", "csn_1")).contains(first);
+      assertThat(store.findByIdempotencyKey("t1", "k")).isEmpty();
+      assertThat(store.claimCount()).isZero();
+    }
+
+    @Test
+    void duplicateIdempotencyKeyIsAConflictPerTenant() {
+      store.insert(session("t1", "csn_1", T0).idempotency("k", "fp").build());
+      assertThatThrownBy(() -> store.insert(session("t1", "csn_2", T0).idempotency("k", "fp2").build()))
+          .isInstanceOfSatisfying(HandoffException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+      assertThat(store.find("t1", "csn_2")).isEmpty();
+      assertThat(store.list("t1", null, 10).sessions()).extracting(StoredSession::id).containsExactly("csn_1");
+
+      StoredSession otherTenant = session("t2", "csn_2", T0).idempotency("k", "fp").build();
+      store.insert(otherTenant);
+      assertThat(store.findByIdempotencyKey("t2", "k")).contains(otherTenant);
+    }
+
+    @Test
+    void expiredSessionIsStillFoundDuringRetention() {
+      StoredSession s = session("t1", "csn_1", T0).build();
+      store.insert(s);
+      clock.advance(Duration.ofHours(1).plus(Duration.ofDays(1)).minusNanos(1));
+      assertThat(store.find("t1", "csn_1")).contains(s);
+    }
+  }
+
+  @Nested
+  class Eviction {
+    @Test
+    void sessionLeavesAtExpiresAtPlusRetentionWithItsIndexEntries() {
+      var shortStore = CaffeineSessionStore.builder().clock(clock).retention(Duration.ofMinutes(5)).build();
+      shortStore.insert(session("t1", "csn_1", T0).idempotency("k", "fp").build());
+      shortStore.insert(session("t1", "csn_2", T0.plusSeconds(60)).build());
+
+      clock.advance(Duration.ofMinutes(65)); // csn_1 is due exactly now, csn_2 a minute later
+      assertThat(shortStore.find("t1", "csn_1")).isEmpty();
+      assertThat(shortStore.findByIdempotencyKey("t1", "k")).isEmpty();
+      assertThat(shortStore.find("t1", "csn_2")).isPresent();
+      assertThat(shortStore.list("t1", null, 10).sessions()).extracting(StoredSession::id).containsExactly("csn_2");
+
+      shortStore.cleanUp();
+      assertThat(shortStore.claimCount()).isZero();
+      assertThat(shortStore.listedIdCount()).isEqualTo(1);
+    }
+
+    @Test
+    void keyOfAnExpiredButNotYetEvictedSessionCanBeReused() {
+      var shortStore = CaffeineSessionStore.builder().clock(clock).retention(Duration.ZERO).build();
+      shortStore.insert(session("t1", "csn_1", T0).idempotency("k", "fp").build());
+      clock.advance(Duration.ofHours(2));
+
+      StoredSession next = session("t1", "csn_2", clock.instant()).idempotency("k", "fp").build();
+      shortStore.insert(next);
+      shortStore.cleanUp(); // evicting csn_1 must not release csn_2's claim
+      assertThat(shortStore.findByIdempotencyKey("t1", "k")).contains(next);
+      assertThat(shortStore.claimCount()).isEqualTo(1);
+    }
+
+    @Test
+    void sizeEvictionKeepsIndexesExact() {
+      var small = CaffeineSessionStore.builder().clock(clock).maximumSize(10).build();
+      for (int i = 0; i < 200; i++) {
+        small.insert(session("t1", "csn_" + i, T0).idempotency("k" + i, "fp").build());
+      }
+      small.cleanUp();
+      List<StoredSession> left = small.list("t1", null, 1000).sessions();
+      assertThat(left).hasSizeLessThanOrEqualTo(10).isNotEmpty();
+      assertThat(small.claimCount()).isEqualTo(left.size());
+      assertThat(small.listedIdCount()).isEqualTo(left.size());
+      for (StoredSession s : left) {
+        assertThat(small.findByIdempotencyKey("t1", s.idempotencyKey())).contains(s);
+      }
+    }
+  }
+
+  @Nested
+  class Replace {
+    @Test
+    void replacesOnlyTheExpectedVersion() {
+      StoredSession s = session("t1", "csn_1", T0).build();
+      store.insert(s);
+      StoredSession next = s.toBuilder().status(SessionStatus.REVOKED).version(1).build();
+      assertThat(store.replace(next, 0)).isTrue();
+      assertThat(store.find("t1", "csn_1")).contains(next);
+      assertThat(store.replace(next.toBuilder().version(1).build(), 0)).isFalse();
+      assertThat(store.find("t1", "csn_1")).contains(next);
+      assertThat(store.replace(session("t1", "csn_404", T0).version(1).build(), 0)).isFalse();
+      assertThatThrownBy(() -> store.replace(next, 5)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void movingTheIdempotencyKeyMovesItsClaim() {
+      StoredSession s = session("t1", "csn_1", T0).idempotency("a", "fp").build();
+      store.insert(s);
+      store.insert(session("t1", "csn_2", T0).idempotency("taken", "fp").build());
+
+      StoredSession clash = s.toBuilder().idempotency("taken", "fp").version(1).build();
+      assertThatThrownBy(() -> store.replace(clash, 0))
+          .isInstanceOfSatisfying(HandoffException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+      assertThat(store.find("t1", "csn_1")).contains(s);
+
+      StoredSession moved = s.toBuilder().idempotency("b", "fp").version(1).build();
+      assertThat(store.replace(moved, 0)).isTrue();
+      assertThat(store.findByIdempotencyKey("t1", "a")).isEmpty();
+      assertThat(store.findByIdempotencyKey("t1", "b")).contains(moved);
+      assertThat(store.claimCount()).isEqualTo(2);
+    }
+  }
+
+  @Nested
+  class Consume {
+    @Test
+    void consumesOnceAndReturnsTheStoredValue() {
+      StoredSession s = session("t1", "csn_1", T0).build();
+      store.insert(s);
+      Instant now = T0.plusSeconds(10);
+      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, now))
+          .contains(s.consumedAs(SessionStatus.ACTIVE, now));
+      assertThat(store.find("t1", "csn_1")).contains(s.consumedAs(SessionStatus.ACTIVE, now));
+      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, now)).isEmpty();
+    }
+
+    @Test
+    void refusesWrongGenerationExpiryTenantOrStatus() {
+      StoredSession s = session("t1", "csn_1", T0).tokenGeneration(2).build();
+      store.insert(s);
+      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, T0)).isEmpty();
+      assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, s.expiresAt())).isEmpty();
+      assertThat(store.consume("t2", "csn_1", 2, SessionStatus.ACTIVE, T0)).isEmpty();
+      assertThat(store.find("t1", "csn_1")).contains(s);
+      assertThatThrownBy(() -> store.consume("t1", "csn_1", 2, SessionStatus.OPEN, T0))
+          .isInstanceOf(IllegalArgumentException.class);
+
+      store.insert(session("t1", "csn_2", T0).status(SessionStatus.LOGIN_REQUIRED).build());
+      assertThat(store.consume("t1", "csn_2", 1, SessionStatus.ACTIVE, T0)).isEmpty();
+      assertThat(store.consume("t1", "csn_1", 2, SessionStatus.LOGIN_REQUIRED, s.expiresAt().minusNanos(1)))
+          .isPresent();
+    }
+  }
+
+  @Nested
+  class Listing {
+    @Test
+    void pagesInIdOrderWithExactCursor() {
+      for (String id : List.of("c", "a", "e", "b", "d", "f")) {
+        store.insert(session("t1", id, T0).build());
+      }
+      store.insert(session("t2", "aa", T0).build());
+
+      var ids = new ArrayList<String>();
+      SessionPage page = store.list("t1", null, 2);
+      int pages = 1;
+      while (true) {
+        page.sessions().forEach(s -> ids.add(s.id()));
+        if (page.nextCursor() == null) {
+          break;
+        }
+        page = store.list("t1", page.nextCursor(), 2);
+        pages++;
+      }
+      assertThat(ids).containsExactly("a", "b", "c", "d", "e", "f");
+      assertThat(pages).isEqualTo(3); // 6 sessions by 2: the last full page has no cursor
+      assertThat(store.list("t1", null, 6).nextCursor()).isNull();
+      assertThat(store.list("t1", null, 5).nextCursor()).isEqualTo("e");
+      assertThat(store.list("nobody", null, 5)).isEqualTo(new SessionPage(List.of(), null));
+      assertThatThrownBy(() -> store.list("t1", null, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Nested
+  class DeleteExpired {
+    @Test
+    void deletesAtMostLimitOfTheExpiredOnes() {
+      for (int i = 0; i < 5; i++) {
+        store.insert(session("t" + (i % 2), "old" + i, T0).idempotency("k" + i, "fp").build());
+      }
+      StoredSession boundary = session("t1", "boundary", T0.plusSeconds(1)).build();
+      store.insert(boundary);
+      Instant before = boundary.expiresAt(); // not before itself: kept
+
+      assertThat(store.deleteExpired(before, 3)).isEqualTo(3);
+      assertThat(store.deleteExpired(before, 3)).isEqualTo(2);
+      assertThat(store.deleteExpired(before, 3)).isZero();
+      assertThat(store.find("t1", "boundary")).contains(boundary);
+      assertThat(store.claimCount()).isZero();
+      assertThat(store.listedIdCount()).isEqualTo(1);
+      assertThatThrownBy(() -> store.deleteExpired(before, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Nested
+  class Races {
+    @Test
+    void exactlyOneConsumeWinsEachRound() throws Exception {
+      int threads = 8;
+      var barrier = new CyclicBarrier(threads);
+      for (int round = 0; round < 300; round++) {
+        String id = "csn_" + round;
+        store.insert(session("t1", id, T0).build());
+        var wins = new AtomicInteger();
+        var futures = new ArrayList<Future<?>>();
+        for (int t = 0; t < threads; t++) {
+          futures.add(pool.submit(() -> {
+            barrier.await();
+            if (store.consume("t1", id, 1, SessionStatus.ACTIVE, T0.plusSeconds(1)).isPresent()) {
+              wins.incrementAndGet();
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : futures) {
+          f.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(wins).as("round %d", round).hasValue(1);
+        assertThat(store.find("t1", id).orElseThrow().version()).isEqualTo(1);
+      }
+    }
+
+    @Test
+    void exactlyOneInsertWinsAnIdempotencyKey() throws Exception {
+      int threads = 8;
+      var barrier = new CyclicBarrier(threads);
+      for (int round = 0; round < 200; round++) {
+        String key = "key-" + round;
+        var wins = new AtomicInteger();
+        var futures = new ArrayList<Future<?>>();
+        for (int t = 0; t < threads; t++) {
+          String id = "csn_" + round + "_" + t;
+          futures.add(pool.submit(() -> {
+            barrier.await();
+            try {
+              store.insert(session("t1", id, T0).idempotency(key, "fp").build());
+              wins.incrementAndGet();
+            } catch (HandoffException e) {
+              assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : futures) {
+          f.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(wins).as("round %d", round).hasValue(1);
+        assertThat(store.findByIdempotencyKey("t1", key)).isPresent();
+      }
+      assertThat(store.listedIdCount()).isEqualTo(200);
+    }
+  }
+}
