@@ -257,11 +257,17 @@ public final class Handoff {
   public Redemption redeem(String token) {
     Instant now = clock.instant();
     TokenClaims claims = tokens.open(token, now);
-    StoredSession session = store.find(claims.tenant(), claims.sessionId()).orElseThrow(TokenCodec::invalid);
+    boolean tokenExpired = !now.isBefore(claims.expiresAt().plus(clockSkew));
+    var found = store.find(claims.tenant(), claims.sessionId());
+    if (found.isEmpty()) {
+      // The token is authentic, so its session existed: an expired one may have been purged since.
+      throw tokenExpired ? expiredError() : TokenCodec.invalid();
+    }
+    StoredSession session = found.get();
     if (session.tokenGeneration() != claims.generation() || !tokens.matches(claims.nonce(), session.tokenDigest())) {
       throw new HandoffException(ErrorCode.INVALID_TOKEN, "this link was replaced by a newer one");
     }
-    if (!now.isBefore(claims.expiresAt().plus(clockSkew)) || session.statusAt(now) == SessionStatus.EXPIRED) {
+    if (tokenExpired || session.statusAt(now) == SessionStatus.EXPIRED) {
       throw expired(session, now);
     }
     SessionStatus status = session.statusAt(now);
@@ -434,6 +440,10 @@ public final class Handoff {
         publish(SessionEvent.Type.EXPIRED, expired, now);
       }
     }
+    return expiredError();
+  }
+
+  private static HandoffException expiredError() {
     return new HandoffException(ErrorCode.EXPIRED, "the session has expired");
   }
 

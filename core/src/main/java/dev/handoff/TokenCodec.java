@@ -138,18 +138,50 @@ final class TokenCodec {
     return s;
   }
 
+  /**
+   * Five parts of canonical base64url: unused trailing bits must be zero, else two different strings would decode
+   * to the same token and a changed character would go unnoticed.
+   */
   private static boolean hasFiveParts(String token) {
-    int dots = 0;
-    for (int i = 0; i < token.length(); i++) {
-      char c = token.charAt(i);
-      if (c == '.') {
-        dots++;
-      } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-          || c == '_')) {
+    int parts = 0;
+    int start = 0;
+    for (int i = 0; i <= token.length(); i++) {
+      if (i == token.length() || token.charAt(i) == '.') {
+        if (++parts > 5 || !isCanonicalBase64Url(token, start, i)) {
+          return false;
+        }
+        start = i + 1;
+      }
+    }
+    return parts == 5;
+  }
+
+  private static boolean isCanonicalBase64Url(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (base64UrlValue(s.charAt(i)) < 0) {
         return false;
       }
     }
-    return dots == 4;
+    int length = to - from;
+    return switch (length % 4) {
+      case 1 -> false;
+      case 2 -> (base64UrlValue(s.charAt(to - 1)) & 0x0f) == 0;
+      case 3 -> (base64UrlValue(s.charAt(to - 1)) & 0x03) == 0;
+      default -> true;
+    };
+  }
+
+  private static int base64UrlValue(char c) {
+    if (c >= 'A' && c <= 'Z') {
+      return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+      return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+      return c - '0' + 52;
+    }
+    return c == '-' ? 62 : c == '_' ? 63 : -1;
   }
 
   static HandoffException invalid() {

@@ -21,13 +21,12 @@ class SecretsStayOutTest {
         Map.of())).metadata(Map.of("k", "v")).idempotencyKey("idem").build());
     String token = issued.token().orElseThrow();
     String url = issued.url().orElseThrow();
-    engine.create(checkout("p1").userDetails(new UserDetails("secret.person@example.com", "Secret Name", Map.of()))
-        .metadata(Map.of("k", "v")).idempotencyKey("idem").build());
-    engine.redeem(token);
-    assertThatThrownBy(() -> engine.redeem(token)).satisfies(e -> {
-      assertThat(e.toString()).doesNotContain(token);
-      assertThat(e.getMessage()).doesNotContain(token);
-    });
+    var retried = engine.create(checkout("p1").userDetails(new UserDetails("secret.person@example.com",
+        "Secret Name", Map.of())).metadata(Map.of("k", "v")).idempotencyKey("idem").build());
+    assertThatThrownBy(() -> engine.redeem(token)).satisfies(e -> assertThat(e.getMessage()).doesNotContain(token));
+    engine.redeem(retried.token().orElseThrow());
+    assertThatThrownBy(() -> engine.redeem(retried.token().orElseThrow()))
+        .satisfies(e -> assertThat(e.toString()).doesNotContain(retried.token().orElseThrow()));
     assertThatThrownBy(() -> engine.redeem(token.substring(0, token.length() - 2) + "xx"))
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(token.substring(0, 40)));
 
