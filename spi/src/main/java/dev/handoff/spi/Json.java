@@ -21,6 +21,8 @@ import java.util.Map;
 public final class Json {
   /** Deepest nesting accepted, so that hostile input cannot exhaust the stack. */
   public static final int MAX_DEPTH = 32;
+  /** Longest number accepted, in characters of its JSON text, so that hostile input cannot make math slow. */
+  public static final int MAX_NUMBER_LENGTH = 100;
 
   private Json() {}
 
@@ -82,6 +84,9 @@ public final class Json {
 
   /** Same rule as the parser: a number written without fraction or exponent is a Long when it fits. */
   private static Object normalize(BigDecimal b) {
+    if (b.toString().length() > MAX_NUMBER_LENGTH) {
+      throw new IllegalArgumentException("JSON number longer than " + MAX_NUMBER_LENGTH + " characters");
+    }
     if (b.scale() == 0 && b.unscaledValue().bitLength() < 64) {
       return b.longValueExact();
     }
@@ -341,7 +346,7 @@ public final class Json {
         }
         digits();
       }
-      if (pos - start > 100) {
+      if (pos - start > MAX_NUMBER_LENGTH) {
         throw error("number too long");
       }
       var decimal = new BigDecimal(s.substring(start, pos));
