@@ -1,12 +1,16 @@
 package dev.handoff;
 
+import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.LoginChallenge;
+import dev.handoff.spi.OtpSender;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.SessionStore;
 import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.Subject;
 import dev.handoff.spi.User;
+import dev.handoff.spi.UserDetails;
 import dev.handoff.spi.UserDirectory;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -54,8 +58,15 @@ public final class Handoff {
   private final boolean singleUseByDefault;
   private final IntentRegistry intents;
   private final List<SessionListener> listeners;
+  private final Duration idleTimeout;
+  private final OtpSender otpSender;
+  private final LoginPolicy loginPolicy;
+  private final SecureRandom random = new SecureRandom();
   private final SessionIds ids;
   private final TokenCodec tokens;
+  private final KeyedDigest browserDigests;
+  private final KeyedDigest codeDigests;
+  private final OneTimeCodes codes;
 
   private Handoff(Builder b) {
     this.store = b.store;
@@ -69,9 +80,14 @@ public final class Handoff {
     this.singleUseByDefault = b.singleUse;
     this.intents = b.intents;
     this.listeners = List.copyOf(b.listeners);
-    var random = new SecureRandom();
+    this.idleTimeout = b.idleTimeout;
+    this.otpSender = b.otpSender;
+    this.loginPolicy = b.loginPolicy;
     this.ids = new SessionIds(b.idPrefix, random);
     this.tokens = new TokenCodec(b.keys, b.clockSkew, b.maxTokenLength);
+    this.browserDigests = new KeyedDigest(b.keys.tokenDigestKey(), "browser-session");
+    this.codeDigests = new KeyedDigest(b.keys.tokenDigestKey(), "one-time-code");
+    this.codes = new OneTimeCodes(b.loginPolicy, random);
     if (b.keys.isGenerated()) {
       log.warn("No key ring configured: generated {}. URLs minted now cannot be redeemed after a restart or on "
           + "another node; configure Handoff.builder().keys(...) in production.", b.keys);
@@ -232,6 +248,8 @@ public final class Handoff {
         nonce = tokens.newNonce();
         next.subject(request.subject)
             .status(SessionStatus.OPEN)
+            .browser(null)
+            .challenge(null)
             .tokenGeneration(current.tokenGeneration() + 1)
             .tokenDigest(tokens.digest(nonce));
       }
@@ -261,11 +279,11 @@ public final class Handoff {
     var found = store.find(claims.tenant(), claims.sessionId());
     if (found.isEmpty()) {
       // The token is authentic, so its session existed: an expired one may have been purged since.
-      throw tokenExpired ? expiredError() : TokenCodec.invalid();
+      throw tokenExpired ? expiredError(null) : TokenCodec.invalid();
     }
     StoredSession session = found.get();
     if (session.tokenGeneration() != claims.generation() || !tokens.matches(claims.nonce(), session.tokenDigest())) {
-      throw new HandoffException(ErrorCode.INVALID_TOKEN, "this link was replaced by a newer one");
+      throw error(ErrorCode.INVALID_TOKEN, "this link was replaced by a newer one", session);
     }
     if (tokenExpired || session.statusAt(now) == SessionStatus.EXPIRED) {
       throw expired(session, now);
@@ -274,12 +292,13 @@ public final class Handoff {
     boolean reuse = !session.singleUse()
         && (status == SessionStatus.ACTIVE || status == SessionStatus.LOGIN_REQUIRED);
     if (status != SessionStatus.OPEN && !reuse) {
-      throw new HandoffException(ErrorCode.INVALID_TOKEN,
-          status == SessionStatus.ACTIVE || status == SessionStatus.LOGIN_REQUIRED
-              ? "this link was already used" : "this session is " + status);
+      throw error(ErrorCode.INVALID_TOKEN, status == SessionStatus.ACTIVE || status == SessionStatus.LOGIN_REQUIRED
+          ? "this link was already used" : "this session is " + status, session);
     }
+    var secret = BrowserSecret.create(session.tenant(), session.id(), random);
+    var browser = new BrowserBinding(browserDigests.digest(secret.value()), now, now);
     if (reuse) {
-      return redeemed(session, resolveUser(session), now);
+      return rebind(session, browser, secret, now);
     }
     User existing = null;
     if (session.subject() instanceof Subject.ExistingUser) {
@@ -288,28 +307,42 @@ public final class Handoff {
         && users.findByEmail(session.tenant(), n.details().email()).isPresent()) {
       // Either a concurrent redemption already created the user, or someone took the email meanwhile.
       if (reload(session).status() != SessionStatus.OPEN) {
-        throw new HandoffException(ErrorCode.INVALID_TOKEN, "this link was already used");
+        throw error(ErrorCode.INVALID_TOKEN, "this link was already used", session);
       }
       throw emailTaken();
     }
     SessionStatus target = session.subject().isAuthenticated() ? SessionStatus.ACTIVE : SessionStatus.LOGIN_REQUIRED;
-    var consumed = store.consume(session.tenant(), session.id(), session.tokenGeneration(), target, now);
+    var consumed = store.consume(session.tenant(), session.id(), session.tokenGeneration(), target, browser, now);
     if (consumed.isEmpty()) {
       StoredSession latest = reload(session);
       if (latest.statusAt(now) == SessionStatus.EXPIRED) {
         throw expired(latest, now);
       }
-      throw new HandoffException(ErrorCode.INVALID_TOKEN, "this link was already used");
+      throw error(ErrorCode.INVALID_TOKEN, "this link was already used", session);
     }
     StoredSession active = consumed.get();
     if (active.subject() instanceof Subject.NewUser n) {
-      return provisionUser(active, n, now);
+      return provisionUser(active, n, secret, now);
     }
-    return redeemed(active, existing, now);
+    return redeemed(active, existing, secret, now);
+  }
+
+  /** A reusable link redeemed again: the new browser session replaces the earlier one. */
+  private Redemption rebind(StoredSession session, BrowserBinding browser, BrowserSecret secret, Instant now) {
+    StoredSession current = session;
+    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      var rebound = current.toBuilder().browser(browser).modifiedAt(now).version(current.version() + 1).build();
+      if (store.replace(rebound, current.version())) {
+        return redeemed(rebound, resolveUser(rebound), secret, now);
+      }
+      current = reload(current);
+      requireLive(current, now);
+    }
+    throw lostRace();
   }
 
   /** Creates the session's user; the caller consumed the token, so this runs once per session. */
-  private Redemption provisionUser(StoredSession active, Subject.NewUser newUser, Instant now) {
+  private Redemption provisionUser(StoredSession active, Subject.NewUser newUser, BrowserSecret secret, Instant now) {
     User user;
     try {
       user = users.create(active.tenant(), newUser.details());
@@ -325,7 +358,7 @@ public final class Handoff {
           .version(current.version() + 1)
           .build();
       if (store.replace(bound, current.version())) {
-        return redeemed(bound, user, now);
+        return redeemed(bound, user, secret, now);
       }
       current = reload(current);
     }
@@ -334,16 +367,16 @@ public final class Handoff {
 
   /** Undoes a consume whose redemption failed afterwards, so that the end user can try the same link again. */
   private void reopen(StoredSession consumed) {
-    var open = consumed.toBuilder().status(SessionStatus.OPEN).version(consumed.version() + 1).build();
+    var open = consumed.toBuilder().status(SessionStatus.OPEN).browser(null).version(consumed.version() + 1).build();
     if (!store.replace(open, consumed.version())) {
       log.warn("could not reopen session {} after a failed redemption", consumed.id());
     }
   }
 
-  private Redemption redeemed(StoredSession session, User user, Instant now) {
+  private Redemption redeemed(StoredSession session, User user, BrowserSecret secret, Instant now) {
     log.debug("redeemed session {} in tenant {}", session.id(), session.tenant());
     publish(SessionEvent.Type.REDEEMED, session, now);
-    return new Redemption(Session.of(session, now), user);
+    return new Redemption(Session.of(session, now), user, secret.value());
   }
 
   private User resolveUser(StoredSession session) {
@@ -379,6 +412,204 @@ public final class Handoff {
    */
   public Session revoke(String tenant, String sessionId) {
     return transition(tenant, sessionId, SessionStatus.REVOKED, SessionEvent.Type.REVOKED);
+  }
+
+  /**
+   * Who is on the hosted page: checks the browser-session secret of a later request of the hosted flow. Call it on
+   * every page load; it costs one store lookup (and, now and then, a write that slides the idle timeout).
+   *
+   * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for an unknown or replaced secret, or a session that is
+   *     finished, expired or idle for longer than the idle timeout (with the callback URL where known)
+   */
+  public BrowserSession authenticate(String browserSecret) {
+    Instant now = clock.instant();
+    StoredSession session = bound(browserSecret, now);
+    BrowserBinding browser = session.browser();
+    if (Duration.between(browser.lastSeenAt(), now).compareTo(idleTimeout.dividedBy(10)) >= 0) {
+      // Coarse sliding: one write per tenth of the idle timeout, not one per page load. Losing the race is fine.
+      store.replace(session.toBuilder().browser(browser.seenAt(now)).version(session.version() + 1).build(),
+          session.version());
+    }
+    return new BrowserSession(Session.of(session, now), session.subject() instanceof Subject.ExistingUser
+        ? resolveUser(session) : null);
+  }
+
+  /**
+   * Ends the browser session (and with it the hosted session, which becomes {@link SessionStatus#LOGGED_OUT}).
+   *
+   * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} if the secret is not that of a live browser session
+   */
+  public Session logout(String browserSecret) {
+    return browserTransition(browserSecret, SessionStatus.LOGGED_OUT, SessionEvent.Type.LOGGED_OUT);
+  }
+
+  /**
+   * Completes the hosted flow from the hosted page; redirect the end user to the returned session's callback URL.
+   *
+   * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for a secret that is not that of a live browser
+   *     session; {@link ErrorCode#CONFLICT} while the end user has not signed in
+   */
+  public Session completeFromBrowser(String browserSecret) {
+    return browserTransition(browserSecret, SessionStatus.COMPLETED, SessionEvent.Type.COMPLETED);
+  }
+
+  private Session browserTransition(String browserSecret, SessionStatus target, SessionEvent.Type event) {
+    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      Instant now = clock.instant();
+      StoredSession current = bound(browserSecret, now);
+      SessionLifecycle.check(current.status(), target);
+      var next = current.toBuilder().status(target).modifiedAt(now).version(current.version() + 1).build();
+      if (store.replace(next, current.version())) {
+        publish(event, next, now);
+        return Session.of(next, now);
+      }
+    }
+    throw lostRace();
+  }
+
+  /**
+   * Starts a one-time-code sign-in for an unauthenticated session: sends a code to {@code email} through the
+   * {@link OtpSender}. For an email the tenant does not know (and sign-up is off) no code is sent, but the caller
+   * sees exactly the same behaviour, so that nobody can probe which emails have accounts. A new start replaces the
+   * earlier code.
+   *
+   * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for a bad browser secret; {@link ErrorCode#CONFLICT}
+   *     if the session does not wait for a sign-in; {@link ErrorCode#INVALID_REQUEST} for a malformed email;
+   *     {@link ErrorCode#TOO_MANY_ATTEMPTS} past the policy's sends per session or before its interval;
+   *     {@link ErrorCode#UNPROCESSABLE} if the engine has no {@link OtpSender}
+   */
+  public void startLogin(String browserSecret, String email) {
+    if (otpSender == null) {
+      throw new HandoffException(ErrorCode.UNPROCESSABLE, "one-time-code sign-in is not configured");
+    }
+    try {
+      UserDetails.ofEmail(Objects.requireNonNull(email, "email"));
+    } catch (IllegalArgumentException e) {
+      throw new HandoffException(ErrorCode.INVALID_REQUEST, "email: " + e.getMessage());
+    }
+    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      Instant now = clock.instant();
+      StoredSession current = bound(browserSecret, now);
+      if (current.status() != SessionStatus.LOGIN_REQUIRED) {
+        throw error(ErrorCode.CONFLICT, "the session does not wait for a sign-in", current);
+      }
+      LoginChallenge earlier = current.challenge();
+      if (earlier != null && (earlier.sends() >= loginPolicy.maxSends()
+          || now.isBefore(earlier.lastSentAt().plus(loginPolicy.minSendInterval())))) {
+        throw new HandoffException(ErrorCode.TOO_MANY_ATTEMPTS, "too many codes sent; wait or start over");
+      }
+      String code = codes.next();
+      var challenge = new LoginChallenge(email, codeDigests.digest(code), now.plus(loginPolicy.codeTtl()),
+          loginPolicy.maxAttempts(), earlier == null ? 1 : earlier.sends() + 1, now);
+      var next = current.toBuilder().challenge(challenge).modifiedAt(now).version(current.version() + 1).build();
+      if (store.replace(next, current.version())) {
+        boolean mayEnter = users.findByEmail(current.tenant(), email).isPresent() || loginPolicy.signUp();
+        if (mayEnter) {
+          otpSender.send(current.tenant(), current.id(), email, code);
+        }
+        return;
+      }
+    }
+    throw lostRace();
+  }
+
+  /**
+   * Checks a one-time code. A wrong code uses up one attempt, atomically even under concurrent guesses; the right
+   * one signs the end user in: the user is found by email (or created, if the policy allows sign-up), bound to the
+   * session, and the session becomes {@link SessionStatus#ACTIVE}.
+   *
+   * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for a wrong code or a bad browser secret;
+   *     {@link ErrorCode#TOO_MANY_ATTEMPTS} once no attempt is left; {@link ErrorCode#EXPIRED} for an expired code;
+   *     {@link ErrorCode#CONFLICT} if no sign-in was started or the session does not wait for one
+   */
+  public BrowserSession verifyLogin(String browserSecret, String code) {
+    if (code == null || code.isEmpty() || code.length() > 64) {
+      throw new HandoffException(ErrorCode.INVALID_REQUEST, "a code is required");
+    }
+    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      Instant now = clock.instant();
+      StoredSession current = bound(browserSecret, now);
+      LoginChallenge challenge = current.challenge();
+      if (current.status() != SessionStatus.LOGIN_REQUIRED || challenge == null) {
+        throw error(ErrorCode.CONFLICT, "no sign-in is in progress for this session", current);
+      }
+      if (challenge.attemptsLeft() == 0) {
+        throw tooManyAttempts();
+      }
+      if (!now.isBefore(challenge.expiresAt())) {
+        throw new HandoffException(ErrorCode.EXPIRED, "the code has expired; request a new one");
+      }
+      User user = codeDigests.matches(code, challenge.codeDigest()) ? signInUser(current.tenant(), challenge) : null;
+      if (user == null) {
+        LoginChallenge spent = challenge.withOneAttemptLess();
+        var next = current.toBuilder().challenge(spent).modifiedAt(now).version(current.version() + 1).build();
+        if (store.replace(next, current.version())) {
+          throw spent.attemptsLeft() == 0 ? tooManyAttempts()
+              : new HandoffException(ErrorCode.INVALID_TOKEN, "wrong code");
+        }
+        continue;
+      }
+      SessionLifecycle.check(current.status(), SessionStatus.ACTIVE);
+      var next = current.toBuilder().subject(new Subject.ExistingUser(user.id())).status(SessionStatus.ACTIVE)
+          .challenge(null).modifiedAt(now).version(current.version() + 1).build();
+      if (store.replace(next, current.version())) {
+        publish(SessionEvent.Type.SIGNED_IN, next, now);
+        return new BrowserSession(Session.of(next, now), user);
+      }
+    }
+    throw lostRace();
+  }
+
+  /** The user a verified email signs in as, or {@code null} if the tenant does not know it and sign-up is off. */
+  private User signInUser(String tenant, LoginChallenge challenge) {
+    var known = users.findByEmail(tenant, challenge.email());
+    if (known.isPresent() || !loginPolicy.signUp()) {
+      return known.orElse(null);
+    }
+    try {
+      return users.create(tenant, UserDetails.ofEmail(challenge.email()));
+    } catch (HandoffException e) {
+      // A concurrent verification of the same code created it first.
+      return users.findByEmail(tenant, challenge.email()).orElseThrow(() -> e);
+    }
+  }
+
+  private static HandoffException tooManyAttempts() {
+    return new HandoffException(ErrorCode.TOO_MANY_ATTEMPTS, "too many wrong codes; request a new one");
+  }
+
+  /**
+   * The live session a browser-session secret belongs to. Every failure is the same INVALID_TOKEN, so that a
+   * secret cannot be probed; an idle browser session is logged out on the way.
+   */
+  private StoredSession bound(String browserSecret, Instant now) {
+    var secret = BrowserSecret.parse(browserSecret);
+    if (secret == null) {
+      throw new HandoffException(ErrorCode.INVALID_TOKEN, "invalid browser session");
+    }
+    var found = store.find(secret.tenant(), secret.sessionId());
+    if (found.isEmpty() || found.get().browser() == null
+        || !browserDigests.matches(secret.value(), found.get().browser().secretDigest())) {
+      throw new HandoffException(ErrorCode.INVALID_TOKEN, "invalid browser session");
+    }
+    StoredSession session = found.get();
+    SessionStatus status = session.statusAt(now);
+    if (status == SessionStatus.EXPIRED) {
+      expired(session, now); // records the expiry; the caller still gets the uniform INVALID_TOKEN
+      throw error(ErrorCode.INVALID_TOKEN, "the session has expired", session);
+    }
+    if (status != SessionStatus.ACTIVE && status != SessionStatus.LOGIN_REQUIRED) {
+      throw error(ErrorCode.INVALID_TOKEN, "the browser session has ended", session);
+    }
+    if (!now.isBefore(session.browser().lastSeenAt().plus(idleTimeout))) {
+      var loggedOut = session.toBuilder().status(SessionStatus.LOGGED_OUT).modifiedAt(now)
+          .version(session.version() + 1).build();
+      if (store.replace(loggedOut, session.version())) {
+        publish(SessionEvent.Type.LOGGED_OUT, loggedOut, now);
+      }
+      throw error(ErrorCode.INVALID_TOKEN, "the browser session was idle too long", session);
+    }
+    return session;
   }
 
   private Session transition(String tenant, String sessionId, SessionStatus target, SessionEvent.Type event) {
@@ -426,7 +657,7 @@ public final class Handoff {
       throw expired(session, now);
     }
     if (status.isTerminal()) {
-      throw new HandoffException(ErrorCode.CONFLICT, "the session is " + status);
+      throw error(ErrorCode.CONFLICT, "the session is " + status, session);
     }
     return status;
   }
@@ -440,11 +671,16 @@ public final class Handoff {
         publish(SessionEvent.Type.EXPIRED, expired, now);
       }
     }
-    return expiredError();
+    return expiredError(session);
   }
 
-  private static HandoffException expiredError() {
-    return new HandoffException(ErrorCode.EXPIRED, "the session has expired");
+  private static HandoffException expiredError(StoredSession session) {
+    return error(ErrorCode.EXPIRED, "the session has expired", session);
+  }
+
+  /** An error about an identified session: it carries the callback URL, so the hosted page has a way back. */
+  private static HandoffException error(ErrorCode code, String message, StoredSession session) {
+    return new HandoffException(code, message, session == null ? null : session.callbackUrl(), null);
   }
 
   private void checkSubject(String tenant, Subject subject) {
@@ -526,6 +762,9 @@ public final class Handoff {
     private IntentRegistry intents;
     private Boolean singleUse;
     private Integer maxTokenLength;
+    private Duration idleTimeout;
+    private OtpSender otpSender;
+    private LoginPolicy loginPolicy;
     private final List<SessionListener> listeners = new ArrayList<>();
 
     private Builder() {}
@@ -627,6 +866,31 @@ public final class Handoff {
       return this;
     }
 
+    /**
+     * How long a browser session may go without a request before it ends; 30 minutes by default. Activity slides it,
+     * refreshed at most once per tenth of it.
+     */
+    public Builder idleTimeout(Duration idleTimeout) {
+      Objects.requireNonNull(idleTimeout, "idleTimeout");
+      if (idleTimeout.compareTo(Duration.ofMinutes(1)) < 0) {
+        throw new IllegalArgumentException("idleTimeout must be at least 1 minute");
+      }
+      this.idleTimeout = once(this.idleTimeout, idleTimeout, "idleTimeout");
+      return this;
+    }
+
+    /** Delivers one-time sign-in codes; without one, unauthenticated sessions cannot sign in. */
+    public Builder otpSender(OtpSender otpSender) {
+      this.otpSender = once(this.otpSender, otpSender, "otpSender");
+      return this;
+    }
+
+    /** The rules of one-time-code sign-in; {@link LoginPolicy#defaults()} by default. */
+    public Builder loginPolicy(LoginPolicy loginPolicy) {
+      this.loginPolicy = once(this.loginPolicy, loginPolicy, "loginPolicy");
+      return this;
+    }
+
     /** Adds a listener for session events; may be called any number of times. */
     public Builder listener(SessionListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -650,6 +914,8 @@ public final class Handoff {
       idPrefix = idPrefix == null ? "" : idPrefix;
       singleUse = singleUse == null ? Boolean.TRUE : singleUse;
       maxTokenLength = maxTokenLength == null ? 4096 : maxTokenLength;
+      idleTimeout = idleTimeout == null ? Duration.ofMinutes(30) : idleTimeout;
+      loginPolicy = loginPolicy == null ? LoginPolicy.defaults() : loginPolicy;
       if (maxTtl.compareTo(MIN_TTL) < 0 || defaultTtl.compareTo(MIN_TTL) < 0 || defaultTtl.compareTo(maxTtl) > 0) {
         throw new IllegalStateException("need " + MIN_TTL + " <= defaultTtl (" + defaultTtl + ") <= maxTtl ("
             + maxTtl + ")");

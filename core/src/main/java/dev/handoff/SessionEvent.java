@@ -16,7 +16,11 @@ public record SessionEvent(Type type, Session session, Instant at) {
     CREATED,
     UPDATED,
     REDEEMED,
+    /** An unauthenticated session's end user signed in with a one-time code. */
+    SIGNED_IN,
     COMPLETED,
+    /** The end user logged out of the hosted page, or its browser session timed out for idleness. */
+    LOGGED_OUT,
     REVOKED,
     /** Published once, by the engine that first notices that a session's lifetime ended while it was in use. */
     EXPIRED

@@ -1,6 +1,7 @@
 package dev.handoff.spi;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one exception type of Handoff. It carries a stable {@link ErrorCode}; its message is meant for the
@@ -12,14 +13,14 @@ public class HandoffException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final ErrorCode code;
+  private final String redirectUrl;
 
   /**
    * @param code the stable reason
    * @param message a human-readable message that must not contain any secret
    */
   public HandoffException(ErrorCode code, String message) {
-    super(message);
-    this.code = Objects.requireNonNull(code, "code");
+    this(code, message, null, null);
   }
 
   /**
@@ -28,13 +29,33 @@ public class HandoffException extends RuntimeException {
    * @param cause the underlying failure, e.g. an {@link java.sql.SQLException}, or {@code null}
    */
   public HandoffException(ErrorCode code, String message, Throwable cause) {
+    this(code, message, null, cause);
+  }
+
+  /**
+   * @param code the stable reason
+   * @param message a human-readable message that must not contain any secret
+   * @param redirectUrl where a hosted page may send the end user instead of showing a dead end (the session's
+   *     callback URL), or {@code null}
+   * @param cause the underlying failure, or {@code null}
+   */
+  public HandoffException(ErrorCode code, String message, String redirectUrl, Throwable cause) {
     super(message, cause);
     this.code = Objects.requireNonNull(code, "code");
+    this.redirectUrl = redirectUrl;
   }
 
   /** The stable reason of this failure. */
   public ErrorCode code() {
     return code;
+  }
+
+  /**
+   * Where the hosted page can send the end user back to (the session's callback URL), when the failure concerns a
+   * session that could still be identified, e.g. an expired or already used link.
+   */
+  public Optional<String> redirectUrl() {
+    return Optional.ofNullable(redirectUrl);
   }
 
   /** The HTTP status for {@link #code()}. */

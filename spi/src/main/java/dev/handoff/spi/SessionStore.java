@@ -15,6 +15,10 @@ import java.util.Optional;
  *   <li><b>Values:</b> what {@code find} returns is {@code equals} to what was last stored.</li>
  *   <li><b>Time:</b> the store never reads a clock. The engine passes {@code now} where a method depends on it and
  *       interprets expiry itself, so a stored but expired session is still returned by {@link #find}.</li>
+ *   <li><b>Counting:</b> every change the engine makes after creation goes through {@link #replace} or
+ *       {@link #consume}, both conditional on the stored state. That makes one-time-code attempt counting exact:
+ *       of two concurrent wrong guesses that read the same version, one write fails and is retried on the new
+ *       version, so each guess consumes its own attempt.</li>
  *   <li><b>Failures:</b> when the backing system fails, throw {@link HandoffException} with
  *       {@link ErrorCode#STORAGE_UNAVAILABLE} and the cause attached, having changed nothing.</li>
  * </ul>
@@ -47,17 +51,20 @@ public interface SessionStore {
   boolean replace(StoredSession replacement, long expectedVersion);
 
   /**
-   * Atomically redeems a URL token: if the stored session of this tenant and id has status
-   * {@link SessionStatus#OPEN}, token generation {@code tokenGeneration} and {@code now < expiresAt}, stores
-   * {@code stored.consumedAs(newStatus, now)} and returns it. Otherwise changes nothing and returns empty.
+   * Atomically redeems a URL token and activates the browser session it opens: if the stored session of this
+   * tenant and id has status {@link SessionStatus#OPEN}, token generation {@code tokenGeneration} and
+   * {@code now < expiresAt}, stores {@code stored.consumedAs(newStatus, browser, now)} and returns it. Otherwise
+   * changes nothing and returns empty.
    *
-   * <p>Of any number of concurrent calls for the same session and generation, at most one succeeds.
+   * <p>Of any number of concurrent calls for the same session and generation, at most one succeeds, so a URL
+   * activates at most one browser session.
    *
    * @param newStatus the status after redemption; must not be {@link SessionStatus#OPEN}
+   * @param browser the browser session to bind, stored in the same atomic step
    * @throws IllegalArgumentException if {@code newStatus} is {@code OPEN}
    */
   Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
-      Instant now);
+      BrowserBinding browser, Instant now);
 
   /**
    * One page of a tenant's sessions (expired ones included, until deleted), in ascending order of id.

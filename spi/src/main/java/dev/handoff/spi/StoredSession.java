@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param idempotencyKey the client's idempotency key for the create request, or {@code null}
  * @param requestFingerprint a digest of the create request made under {@code idempotencyKey}, or {@code null};
  *     non-null exactly when {@code idempotencyKey} is
+ * @param browser the browser session the URL was redeemed into, or {@code null} before redemption
+ * @param challenge the one-time-code sign-in in progress, or {@code null}
  * @param version starts at 0 and grows by one with every stored change; the basis of compare-and-set
  */
 public record StoredSession(
@@ -45,6 +47,8 @@ public record StoredSession(
     boolean singleUse,
     String idempotencyKey,
     String requestFingerprint,
+    BrowserBinding browser,
+    LoginChallenge challenge,
     long version) {
 
   public StoredSession {
@@ -83,11 +87,11 @@ public record StoredSession(
   }
 
   /**
-   * The value a store keeps after a successful {@link SessionStore#consume}: {@code status} replaced,
-   * {@code modifiedAt = now}, {@code version + 1}.
+   * The value a store keeps after a successful {@link SessionStore#consume}: {@code status} and {@code browser}
+   * replaced, {@code modifiedAt = now}, {@code version + 1}.
    */
-  public StoredSession consumedAs(SessionStatus newStatus, Instant now) {
-    return toBuilder().status(newStatus).modifiedAt(now).version(version + 1).build();
+  public StoredSession consumedAs(SessionStatus newStatus, BrowserBinding browser, Instant now) {
+    return toBuilder().status(newStatus).browser(browser).modifiedAt(now).version(version + 1).build();
   }
 
   /** A builder initialised with this session's values. */
@@ -125,6 +129,8 @@ public record StoredSession(
     private boolean singleUse = true;
     private String idempotencyKey;
     private String requestFingerprint;
+    private BrowserBinding browser;
+    private LoginChallenge challenge;
     private long version;
 
     private Builder() {}
@@ -145,6 +151,8 @@ public record StoredSession(
       singleUse = s.singleUse;
       idempotencyKey = s.idempotencyKey;
       requestFingerprint = s.requestFingerprint;
+      browser = s.browser;
+      challenge = s.challenge;
       version = s.version;
     }
 
@@ -220,6 +228,18 @@ public record StoredSession(
       return this;
     }
 
+    /** The browser session the URL was redeemed into, or {@code null}. */
+    public Builder browser(BrowserBinding browser) {
+      this.browser = browser;
+      return this;
+    }
+
+    /** The one-time-code sign-in in progress, or {@code null}. */
+    public Builder challenge(LoginChallenge challenge) {
+      this.challenge = challenge;
+      return this;
+    }
+
     public Builder version(long version) {
       this.version = version;
       return this;
@@ -227,8 +247,8 @@ public record StoredSession(
 
     public StoredSession build() {
       return new StoredSession(tenant, id, intent, subject, callbackUrl, metadata, createdAt, modifiedAt,
-          expiresAt, status, tokenGeneration, tokenDigest, singleUse, idempotencyKey, requestFingerprint,
-          version);
+          expiresAt, status, tokenGeneration, tokenDigest, singleUse, idempotencyKey, requestFingerprint, browser,
+          challenge, version);
     }
   }
 }

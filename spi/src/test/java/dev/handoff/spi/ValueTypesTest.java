@@ -38,7 +38,9 @@ class ValueTypesTest {
     assertThat(s.statusAt(T.plusSeconds(60))).isEqualTo(SessionStatus.EXPIRED);
     assertThat(valid().status(SessionStatus.COMPLETED).build().statusAt(T.plusSeconds(99)))
         .isEqualTo(SessionStatus.COMPLETED);
-    var consumed = s.consumedAs(SessionStatus.ACTIVE, T.plusSeconds(1));
+    var browser = new BrowserBinding("digest", T.plusSeconds(1), T.plusSeconds(1));
+    var consumed = s.consumedAs(SessionStatus.ACTIVE, browser, T.plusSeconds(1));
+    assertThat(consumed.browser()).isEqualTo(browser);
     assertThat(consumed.version()).isEqualTo(1);
     assertThat(consumed.modifiedAt()).isEqualTo(T.plusSeconds(1));
     assertThat(consumed.status()).isEqualTo(SessionStatus.ACTIVE);

@@ -3,6 +3,7 @@ package dev.handoff.storage.memory;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.SessionPage;
@@ -130,7 +131,7 @@ public final class CaffeineSessionStore implements SessionStore {
 
   @Override
   public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
-      Instant now) {
+      BrowserBinding browser, Instant now) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(newStatus, "newStatus");
@@ -144,7 +145,7 @@ public final class CaffeineSessionStore implements SessionStore {
           || current.isExpiredAt(now)) {
         return current;
       }
-      consumed[0] = current.consumedAs(newStatus, now);
+      consumed[0] = current.consumedAs(newStatus, browser, now);
       return consumed[0];
     });
     return Optional.ofNullable(consumed[0]);

@@ -187,26 +187,26 @@ class CaffeineSessionStoreTest {
       StoredSession s = session("t1", "csn_1", T0).build();
       store.insert(s);
       Instant now = T0.plusSeconds(10);
-      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, now))
-          .contains(s.consumedAs(SessionStatus.ACTIVE, now));
-      assertThat(store.find("t1", "csn_1")).contains(s.consumedAs(SessionStatus.ACTIVE, now));
-      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, now)).isEmpty();
+      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, now))
+          .contains(s.consumedAs(SessionStatus.ACTIVE, null, now));
+      assertThat(store.find("t1", "csn_1")).contains(s.consumedAs(SessionStatus.ACTIVE, null, now));
+      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, now)).isEmpty();
     }
 
     @Test
     void refusesWrongGenerationExpiryTenantOrStatus() {
       StoredSession s = session("t1", "csn_1", T0).tokenGeneration(2).build();
       store.insert(s);
-      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, T0)).isEmpty();
-      assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, s.expiresAt())).isEmpty();
-      assertThat(store.consume("t2", "csn_1", 2, SessionStatus.ACTIVE, T0)).isEmpty();
+      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, T0)).isEmpty();
+      assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, null, s.expiresAt())).isEmpty();
+      assertThat(store.consume("t2", "csn_1", 2, SessionStatus.ACTIVE, null, T0)).isEmpty();
       assertThat(store.find("t1", "csn_1")).contains(s);
-      assertThatThrownBy(() -> store.consume("t1", "csn_1", 2, SessionStatus.OPEN, T0))
+      assertThatThrownBy(() -> store.consume("t1", "csn_1", 2, SessionStatus.OPEN, null, T0))
           .isInstanceOf(IllegalArgumentException.class);
 
       store.insert(session("t1", "csn_2", T0).status(SessionStatus.LOGIN_REQUIRED).build());
-      assertThat(store.consume("t1", "csn_2", 1, SessionStatus.ACTIVE, T0)).isEmpty();
-      assertThat(store.consume("t1", "csn_1", 2, SessionStatus.LOGIN_REQUIRED, s.expiresAt().minusNanos(1)))
+      assertThat(store.consume("t1", "csn_2", 1, SessionStatus.ACTIVE, null, T0)).isEmpty();
+      assertThat(store.consume("t1", "csn_1", 2, SessionStatus.LOGIN_REQUIRED, null, s.expiresAt().minusNanos(1)))
           .isPresent();
     }
   }
@@ -275,7 +275,7 @@ class CaffeineSessionStoreTest {
         for (int t = 0; t < threads; t++) {
           futures.add(pool.submit(() -> {
             barrier.await();
-            if (store.consume("t1", id, 1, SessionStatus.ACTIVE, T0.plusSeconds(1)).isPresent()) {
+            if (store.consume("t1", id, 1, SessionStatus.ACTIVE, null, T0.plusSeconds(1)).isPresent()) {
               wins.incrementAndGet();
             }
             return null;
