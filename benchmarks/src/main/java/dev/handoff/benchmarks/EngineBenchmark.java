@@ -7,12 +7,14 @@ import com.nimbusds.jose.JWEHeader;
 import com.nimbusds.jose.crypto.DirectEncrypter;
 import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.handoff.BrowserSession;
 import dev.handoff.CreateSessionRequest;
 import dev.handoff.Handoff;
 import dev.handoff.IntentRegistry;
 import dev.handoff.IntentType;
 import dev.handoff.KeyRing;
 import dev.handoff.Redemption;
+import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.User;
 import dev.handoff.spi.UserDetails;
 import dev.handoff.spi.UserDirectory;
@@ -44,14 +46,18 @@ public class EngineBenchmark {
   private static final String USER_ID = "usr_0U2ViuFW0Z7P8Y2S1L76mfADMT6m";
 
   private Handoff engine;
+  private CaffeineSessionStore store;
   private CreateSessionRequest request;
   private SecretKeySpec nimbusKey;
+  private String browserSecret;
+  private String sessionId;
 
   @Setup
   public void setUp() {
     var user = new User(USER_ID, "ada@example.com", null);
+    store = CaffeineSessionStore.builder().maximumSize(100_000).build(); // a steady state, not a growing heap
     engine = Handoff.builder()
-        .store(CaffeineSessionStore.builder().maximumSize(100_000).build()) // a steady state, not a growing heap
+        .store(store)
         .userDirectory(new OneUser(user))
         .keys(KeyRing.generate())
         .hostedPageUrl("https://connect.example.com/checkout/entry")
@@ -63,6 +69,9 @@ public class EngineBenchmark {
         .intent("checkoutNewSubscription", Map.of("plan", "pln_0U32ZjA60Z7P8Y5vLtmvXaIMEiPr"))
         .user(USER_ID)
         .build();
+    var redemption = engine.redeem(engine.create(request).token().orElseThrow());
+    browserSecret = redemption.browserSecret();
+    sessionId = redemption.session().id();
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     nimbusKey = new SecretKeySpec(key, "AES");
@@ -78,6 +87,18 @@ public class EngineBenchmark {
   @Benchmark
   public String create() {
     return engine.create(request).url().orElseThrow();
+  }
+
+  /** Handoff: a hosted page's later request, authenticated by its browser-session secret. */
+  @Benchmark
+  public BrowserSession authenticate() {
+    return engine.authenticate(browserSecret);
+  }
+
+  /** Baseline of {@link #authenticate}: the one store lookup it cannot avoid. */
+  @Benchmark
+  public Optional<StoredSession> storeLookup() {
+    return store.find("project-1", sessionId);
   }
 
   /** Baseline: the same claims minted the plain nimbus way, with no storage at all. */
