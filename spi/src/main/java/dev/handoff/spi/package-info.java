@@ -6,6 +6,9 @@
  * record. Failures are reported with the single unchecked {@link dev.handoff.spi.HandoffException}, whose
  * {@link dev.handoff.spi.ErrorCode} maps to an HTTP status.
  *
+ * <p>Every record and enum here is immutable and thread-safe; the interfaces state what they require of their
+ * implementations.
+ *
  * <p>Nullability: parameters and return values are non-null unless their Javadoc says "or {@code null}".
  */
 package dev.handoff.spi;
