@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -180,32 +181,19 @@ public final class ExampleServer implements AutoCloseable {
 
   /** Starts the server with {@code --port N}, {@code --public-url URL}; {@code --jdbc-url} is not available yet. */
   public static void main(String[] args) throws IOException, InterruptedException {
-    int port = 8080;
-    String publicUrl = null;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String value = i + 1 < args.length ? args[i + 1] : null;
-      switch (arg) {
-        case "--port" -> {
-          port = parsePort(value);
-          i++;
-        }
-        case "--public-url" -> {
-          publicUrl = requireValue(arg, value);
-          i++;
-        }
-        case "--jdbc-url" -> {
-          requireValue(arg, value);
-          exit("--jdbc-url: JDBC store not available in this build; the server runs on the in-memory store only");
-        }
-        case "--help", "-h" -> {
-          System.out.println(USAGE);
-          return;
-        }
-        default -> exit("unknown argument '" + arg + "'\n" + USAGE);
-      }
+    CommandLine commandLine;
+    try {
+      commandLine = CommandLine.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage() + "\n" + USAGE);
+      System.exit(2);
+      return;
     }
-    ExampleServer server = start(Config.dev(port, publicUrl));
+    if (commandLine.help()) {
+      System.out.println(USAGE);
+      return;
+    }
+    ExampleServer server = start(Config.dev(commandLine.port(), commandLine.publicUrl()));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("Stopping the example server.");
       server.close();
@@ -213,6 +201,66 @@ public final class ExampleServer implements AutoCloseable {
     // Dev mode prints the keys it accepts: they are generated now and die with the process.
     printBanner(System.out, server);
     server.awaitStop();
+  }
+
+  /** The command line's options. */
+  record CommandLine(int port, String publicUrl, boolean help) {
+    /** @throws IllegalArgumentException with the message to show, for an invalid or unavailable option */
+    static CommandLine parse(String... args) {
+      int port = 8080;
+      String publicUrl = null;
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        switch (arg) {
+          case "--port" -> port = port(value(args, ++i, arg));
+          case "--public-url" -> publicUrl = publicUrl(value(args, ++i, arg));
+          case "--jdbc-url" -> {
+            value(args, ++i, arg);
+            throw new IllegalArgumentException("--jdbc-url: JDBC store not available in this build; "
+                + "the server runs on the in-memory store only");
+          }
+          case "--help", "-h" -> {
+            return new CommandLine(port, publicUrl, true);
+          }
+          default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
+        }
+      }
+      return new CommandLine(port, publicUrl, false);
+    }
+
+    private static String value(String[] args, int i, String option) {
+      if (i >= args.length || args[i].startsWith("--")) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[i];
+    }
+
+    private static int port(String value) {
+      try {
+        int port = Integer.parseInt(value);
+        if (port >= 0 && port <= 65535) {
+          return port;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException("--port needs a number from 0 to 65535");
+    }
+
+    private static String publicUrl(String value) {
+      try {
+        URI uri = new URI(value);
+        String scheme = uri.getScheme();
+        if (("http".equals(scheme) || "https".equals(scheme)) && uri.getHost() != null
+            && (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+            && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+          return scheme + "://" + uri.getRawAuthority();
+        }
+      } catch (URISyntaxException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException("--public-url needs a base URL like https://connect.example.com");
+    }
   }
 
   private static final String USAGE = """
@@ -257,30 +305,5 @@ public final class ExampleServer implements AutoCloseable {
       case APIDECK -> "Apideck app '" + grant.account() + "', any consumer id";
       case CUSTOMER_SESSIONS -> "workspace '" + grant.account() + "' (customer " + SampleDirectory.CUSTOMER + ")";
     };
-  }
-
-  private static int parsePort(String value) {
-    try {
-      int port = Integer.parseInt(requireValue("--port", value));
-      if (port >= 0 && port <= 65535) {
-        return port;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    exit("--port needs a number from 0 to 65535");
-    return -1;
-  }
-
-  private static String requireValue(String option, String value) {
-    if (value == null || value.startsWith("--")) {
-      exit(option + " needs a value\n" + USAGE);
-    }
-    return value;
-  }
-
-  private static void exit(String message) {
-    System.err.println(message);
-    System.exit(2);
   }
 }
