@@ -5,10 +5,12 @@ import dev.handoff.Handoff;
 import dev.handoff.IntentType;
 import dev.handoff.IssuedSession;
 import dev.handoff.examples.server.ApiKeys.Api;
+import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -116,7 +118,7 @@ final class ApideckVaultSessions extends Endpoint {
           e.getMessage());
     } catch (HandoffException e) {
       int status = e.httpStatus();
-      sendError(ex, status, typeName(status), e.code() == dev.handoff.spi.ErrorCode.UNPROCESSABLE
+      sendError(ex, status, typeName(status), e.code() == ErrorCode.UNPROCESSABLE
           ? "Unprocessable Entity" : "Invalid Params", e.getMessage());
     }
   }
@@ -189,7 +191,7 @@ final class ApideckVaultSessions extends Endpoint {
     json.put("type_name", typeName);
     json.put("message", message);
     json.put("detail", detail);
-    json.put("ref", "https://developers.apideck.com/errors#" + typeName.toLowerCase(java.util.Locale.ROOT));
+    json.put("ref", "https://developers.apideck.com/errors#" + typeName.toLowerCase(Locale.ROOT));
     ex.sendJson(status, json);
   }
 

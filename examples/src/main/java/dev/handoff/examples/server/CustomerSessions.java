@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,7 +181,7 @@ final class CustomerSessions extends Endpoint {
   }
 
   private static void sendValidationError(Exchange ex, RequestRejected e) throws IOException {
-    var loc = new java.util.ArrayList<String>();
+    var loc = new ArrayList<String>();
     loc.add("body");
     loc.addAll(e.location());
     String type = switch (e.reason()) {

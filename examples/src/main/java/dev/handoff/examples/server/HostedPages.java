@@ -60,7 +60,7 @@ final class HostedPages extends Endpoint {
     String route = ex.method() + " " + page;
     switch (route) {
       case "GET entry" -> entry(ex);
-      case "GET session" -> show(ex, "code".equals(ex.query().get("step")), null);
+      case "GET session" -> show(ex, "code".equals(ex.query().get("step")), null, 200);
       case "POST login" -> login(ex);
       case "POST verify" -> verify(ex);
       case "POST complete" -> complete(ex);
@@ -87,7 +87,8 @@ final class HostedPages extends Endpoint {
     }
   }
 
-  private void show(Exchange ex, boolean codeStep, String notice) throws IOException {
+  /** The session page for the browser's session: the intent and user, or the sign-in step it is at. */
+  private void show(Exchange ex, boolean codeStep, String notice, int status) throws IOException {
     Optional<BrowserSession> browser = browserSession(ex);
     if (browser.isEmpty()) {
       return;
@@ -97,9 +98,9 @@ final class HostedPages extends Endpoint {
     if (!session.loginRequired()) {
       ex.sendHtml(200, HostedPageViews.session(session, formToken));
     } else if (codeStep) {
-      ex.sendHtml(notice == null ? 200 : 400, HostedPageViews.codeForm(session, formToken, notice));
+      ex.sendHtml(status, HostedPageViews.codeForm(session, formToken, notice));
     } else {
-      ex.sendHtml(notice == null ? 200 : 400, HostedPageViews.emailForm(session, formToken, notice));
+      ex.sendHtml(status, HostedPageViews.emailForm(session, formToken, notice));
     }
   }
 
@@ -113,10 +114,10 @@ final class HostedPages extends Endpoint {
       handoff.startLogin(secret, posted.get().fields().getOrDefault("email", ""));
       ex.redirect("/checkout/session?step=code");
     } catch (HandoffException e) {
-      if (e.code() == ErrorCode.INVALID_TOKEN) {
-        sendProblem(ex, e);
-      } else {
-        show(ex, false, e.getMessage());
+      switch (e.code()) {
+        case INVALID_TOKEN -> sendProblem(ex, e);
+        case CONFLICT -> ex.redirect("/checkout/session"); // signed in already
+        default -> show(ex, false, e.getMessage(), e.httpStatus());
       }
     }
   }
@@ -131,9 +132,13 @@ final class HostedPages extends Endpoint {
       handoff.verifyLogin(secret, posted.get().fields().getOrDefault("code", "").strip());
       ex.redirect("/checkout/session");
     } catch (HandoffException e) {
-      // checkedPost proved the browser session live, so an INVALID_TOKEN here is a wrong code.
-      show(ex, true, e.code() == ErrorCode.INVALID_TOKEN ? "That code is not right. Try again."
-          : e.getMessage());
+      if (e.code() == ErrorCode.CONFLICT) {
+        ex.redirect("/checkout/session"); // signed in already, or no code was asked for
+      } else {
+        // checkedPost proved the browser session live, so an INVALID_TOKEN here is a wrong code.
+        show(ex, true, e.code() == ErrorCode.INVALID_TOKEN ? "That code is not right. Try again."
+            : e.getMessage(), e.httpStatus());
+      }
     }
   }
 

@@ -12,12 +12,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.handoff.examples.server.RequestRejected.Reason;
 import dev.handoff.spi.Json;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A JSON object from a request body, read field by field with the checks every API needs: a JSON {@code null}
@@ -55,9 +55,10 @@ final class JsonBody {
       tree = MAPPER.readTree(body);
     } catch (JacksonException e) {
       // Jackson's message quotes the input; ours names only the position.
-      throw new RequestRejected(Reason.MALFORMED_BODY, List.of(), "the body is not valid JSON (at line "
-          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
-    } catch (java.io.IOException e) {
+      var at = e.getLocation();
+      throw new RequestRejected(Reason.MALFORMED_BODY, List.of(), "the body is not valid JSON"
+          + (at == null ? "" : " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+    } catch (IOException e) {
       throw new RequestRejected(Reason.MALFORMED_BODY, List.of(), "the body could not be read");
     }
     if (tree == null || tree.isMissingNode()) {
@@ -84,13 +85,6 @@ final class JsonBody {
       }
     }
     return this;
-  }
-
-  /** The names of the fields present, in order. */
-  Set<String> names() {
-    var names = new java.util.LinkedHashSet<String>();
-    node.fieldNames().forEachRemaining(names::add);
-    return names;
   }
 
   /** Whether the field is present and not {@code null}. */

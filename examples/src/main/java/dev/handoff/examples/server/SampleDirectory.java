@@ -7,10 +7,8 @@ import dev.handoff.spi.UserDetails;
 import dev.handoff.spi.UserDirectory;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -118,10 +116,5 @@ public final class SampleDirectory implements UserDirectory {
         details.name());
     add(tenant, user);
     return user;
-  }
-
-  /** The users of a tenant, for tests and the start-up banner. */
-  List<User> users(String tenant) {
-    return new ArrayList<>(usersByTenant.getOrDefault(tenant, Map.of()).values());
   }
 }

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,6 +146,48 @@ class GigsConnectSessionsTest {
     assertThat(stale.statusCode()).isEqualTo(401);
     assertThat(stale.body()).contains("no longer valid").contains("href=\"https://example.com\"");
     assertThat(fx.open(ServerFixture.browser(), newUrl).body()).contains("Ada Lovelace");
+  }
+
+  @Test
+  void patchWithUserDetailsAlsoMintsANewUrl() {
+    JsonNode created = create("""
+        {"intent": {"type": "viewSubscription", "viewSubscription": {"subscription": "sub_1"}}}""");
+
+    JsonNode patched = parse(fx.json("PATCH", SESSIONS + "/" + created.get("id").asText(),
+        "{\"userDetails\": {\"email\": \"patched@example.com\"}}", bearer(GIGS_KEY)));
+
+    assertThat(patched.get("url").asText()).contains("&token=");
+    assertThat(patched.get("userDetails").get("email").asText()).isEqualTo("patched@example.com");
+    assertThat(fx.open(ServerFixture.browser(), patched.get("url").asText()).body()).contains("patched@example.com");
+  }
+
+  @Test
+  void aFinishedSessionCannotBePatched() {
+    JsonNode created = create(SEED_REQUEST);
+    var browser = ServerFixture.browser();
+    var page = fx.open(browser, created.get("url").asText());
+    fx.post(browser, "/checkout/complete", "csrf", ServerFixture.csrf(page));
+
+    assertError(fx.json("PATCH", SESSIONS + "/" + created.get("id").asText(),
+        "{\"callbackUrl\": \"https://example.com/later\"}", bearer(GIGS_KEY)), 409, "conflict");
+  }
+
+  @Test
+  void anExpiredSessionCannotBePatched() throws IOException {
+    try (var own = new ServerFixture()) {
+      var response = own.json("POST", SESSIONS, SEED_REQUEST, bearer(GIGS_KEY));
+      String id = parse(response).get("id").asText();
+      own.clock.advance(Duration.ofHours(2));
+
+      assertError(own.json("PATCH", SESSIONS + "/" + id, "{\"user\": \"" + SEED_USER + "\"}", bearer(GIGS_KEY)),
+          410, "expired");
+    }
+  }
+
+  @Test
+  void tooDeeplyNestedJsonIsMalformed() {
+    String deep = "{\"a\": ".repeat(40) + "1" + "}".repeat(40);
+    assertError(fx.json("POST", SESSIONS, deep, bearer(GIGS_KEY)), 400, "invalidRequest");
   }
 
   @ParameterizedTest(name = "{0}")

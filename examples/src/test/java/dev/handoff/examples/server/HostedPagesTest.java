@@ -105,7 +105,7 @@ class HostedPagesTest {
 
     String wrong = code.equals("000000") ? "111111" : "000000";
     var refused = fx.post(browser, "/checkout/verify", "csrf", csrf(codePage), "code", wrong);
-    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.statusCode()).isEqualTo(401);
     assertThat(refused.body()).contains("not right").contains("name=\"code\"");
 
     var verified = fx.post(browser, "/checkout/verify", "csrf", csrf(codePage), "code", code);
@@ -119,6 +119,24 @@ class HostedPagesTest {
     assertThat(done.headers().firstValue("Location")).hasValue("https://example.com/back");
     assertThat(gigsStatus(session)).isEqualTo(SessionStatus.COMPLETED);
     assertThat(fx.events).extracting(SessionEvent::type).contains(SessionEvent.Type.SIGNED_IN);
+  }
+
+  @Test
+  void aSecondCodeTooSoonIsRefusedOnTheFormAndNoCodeIsSent() {
+    JsonNode session = createGigs("""
+        {"intent": {"type": "viewSubscription", "viewSubscription": {"subscription": "sub_1"}}}""");
+    HttpClient browser = ServerFixture.browser();
+    var emailPage = fx.open(browser, session.get("url").asText());
+    fx.post(browser, "/checkout/login", "csrf", csrf(emailPage), "email", "ada@example.com");
+    int sent = fx.sentCodes.size();
+
+    var again = fx.post(browser, "/checkout/login", "csrf", csrf(emailPage), "email", "ada@example.com");
+
+    assertThat(again.statusCode()).isEqualTo(429);
+    assertThat(again.body()).contains("name=\"email\"").contains("too many codes");
+    assertThat(fx.sentCodes).hasSize(sent);
+    var badEmail = fx.post(browser, "/checkout/login", "csrf", csrf(emailPage), "email", "no-at-sign");
+    assertThat(badEmail.statusCode()).isEqualTo(400);
   }
 
   @Test
