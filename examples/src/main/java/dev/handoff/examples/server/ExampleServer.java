@@ -1,0 +1,309 @@
+package dev.handoff.examples.server;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.handoff.Handoff;
+import dev.handoff.IntentRegistry;
+import dev.handoff.IntentType;
+import dev.handoff.KeyRing;
+import dev.handoff.LoginPolicy;
+import dev.handoff.SessionListener;
+import dev.handoff.examples.server.ApiKeys.Api;
+import dev.handoff.examples.server.ApiKeys.Grant;
+import dev.handoff.spi.OtpSender;
+import dev.handoff.spi.SessionStore;
+import dev.handoff.storage.memory.CaffeineSessionStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The main job: one HTTP server that serves the three seed APIs (Gigs Connect Sessions, Apideck Vault Sessions,
+ * Polar-style Customer Sessions) and their hosted pages, on Handoff and the JDK's built-in HTTP server.
+ *
+ * <p>Run it with {@code ./mvnw -q -pl examples -am compile exec:java} (add {@code -Dexec.args="--port 9090"} for
+ * another port). Dev mode: an in-memory store, a generated key, fresh API keys printed at start, sample users, and
+ * one-time codes printed to the console. It listens on the loopback interface only.
+ *
+ * <p>One engine per API, so that each API's sessions get their own id prefix and intent types; all share one
+ * store, key ring and user directory, so the hosted pages can serve any of them.
+ */
+public final class ExampleServer implements AutoCloseable {
+  /**
+   * What a server runs with.
+   *
+   * @param port the port to listen on, 0 for any free one
+   * @param publicUrl the base URL browsers reach it at, or {@code null} for {@code http://localhost:<port>}
+   * @param keys the bearer keys it accepts
+   * @param directory its users
+   * @param otpSender how one-time codes reach the end user
+   * @param clock the engines' clock
+   * @param events told of every session event (they carry no token, URL or personal data)
+   */
+  public record Config(int port, String publicUrl, ApiKeys keys, SampleDirectory directory, OtpSender otpSender,
+      Clock clock, SessionListener events) {
+    public Config {
+      Objects.requireNonNull(events, "events");
+      Objects.requireNonNull(keys, "keys");
+      Objects.requireNonNull(directory, "directory");
+      Objects.requireNonNull(otpSender, "otpSender");
+      Objects.requireNonNull(clock, "clock");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0 to 65535");
+      }
+    }
+
+    /** Dev mode: fresh keys, the sample users, codes and session events printed to the console. */
+    public static Config dev(int port, String publicUrl) {
+      return new Config(port, publicUrl, ApiKeys.generateDevKeys(), SampleDirectory.withSamples(),
+          new ConsoleOtpSender(System.out), Clock.systemUTC(), event -> System.out.println("[event] "
+              + event.type() + " " + event.session().id() + " (" + event.session().intent().type() + ", tenant "
+              + event.session().tenant() + ")"));
+    }
+  }
+
+  /** The engines: one per API, and one for the hosted pages; all on the same store and key ring. */
+  record Engines(Handoff gigs, Handoff apideck, Handoff customerSessions, Handoff hostedPages) {}
+
+  private final HttpServer http;
+  private final ExecutorService executor;
+  private final Engines engines;
+  private final URI publicUrl;
+  private final ApiKeys keys;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private ExampleServer(HttpServer http, ExecutorService executor, Engines engines, URI publicUrl, ApiKeys keys) {
+    this.http = http;
+    this.executor = executor;
+    this.engines = engines;
+    this.publicUrl = publicUrl;
+    this.keys = keys;
+  }
+
+  /** Starts a server on the loopback interface; {@link #close()} stops it. */
+  public static ExampleServer start(Config config) throws IOException {
+    HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 64);
+    URI publicUrl = URI.create(config.publicUrl() != null ? config.publicUrl()
+        : "http://localhost:" + http.getAddress().getPort());
+    Engines engines = engines(config, publicUrl.resolve("/checkout/entry").toString());
+    http.createContext("/projects/", new GigsConnectSessions(engines.gigs(), config.keys()));
+    http.createContext("/vault/", new ApideckVaultSessions(engines.apideck(), config.keys(), config.directory()));
+    http.createContext("/api/", new CustomerSessions(engines.customerSessions(), config.keys(), config.directory()));
+    http.createContext("/checkout/", new HostedPages(engines.hostedPages(), publicUrl));
+    http.createContext("/", new NotFound());
+    // A few threads: the engine's work is short and the in-memory store never blocks for long.
+    ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
+      var thread = new Thread(runnable, "example-server");
+      thread.setDaemon(true);
+      return thread;
+    });
+    http.setExecutor(executor);
+    http.start();
+    return new ExampleServer(http, executor, engines, publicUrl, config.keys());
+  }
+
+  private static Engines engines(Config config, String hostedPageUrl) {
+    SessionStore store = CaffeineSessionStore.builder().clock(config.clock()).build();
+    byte[] master = new byte[KeyRing.MASTER_SECRET_BYTES];
+    new SecureRandom().nextBytes(master);
+    // Generated at every start (dev mode): URLs do not survive a restart. A real server loads its master secret.
+    KeyRing keys = KeyRing.fromMasterSecret("dev", master);
+    SessionListener audit = config.events();
+    var all = new ArrayList<IntentType>();
+    all.addAll(GigsConnectSessions.intentTypes());
+    all.addAll(ApideckVaultSessions.intentTypes());
+    all.addAll(CustomerSessions.intentTypes());
+    Handoff gigs = engine(config, store, keys, hostedPageUrl, GigsConnectSessions.intentTypes()).idPrefix("csn_")
+        .listener(audit).build();
+    Handoff apideck = engine(config, store, keys, hostedPageUrl, ApideckVaultSessions.intentTypes())
+        .idPrefix("vss_").listener(audit).build();
+    Handoff customerSessions = engine(config, store, keys, hostedPageUrl, CustomerSessions.intentTypes())
+        .idPrefix("cus_").listener(audit).build();
+    // Redeeming, signing in and completing do not depend on the creating API; sign-up lets a new email in.
+    Handoff hostedPages = engine(config, store, keys, hostedPageUrl, all).otpSender(config.otpSender())
+        .loginPolicy(LoginPolicy.defaults().withSignUp(true)).listener(audit).build();
+    return new Engines(gigs, apideck, customerSessions, hostedPages);
+  }
+
+  private static Handoff.Builder engine(Config config, SessionStore store, KeyRing keys, String hostedPageUrl,
+      List<IntentType> intents) {
+    return Handoff.builder().store(store).keys(keys).userDirectory(config.directory()).clock(config.clock())
+        .hostedPageUrl(hostedPageUrl).intents(IntentRegistry.of(intents.toArray(IntentType[]::new)));
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return http.getAddress().getPort();
+  }
+
+  /** The base URL browsers reach it at. */
+  public URI publicUrl() {
+    return publicUrl;
+  }
+
+  /** The bearer keys it accepts. */
+  public ApiKeys keys() {
+    return keys;
+  }
+
+  Engines engines() {
+    return engines;
+  }
+
+  /** Stops accepting requests, lets running ones finish for up to a second, and stops. */
+  @Override
+  public void close() {
+    http.stop(1);
+    executor.shutdown();
+    try {
+      executor.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    stopped.countDown();
+  }
+
+  /** Waits until {@link #close()} ran. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Starts the server with {@code --port N}, {@code --public-url URL}; {@code --jdbc-url} is not available yet. */
+  public static void main(String[] args) throws IOException, InterruptedException {
+    CommandLine commandLine;
+    try {
+      commandLine = CommandLine.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage() + "\n" + USAGE);
+      System.exit(2);
+      return;
+    }
+    if (commandLine.help()) {
+      System.out.println(USAGE);
+      return;
+    }
+    ExampleServer server = start(Config.dev(commandLine.port(), commandLine.publicUrl()));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("Stopping the example server.");
+      server.close();
+    }, "example-server-shutdown"));
+    // Dev mode prints the keys it accepts: they are generated now and die with the process.
+    printBanner(System.out, server);
+    server.awaitStop();
+  }
+
+  /** The command line's options. */
+  record CommandLine(int port, String publicUrl, boolean help) {
+    /** @throws IllegalArgumentException with the message to show, for an invalid or unavailable option */
+    static CommandLine parse(String... args) {
+      int port = 8080;
+      String publicUrl = null;
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        switch (arg) {
+          case "--port" -> port = port(value(args, ++i, arg));
+          case "--public-url" -> publicUrl = publicUrl(value(args, ++i, arg));
+          case "--jdbc-url" -> {
+            value(args, ++i, arg);
+            throw new IllegalArgumentException("--jdbc-url: JDBC store not available in this build; "
+                + "the server runs on the in-memory store only");
+          }
+          case "--help", "-h" -> {
+            return new CommandLine(port, publicUrl, true);
+          }
+          default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
+        }
+      }
+      return new CommandLine(port, publicUrl, false);
+    }
+
+    private static String value(String[] args, int i, String option) {
+      if (i >= args.length || args[i].startsWith("--")) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[i];
+    }
+
+    private static int port(String value) {
+      try {
+        int port = Integer.parseInt(value);
+        if (port >= 0 && port <= 65535) {
+          return port;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException("--port needs a number from 0 to 65535");
+    }
+
+    private static String publicUrl(String value) {
+      try {
+        URI uri = new URI(value);
+        String scheme = uri.getScheme();
+        if (("http".equals(scheme) || "https".equals(scheme)) && uri.getHost() != null
+            && (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+            && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+          return scheme + "://" + uri.getRawAuthority();
+        }
+      } catch (URISyntaxException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException("--public-url needs a base URL like https://connect.example.com");
+    }
+  }
+
+  private static final String USAGE = """
+      usage: ./mvnw -q -pl examples -am compile exec:java [-Dexec.args="OPTIONS"]
+        --port N          port to listen on (default 8080; 0 for any free one)
+        --public-url URL  base URL browsers use (default http://localhost:<port>)
+        --jdbc-url URL    not available in this build (the JDBC store is not on this branch yet)""";
+
+  static void printBanner(PrintStream out, ExampleServer server) {
+    ApiKeys keys = server.keys();
+    String base = server.publicUrl().toString();
+    out.println();
+    out.println("Handoff example server on " + base + "  (dev mode: in-memory store, generated key; Ctrl-C stops)");
+    out.println();
+    out.println("API keys accepted (fresh at every start):");
+    for (Grant grant : keys.grants()) {
+      out.println("  export " + envName(grant.api()) + "=" + grant.key() + "   # " + describe(grant));
+    }
+    out.println();
+    out.println("Create a Gigs connect session for the sample user and open its \"url\" in a browser:");
+    Grant gigs = keys.grants().stream().filter(g -> g.api() == Api.GIGS).findFirst().orElseThrow();
+    out.println("  curl -s " + base + "/projects/" + gigs.account() + "/connectSessions -H 'Authorization: Bearer "
+        + gigs.key() + "' -H 'Content-Type: application/json' -d '{\"callbackUrl\": \"https://example.com\", "
+        + "\"intent\": {\"type\": \"checkoutNewSubscription\", \"checkoutNewSubscription\": {\"plan\": "
+        + "\"pln_0U32ZjA60Z7P8Y5vLtmvXaIMEiPr\"}}, \"user\": \"" + SampleDirectory.GIGS_USER + "\"}'");
+    out.println();
+    out.println("More (Apideck, Customer Sessions, unauthenticated sessions): examples/README.md");
+    out.println();
+  }
+
+  private static String envName(Api api) {
+    return switch (api) {
+      case GIGS -> "GIGS_TOKEN";
+      case APIDECK -> "APIDECK_KEY";
+      case CUSTOMER_SESSIONS -> "WORKSPACE_TOKEN";
+    };
+  }
+
+  private static String describe(Grant grant) {
+    return switch (grant.api()) {
+      case GIGS -> "Gigs project '" + grant.account() + "'";
+      case APIDECK -> "Apideck app '" + grant.account() + "', any consumer id";
+      case CUSTOMER_SESSIONS -> "workspace '" + grant.account() + "' (customer " + SampleDirectory.CUSTOMER + ")";
+    };
+  }
+}
