@@ -8,8 +8,10 @@ import java.util.Optional;
  *
  * @param session the hosted session
  * @param user its user, or {@code null} while the end user still has to sign in
+ * @param loginStarted whether a one-time code was requested for this session and can still be tried, so that the
+ *     hosted page knows to show the code form rather than the email form
  */
-public record BrowserSession(Session session, User user) {
+public record BrowserSession(Session session, User user, boolean loginStarted) {
 
   /** Whether the end user must sign in (with a one-time code) first. */
   public boolean loginRequired() {

@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every operation is scoped to a tenant: a session is invisible to every other tenant. Every failure is a
  * {@link HandoffException} whose {@link ErrorCode} maps to an HTTP status; a failed operation changes nothing.
+ *
+ * <p>Engines that share a store and a key ring serve each other's sessions: a URL minted by one (an API node)
+ * is redeemed by another (a hosted-page node), and so are browser secrets and sign-ins. That is how a deployment
+ * scales out, and how several engines with different id prefixes or intents can share one set of hosted pages.
  */
 public final class Handoff {
   private static final Logger log = LoggerFactory.getLogger(Handoff.class);
@@ -430,8 +434,10 @@ public final class Handoff {
       store.replace(session.toBuilder().browser(browser.seenAt(now)).version(session.version() + 1).build(),
           session.version());
     }
+    LoginChallenge challenge = session.challenge();
+    boolean loginStarted = challenge != null && challenge.attemptsLeft() > 0 && now.isBefore(challenge.expiresAt());
     return new BrowserSession(Session.of(session, now), session.subject() instanceof Subject.ExistingUser
-        ? resolveUser(session) : null);
+        ? resolveUser(session) : null, loginStarted);
   }
 
   /**
@@ -554,7 +560,7 @@ public final class Handoff {
           .challenge(null).modifiedAt(now).version(current.version() + 1).build();
       if (store.replace(next, current.version())) {
         publish(SessionEvent.Type.SIGNED_IN, next, now);
-        return new BrowserSession(Session.of(next, now), user);
+        return new BrowserSession(Session.of(next, now), user, false);
       }
     }
     throw lostRace();

@@ -34,7 +34,9 @@ class OneTimeCodeLoginTest {
     String secret = unauthenticatedBrowser();
     assertThat(engine.authenticate(secret).loginRequired()).isTrue();
 
+    assertThat(engine.authenticate(secret).loginStarted()).isFalse();
     engine.startLogin(secret, "ann@example.com");
+    assertThat(engine.authenticate(secret).loginStarted()).isTrue();
     assertThat(sender.sent).hasSize(1);
     assertThat(sender.lastCode()).hasSize(6).containsOnlyDigits();
 
