@@ -33,7 +33,9 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.PropagationMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -75,6 +77,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
  * <p>Instances are created by the test engines, one per test; not meant to be shared between threads except as
  * the kit itself does in its race tests.
  */
+@AddLifecycleHook(value = AbortedPropertiesAreSkipped.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
 public abstract class SessionStoreContract {
 
   /**
