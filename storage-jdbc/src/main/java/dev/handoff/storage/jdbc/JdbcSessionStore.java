@@ -10,9 +10,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -323,15 +323,20 @@ public final class JdbcSessionStore implements SessionStore {
     if (keys.isEmpty()) {
       return 0;
     }
-    String sql = "DELETE FROM " + table + " WHERE (tenant, id) IN ("
-        + String.join(", ", Collections.nCopies(keys.size(), "(?, ?)")) + ")";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      int i = 1;
+    // One primary-key lookup per row, so the delete touches only rows this transaction already locked: an IN or
+    // OR list may be run as a scan that waits on other sweepers' rows and deadlocks with them.
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE tenant = ? AND id = ?")) {
       for (byte[][] key : keys) {
-        ps.setBytes(i++, key[0]);
-        ps.setBytes(i++, key[1]);
+        ps.setBytes(1, key[0]);
+        ps.setBytes(2, key[1]);
+        ps.addBatch();
       }
-      return ps.executeUpdate();
+      int deleted = 0;
+      for (int count : ps.executeBatch()) {
+        // Rows locked above cannot vanish before this delete: a count the driver does not report is one row.
+        deleted += count == Statement.SUCCESS_NO_INFO ? 1 : count;
+      }
+      return deleted;
     }
   }
 
