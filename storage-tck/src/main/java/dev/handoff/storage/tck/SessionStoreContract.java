@@ -707,6 +707,6 @@ public abstract class SessionStoreContract {
 
   @Provide
   Arbitrary<List<StoreOperation>> operationSequences() {
-    return StoreOperation.any().list().ofMinSize(1).ofMaxSize(40);
+    return StoreOperation.any().list().ofMinSize(5).ofMaxSize(40);
   }
 }

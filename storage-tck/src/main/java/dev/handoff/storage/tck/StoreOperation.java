@@ -49,7 +49,8 @@ sealed interface StoreOperation {
         Tuple.of(1, Combinators.combine(tenants, keys).as(FindByKey::new)),
         Tuple.of(3, Combinators.combine(sessions, Arbitraries.of(true, true, false),
             Arbitraries.longs().between(0, 3)).as(Replace::new)),
-        Tuple.of(3, Combinators.combine(tenants, ids, Arbitraries.of(0L, 0L, 1L, -1L),
+        Tuple.of(4, Combinators.combine(tenants, ids, Arbitraries.of(true, true, true, false),
+            Arbitraries.integers().between(0, 99), Arbitraries.of(0L, 0L, 1L, -1L),
             Arbitraries.of(SessionStatus.ACTIVE, SessionStatus.LOGIN_REQUIRED, SessionStatus.REVOKED),
             Arbitraries.doubles().between(-0.1, 1.25))
             .as(Consume::new)),
@@ -131,20 +132,25 @@ sealed interface StoreOperation {
   }
 
   /**
-   * {@code consume} with the current token generation, or an older or newer one, at an instant placed relative
-   * to the session's lifetime (0 = createdAt, 1 = expiresAt), so that most calls fall within it.
+   * {@code consume} of a stored session (picked among those the model holds) or of the given tenant and id,
+   * with the current token generation or an older or newer one, at an instant placed relative to the session's
+   * lifetime (0 = createdAt, 1 = expiresAt), so that most calls could succeed and many must not.
    */
-  record Consume(String tenant, String id, long generationOffset, SessionStatus newStatus, double lifetimeShare)
-      implements StoreOperation {
+  record Consume(String tenant, String id, boolean storedSession, int pick, long generationOffset,
+      SessionStatus newStatus, double lifetimeShare) implements StoreOperation {
     @Override
     public void check(SessionStore store, ReferenceSessionStore model) {
-      StoredSession current = model.find(tenant, id).orElse(null);
+      List<StoredSession> all = model.all();
+      StoredSession current = storedSession && !all.isEmpty()
+          ? all.get(pick % all.size()) : model.find(tenant, id).orElse(null);
+      String targetTenant = current == null ? tenant : current.tenant();
+      String targetId = current == null ? id : current.id();
       long generation = current == null ? 1 : current.tokenGeneration() + generationOffset;
       Instant now = current == null ? BASE : current.createdAt().plusNanos((long) (lifetimeShare
           * Duration.between(current.createdAt(), current.expiresAt()).toNanos()));
-      assertThat(store.consume(tenant, id, generation, newStatus, now))
-          .as("consume %s/%s generation %d at %s", tenant, id, generation, now)
-          .isEqualTo(model.consume(tenant, id, generation, newStatus, now));
+      assertThat(store.consume(targetTenant, targetId, generation, newStatus, now))
+          .as("consume %s/%s generation %d at %s", targetTenant, targetId, generation, now)
+          .isEqualTo(model.consume(targetTenant, targetId, generation, newStatus, now));
     }
   }
 
