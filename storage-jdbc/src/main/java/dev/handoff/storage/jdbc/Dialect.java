@@ -1,0 +1,61 @@
+package dev.handoff.storage.jdbc;
+
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.Locale;
+
+/**
+ * The SQL differences between the supported databases: which schema script, how to limit a query, and how to
+ * delete a bounded batch of expired rows without blocking or deadlocking other nodes. Immutable.
+ */
+enum Dialect {
+  /** PostgreSQL: batch deletes pick their rows with {@code FOR UPDATE SKIP LOCKED}, in one statement. */
+  POSTGRESQL("postgresql"),
+  /**
+   * MariaDB and MySQL: a table cannot be deleted from while a subquery reads it, so rows are picked with
+   * {@code SELECT ... FOR UPDATE SKIP LOCKED} and deleted by key in the same short transaction.
+   */
+  MARIADB("mariadb"),
+  /** H2: {@code DELETE ... FETCH FIRST n ROWS ONLY}. */
+  H2("h2");
+
+  /** The products {@link #detect} accepts, for error messages. */
+  static final String SUPPORTED = "PostgreSQL, MariaDB, MySQL, H2";
+
+  private final String scriptName;
+
+  Dialect(String scriptName) {
+    this.scriptName = scriptName;
+  }
+
+  /**
+   * The dialect of the database {@code metaData} describes.
+   *
+   * @throws IllegalArgumentException naming the supported databases if it is none of them
+   */
+  static Dialect detect(DatabaseMetaData metaData) throws SQLException {
+    String product = metaData.getDatabaseProductName();
+    String normalized = product == null ? "" : product.toLowerCase(Locale.ROOT);
+    if (normalized.contains("postgresql")) {
+      return POSTGRESQL;
+    }
+    if (normalized.contains("mariadb") || normalized.contains("mysql")) {
+      return MARIADB;
+    }
+    if (normalized.equals("h2")) {
+      return H2;
+    }
+    throw new IllegalArgumentException(
+        "unsupported database '" + product + "': JdbcSessionStore supports " + SUPPORTED);
+  }
+
+  /** The class-path resource with this dialect's schema script. */
+  String schemaResource() {
+    return "/dev/handoff/storage/jdbc/schema/" + scriptName + ".sql";
+  }
+
+  /** The clause that limits a query to {@code ?} rows, bound as the last parameter. */
+  String limitClause() {
+    return this == H2 ? "FETCH FIRST ? ROWS ONLY" : "LIMIT ?";
+  }
+}

@@ -1,0 +1,456 @@
+package dev.handoff.storage.jdbc;
+
+import dev.handoff.spi.ErrorCode;
+import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.SessionPage;
+import dev.handoff.spi.SessionStatus;
+import dev.handoff.spi.SessionStore;
+import dev.handoff.spi.StoredSession;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * A {@link SessionStore} in one table of a relational database reached through any {@link DataSource}: PostgreSQL,
+ * MariaDB (and MySQL 8) or H2, detected from the connection's metadata. Plain JDBC, no ORM.
+ *
+ * <p>Every engine node may use its own store over the same database: {@link #consume} and {@link #replace} are
+ * single conditional {@code UPDATE}s checked by row count, so the database decides races between nodes; no
+ * application lock is involved. {@link #deleteExpired} works in short, bounded batches that skip rows another
+ * node is deleting, so every node may sweep at once.
+ *
+ * <p>The table ({@code <prefix>sessions}) is created by the operator from the scripts under
+ * {@code dev/handoff/storage/jdbc/schema/} in this jar, or by the store itself if
+ * {@link Builder#createSchemaIfMissing()} is set. Instants are stored as nanoseconds since the epoch, so they
+ * round-trip exactly; they must lie between the years 1677 and 2262. Tenants, ids and idempotency keys are at
+ * most 255 characters.
+ *
+ * <p>Failures of the database surface as {@link HandoffException} with {@link ErrorCode#STORAGE_UNAVAILABLE} and
+ * the {@link SQLException} as cause; a transaction that failed is rolled back. A value the database refuses
+ * (SQLState class 22) is {@link ErrorCode#INVALID_REQUEST}.
+ *
+ * <p>Thread-safe: the store holds no mutable state and takes a connection from the data source per call. Give it
+ * a pooled data source that does not take part in container-managed transactions.
+ */
+public final class JdbcSessionStore implements SessionStore {
+  private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,29}");
+
+  private final DataSource dataSource;
+  private final Dialect dialect;
+  private final String table;
+  private final int deleteBatchSize;
+
+  private final String insertSql;
+  private final String findSql;
+  private final String findByKeySql;
+  private final String replaceSql;
+  private final String consumeSql;
+  private final String listFirstSql;
+  private final String listAfterSql;
+
+  private JdbcSessionStore(Builder builder, Dialect dialect) {
+    this.dataSource = builder.dataSource;
+    this.dialect = dialect;
+    this.table = builder.tablePrefix + "sessions";
+    this.deleteBatchSize = builder.deleteBatchSize;
+    this.insertSql = "INSERT INTO " + table + " (" + SessionRows.COLUMNS + ") VALUES ("
+        + "?, ".repeat(SessionRows.COLUMN_COUNT - 1) + "?)";
+    String select = "SELECT " + SessionRows.COLUMNS + " FROM " + table;
+    this.findSql = select + " WHERE tenant = ? AND id = ?";
+    this.findByKeySql = select + " WHERE tenant = ? AND idempotency_key = ?";
+    this.replaceSql = "UPDATE " + table + " SET " + SessionRows.CONTENT_ASSIGNMENTS
+        + " WHERE tenant = ? AND id = ? AND row_version = ?";
+    this.consumeSql = "UPDATE " + table + " SET status = ?, modified_at_ns = ?, row_version = row_version + 1"
+        + " WHERE tenant = ? AND id = ? AND status = 'OPEN' AND token_generation = ? AND expires_at_ns > ?";
+    this.listFirstSql = select + " WHERE tenant = ? ORDER BY id " + dialect.limitClause();
+    this.listAfterSql = select + " WHERE tenant = ? AND id > ? ORDER BY id " + dialect.limitClause();
+  }
+
+  /** A builder for a store over {@code dataSource}. */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  /** The name of the table this store uses: the prefix followed by {@code sessions}. */
+  public String tableName() {
+    return table;
+  }
+
+  @Override
+  public void insert(StoredSession session) {
+    Objects.requireNonNull(session, "session");
+    SessionRows.checkKeyLengths(session);
+    try (Connection c = dataSource.getConnection()) {
+      inTransaction(c, () -> {
+        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+          SessionRows.bindAll(ps, session);
+          return ps.executeUpdate();
+        }
+      });
+    } catch (SQLException e) {
+      if (SqlFailures.isConstraintViolation(e)) {
+        throw new HandoffException(ErrorCode.CONFLICT,
+            "a session with this id or idempotency key already exists in this tenant", e);
+      }
+      throw SqlFailures.translate("insert a session", e);
+    }
+  }
+
+  @Override
+  public Optional<StoredSession> find(String tenant, String id) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(id, "id");
+    return selectOne(findSql, tenant, id, "find a session");
+  }
+
+  @Override
+  public Optional<StoredSession> findByIdempotencyKey(String tenant, String idempotencyKey) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    return selectOne(findByKeySql, tenant, idempotencyKey, "find a session by idempotency key");
+  }
+
+  private Optional<StoredSession> selectOne(String sql, String tenant, String key, String operation) {
+    try (Connection c = dataSource.getConnection()) {
+      return selectOne(c, sql, tenant, key);
+    } catch (SQLException e) {
+      throw SqlFailures.translate(operation, e);
+    }
+  }
+
+  private static Optional<StoredSession> selectOne(Connection c, String sql, String tenant, String key)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, tenant);
+      ps.setString(2, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(SessionRows.read(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  public boolean replace(StoredSession replacement, long expectedVersion) {
+    Objects.requireNonNull(replacement, "replacement");
+    if (replacement.version() != expectedVersion + 1) {
+      throw new IllegalArgumentException("replacement version must be expectedVersion + 1");
+    }
+    SessionRows.checkKeyLengths(replacement);
+    try (Connection c = dataSource.getConnection()) {
+      return inTransaction(c, () -> {
+        try (PreparedStatement ps = c.prepareStatement(replaceSql)) {
+          int next = SessionRows.bindContent(ps, 1, replacement);
+          ps.setString(next++, replacement.tenant());
+          ps.setString(next++, replacement.id());
+          ps.setLong(next, expectedVersion);
+          return ps.executeUpdate() == 1;
+        }
+      });
+    } catch (SQLException e) {
+      if (SqlFailures.isConstraintViolation(e)) {
+        throw new HandoffException(ErrorCode.CONFLICT,
+            "another session of this tenant has this idempotency key", e);
+      }
+      throw SqlFailures.translate("replace a session", e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One conditional {@code UPDATE} decides, then the updated row is read back in the same transaction, while
+   * the update's row lock keeps every other writer out: the result is exactly
+   * {@code stored.consumedAs(newStatus, now)}.
+   */
+  @Override
+  public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
+      Instant now) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(newStatus, "newStatus");
+    Objects.requireNonNull(now, "now");
+    if (newStatus == SessionStatus.OPEN) {
+      throw new IllegalArgumentException("newStatus must not be OPEN");
+    }
+    if (EpochNanos.saturated(now) == Long.MAX_VALUE) {
+      return Optional.empty(); // later than any storable expiresAt: every session has expired
+    }
+    long nowNanos = EpochNanos.of(now);
+    try (Connection c = dataSource.getConnection()) {
+      return inTransaction(c, () -> {
+        try (PreparedStatement ps = c.prepareStatement(consumeSql)) {
+          ps.setString(1, newStatus.name());
+          ps.setLong(2, nowNanos);
+          ps.setString(3, tenant);
+          ps.setString(4, id);
+          ps.setLong(5, tokenGeneration);
+          ps.setLong(6, nowNanos);
+          if (ps.executeUpdate() != 1) {
+            return Optional.empty();
+          }
+        }
+        return selectOne(c, findSql, tenant, id);
+      });
+    } catch (SQLException e) {
+      throw SqlFailures.translate("consume a session", e);
+    }
+  }
+
+  @Override
+  public SessionPage list(String tenant, String cursor, int limit) {
+    Objects.requireNonNull(tenant, "tenant");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    // One row more than asked tells whether another page follows.
+    int fetch = limit == Integer.MAX_VALUE ? limit : limit + 1;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(cursor == null ? listFirstSql : listAfterSql)) {
+      int i = 1;
+      ps.setString(i++, tenant);
+      if (cursor != null) {
+        ps.setString(i++, cursor);
+      }
+      ps.setInt(i, fetch);
+      var sessions = new ArrayList<StoredSession>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          sessions.add(SessionRows.read(rs));
+        }
+      }
+      if (sessions.size() > limit) {
+        List<StoredSession> page = sessions.subList(0, limit);
+        return new SessionPage(page, page.get(limit - 1).id());
+      }
+      return new SessionPage(sessions, null);
+    } catch (SQLException e) {
+      throw SqlFailures.translate("list sessions", e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Deletes in batches of at most {@link Builder#deleteBatchSize}, each in its own short transaction, and
+   * stops early when a batch comes back short: the rest is gone or being deleted by another node. Rows locked by
+   * other transactions are skipped rather than waited for (PostgreSQL, MariaDB/MySQL).
+   */
+  @Override
+  public int deleteExpired(Instant expiredBefore, int limit) {
+    Objects.requireNonNull(expiredBefore, "expiredBefore");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    long before = EpochNanos.saturated(expiredBefore);
+    int total = 0;
+    try (Connection c = dataSource.getConnection()) {
+      while (total < limit) {
+        int batch = Math.min(limit - total, deleteBatchSize);
+        int deleted;
+        try {
+          deleted = deleteBatch(c, before, batch);
+        } catch (SQLException e) {
+          if (total > 0 && SqlFailures.isTransactionRollback(e)) {
+            break; // lost a race with another sweeper: keep what this call already deleted
+          }
+          throw e;
+        }
+        total += deleted;
+        if (deleted < batch) {
+          break;
+        }
+      }
+      return total;
+    } catch (SQLException e) {
+      throw SqlFailures.translate("delete expired sessions", e);
+    }
+  }
+
+  private int deleteBatch(Connection c, long before, int batch) throws SQLException {
+    switch (dialect) {
+      case POSTGRESQL -> {
+        String sql = "DELETE FROM " + table + " WHERE (tenant, id) IN (SELECT tenant, id FROM " + table
+            + " WHERE expires_at_ns < ? ORDER BY expires_at_ns LIMIT ? FOR UPDATE SKIP LOCKED)";
+        return inTransaction(c, () -> executeUpdate(c, sql, before, batch));
+      }
+      case H2 -> {
+        String sql = "DELETE FROM " + table + " WHERE expires_at_ns < ? FETCH FIRST ? ROWS ONLY";
+        return inTransaction(c, () -> executeUpdate(c, sql, before, batch));
+      }
+      default -> {
+        int isolation = c.getTransactionIsolation();
+        // Read committed takes no gap locks, so the sweep never blocks inserts of new sessions.
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        try {
+          return inTransaction(c, () -> deleteByKeys(c, before, batch));
+        } finally {
+          c.setTransactionIsolation(isolation);
+        }
+      }
+    }
+  }
+
+  private static int executeUpdate(Connection c, String sql, long before, int batch) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, before);
+      ps.setInt(2, batch);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** MariaDB/MySQL: lock a batch of expired rows, skipping locked ones, then delete exactly those by key. */
+  private int deleteByKeys(Connection c, long before, int batch) throws SQLException {
+    var keys = new ArrayList<byte[][]>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT tenant, id FROM " + table
+        + " WHERE expires_at_ns < ? ORDER BY expires_at_ns LIMIT ? FOR UPDATE SKIP LOCKED")) {
+      ps.setLong(1, before);
+      ps.setInt(2, batch);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          keys.add(new byte[][] {rs.getBytes(1), rs.getBytes(2)});
+        }
+      }
+    }
+    if (keys.isEmpty()) {
+      return 0;
+    }
+    // One primary-key lookup per row, so the delete touches only rows this transaction already locked: an IN or
+    // OR list may be run as a scan that waits on other sweepers' rows and deadlocks with them.
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE tenant = ? AND id = ?")) {
+      for (byte[][] key : keys) {
+        ps.setBytes(1, key[0]);
+        ps.setBytes(2, key[1]);
+        ps.addBatch();
+      }
+      int deleted = 0;
+      for (int count : ps.executeBatch()) {
+        // Rows locked above cannot vanish before this delete: a count the driver does not report is one row.
+        deleted += count == Statement.SUCCESS_NO_INFO ? 1 : count;
+      }
+      return deleted;
+    }
+  }
+
+  /** Work that runs inside a transaction. */
+  @FunctionalInterface
+  private interface TransactionWork<T> {
+    T run() throws SQLException;
+  }
+
+  /** Runs {@code work} in one transaction on {@code c}: committed if it returns, rolled back if it throws. */
+  private static <T> T inTransaction(Connection c, TransactionWork<T> work) throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      T result = work.run();
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException rollbackFailure) {
+        e.addSuppressed(rollbackFailure);
+      }
+      throw e;
+    } finally {
+      c.setAutoCommit(autoCommit);
+    }
+  }
+
+  /**
+   * Configures a {@link JdbcSessionStore}. Setters validate their argument at once and throw
+   * {@link IllegalArgumentException} or {@link NullPointerException} with the reason.
+   *
+   * <p>Not thread-safe; use one builder per thread.
+   */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private String tablePrefix = "handoff_";
+    private int deleteBatchSize = 500;
+    private boolean createSchema;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /**
+     * The prefix of the table name; the table is {@code <prefix>sessions}. Default {@code handoff_}.
+     *
+     * @param tablePrefix 1 to 30 characters: a lower-case letter, then lower-case letters, digits or {@code _}
+     */
+    public Builder tablePrefix(String tablePrefix) {
+      Objects.requireNonNull(tablePrefix, "tablePrefix");
+      if (!PREFIX.matcher(tablePrefix).matches()) {
+        throw new IllegalArgumentException("tablePrefix must match " + PREFIX.pattern() + ", got '"
+            + tablePrefix + "'");
+      }
+      this.tablePrefix = tablePrefix;
+      return this;
+    }
+
+    /**
+     * The most rows one transaction of {@link JdbcSessionStore#deleteExpired} deletes. Default 500.
+     *
+     * @param deleteBatchSize 1 to 10,000
+     */
+    public Builder deleteBatchSize(int deleteBatchSize) {
+      if (deleteBatchSize < 1 || deleteBatchSize > 10_000) {
+        throw new IllegalArgumentException("deleteBatchSize must be between 1 and 10000, got " + deleteBatchSize);
+      }
+      this.deleteBatchSize = deleteBatchSize;
+      return this;
+    }
+
+    /**
+     * Lets {@link #build()} create the table and its indexes if they do not exist yet, with the bundled schema
+     * script of the detected database. Off by default: production schemas usually belong to a migration tool.
+     */
+    public Builder createSchemaIfMissing() {
+      this.createSchema = true;
+      return this;
+    }
+
+    /**
+     * Connects once to detect the database (and create the schema if asked), then returns the store.
+     *
+     * @throws IllegalArgumentException if the database is not one of PostgreSQL, MariaDB, MySQL or H2
+     * @throws HandoffException {@link ErrorCode#STORAGE_UNAVAILABLE} if the database cannot be reached or the
+     *     schema cannot be created
+     */
+    public JdbcSessionStore build() {
+      try (Connection c = dataSource.getConnection()) {
+        Dialect dialect = Dialect.detect(c.getMetaData());
+        if (createSchema) {
+          createSchema(c, SchemaScript.load(dialect, tablePrefix + "sessions"));
+        }
+        return new JdbcSessionStore(this, dialect);
+      } catch (SQLException e) {
+        throw SqlFailures.translate("start (detect the database" + (createSchema ? ", create the schema" : "")
+            + ")", e);
+      }
+    }
+
+    private static void createSchema(Connection c, SchemaScript script) throws SQLException {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(true); // each DDL statement on its own, whatever the pool's default
+      try {
+        script.run(c);
+      } catch (SQLException e) {
+        // Nodes starting together race on CREATE ... IF NOT EXISTS (PostgreSQL then reports a duplicate in its
+        // catalog); once the winner is done, the script is a no-op.
+        script.run(c);
+      } finally {
+        c.setAutoCommit(autoCommit);
+      }
+    }
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * {@link dev.handoff.storage.jdbc.JdbcSessionStore}: sessions in one table of a relational database, shared by
+ * every engine node that uses the same database, and {@link dev.handoff.storage.jdbc.SessionSweeper}, which
+ * deletes expired sessions in the background.
+ */
+package dev.handoff.storage.jdbc;

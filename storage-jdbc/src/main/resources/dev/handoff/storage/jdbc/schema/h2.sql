@@ -1,0 +1,25 @@
+-- Handoff sessions, H2 2.x. ${table} is the table name (prefix + "sessions").
+-- Instants are nanoseconds since the epoch (BIGINT): exact to the nanosecond, years 1677 to 2262.
+-- Intent payload, subject and metadata are JSON text written by dev.handoff.spi.Json.
+CREATE TABLE IF NOT EXISTS ${table} (
+  tenant              VARCHAR(255) NOT NULL,
+  id                  VARCHAR(255) NOT NULL,
+  intent_type         VARCHAR(64)  NOT NULL,
+  intent_payload      VARCHAR      NOT NULL,
+  subject             VARCHAR      NOT NULL,
+  callback_url        VARCHAR,
+  metadata            VARCHAR      NOT NULL,
+  created_at_ns       BIGINT       NOT NULL,
+  modified_at_ns      BIGINT       NOT NULL,
+  expires_at_ns       BIGINT       NOT NULL,
+  status              VARCHAR(16)  NOT NULL,
+  token_generation    BIGINT       NOT NULL,
+  token_digest        VARCHAR      NOT NULL,
+  single_use          BOOLEAN      NOT NULL,
+  idempotency_key     VARCHAR(255),
+  request_fingerprint VARCHAR,
+  row_version         BIGINT       NOT NULL,
+  CONSTRAINT ${table}_pk PRIMARY KEY (tenant, id),
+  CONSTRAINT ${table}_idempotency UNIQUE (tenant, idempotency_key)
+);
+CREATE INDEX IF NOT EXISTS ${table}_expires ON ${table} (expires_at_ns);

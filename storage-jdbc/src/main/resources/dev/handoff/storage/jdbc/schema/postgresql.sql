@@ -1,0 +1,26 @@
+-- Handoff sessions, PostgreSQL 12 or later. ${table} is the table name (prefix + "sessions").
+-- Instants are nanoseconds since the epoch (BIGINT): exact to the nanosecond, years 1677 to 2262.
+-- Keys use the "C" collation: exact, case- and padding-sensitive, ordered by code point like the other dialects.
+-- Intent payload, subject and metadata are JSON text written by dev.handoff.spi.Json.
+CREATE TABLE IF NOT EXISTS ${table} (
+  tenant              VARCHAR(255) COLLATE "C" NOT NULL,
+  id                  VARCHAR(255) COLLATE "C" NOT NULL,
+  intent_type         VARCHAR(64)  NOT NULL,
+  intent_payload      TEXT         NOT NULL,
+  subject             TEXT         NOT NULL,
+  callback_url        TEXT,
+  metadata            TEXT         NOT NULL,
+  created_at_ns       BIGINT       NOT NULL,
+  modified_at_ns      BIGINT       NOT NULL,
+  expires_at_ns       BIGINT       NOT NULL,
+  status              VARCHAR(16)  NOT NULL,
+  token_generation    BIGINT       NOT NULL,
+  token_digest        TEXT         NOT NULL,
+  single_use          BOOLEAN      NOT NULL,
+  idempotency_key     VARCHAR(255) COLLATE "C",
+  request_fingerprint TEXT,
+  row_version         BIGINT       NOT NULL,
+  CONSTRAINT ${table}_pk PRIMARY KEY (tenant, id),
+  CONSTRAINT ${table}_idempotency UNIQUE (tenant, idempotency_key)
+);
+CREATE INDEX IF NOT EXISTS ${table}_expires ON ${table} (expires_at_ns);

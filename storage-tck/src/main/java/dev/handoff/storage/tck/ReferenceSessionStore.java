@@ -1,0 +1,132 @@
+package dev.handoff.storage.tck;
+
+import dev.handoff.spi.ErrorCode;
+import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.SessionPage;
+import dev.handoff.spi.SessionStatus;
+import dev.handoff.spi.SessionStore;
+import dev.handoff.spi.StoredSession;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The obviously-correct model the kit compares adapters with: one sorted map, every method
+ * {@code synchronized}. No eviction, no limits, no cleverness.
+ *
+ * <p>Thread-safe (one lock).
+ */
+final class ReferenceSessionStore implements SessionStore {
+  private static final Comparator<StoredSession> BY_KEY =
+      Comparator.comparing(StoredSession::tenant).thenComparing(StoredSession::id);
+
+  /** "tenant\0id" keeps each tenant's ids adjacent and in id order; tenants the kit generates have no NUL. */
+  private final TreeMap<String, StoredSession> sessions = new TreeMap<>();
+
+  private static String key(String tenant, String id) {
+    return tenant + '\0' + id;
+  }
+
+  @Override
+  public synchronized void insert(StoredSession session) {
+    if (sessions.containsKey(key(session.tenant(), session.id()))) {
+      throw new HandoffException(ErrorCode.CONFLICT, "duplicate id");
+    }
+    if (session.idempotencyKey() != null
+        && findByIdempotencyKey(session.tenant(), session.idempotencyKey()).isPresent()) {
+      throw new HandoffException(ErrorCode.CONFLICT, "duplicate idempotency key");
+    }
+    sessions.put(key(session.tenant(), session.id()), session);
+  }
+
+  @Override
+  public synchronized Optional<StoredSession> find(String tenant, String id) {
+    return Optional.ofNullable(sessions.get(key(tenant, id)));
+  }
+
+  @Override
+  public synchronized Optional<StoredSession> findByIdempotencyKey(String tenant, String idempotencyKey) {
+    return sessions.values().stream()
+        .filter(s -> s.tenant().equals(tenant) && idempotencyKey.equals(s.idempotencyKey()))
+        .findFirst();
+  }
+
+  @Override
+  public synchronized boolean replace(StoredSession replacement, long expectedVersion) {
+    if (replacement.version() != expectedVersion + 1) {
+      throw new IllegalArgumentException("replacement version must be expectedVersion + 1");
+    }
+    StoredSession current = sessions.get(key(replacement.tenant(), replacement.id()));
+    if (current == null || current.version() != expectedVersion) {
+      return false;
+    }
+    if (replacement.idempotencyKey() != null) {
+      Optional<StoredSession> holder = findByIdempotencyKey(replacement.tenant(), replacement.idempotencyKey());
+      if (holder.isPresent() && !holder.get().id().equals(replacement.id())) {
+        throw new HandoffException(ErrorCode.CONFLICT, "duplicate idempotency key");
+      }
+    }
+    sessions.put(key(replacement.tenant(), replacement.id()), replacement);
+    return true;
+  }
+
+  @Override
+  public synchronized Optional<StoredSession> consume(String tenant, String id, long tokenGeneration,
+      SessionStatus newStatus, Instant now) {
+    if (newStatus == SessionStatus.OPEN) {
+      throw new IllegalArgumentException("newStatus must not be OPEN");
+    }
+    StoredSession current = sessions.get(key(tenant, id));
+    if (current == null || current.status() != SessionStatus.OPEN || current.tokenGeneration() != tokenGeneration
+        || current.isExpiredAt(now)) {
+      return Optional.empty();
+    }
+    StoredSession consumed = current.consumedAs(newStatus, now);
+    sessions.put(key(tenant, id), consumed);
+    return Optional.of(consumed);
+  }
+
+  @Override
+  public synchronized SessionPage list(String tenant, String cursor, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    List<StoredSession> all = sessions.values().stream()
+        .filter(s -> s.tenant().equals(tenant) && (cursor == null || s.id().compareTo(cursor) > 0))
+        .sorted(BY_KEY)
+        .toList();
+    if (all.size() <= limit) {
+      return new SessionPage(all, null);
+    }
+    return new SessionPage(all.subList(0, limit), all.get(limit - 1).id());
+  }
+
+  @Override
+  public synchronized int deleteExpired(Instant expiredBefore, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    var doomed = new ArrayList<String>();
+    for (var e : sessions.entrySet()) {
+      if (doomed.size() < limit && e.getValue().expiresAt().isBefore(expiredBefore)) {
+        doomed.add(e.getKey());
+      }
+    }
+    doomed.forEach(sessions::remove);
+    return doomed.size();
+  }
+
+  /** Removes one session, as a store's {@code deleteExpired} may have chosen to. */
+  synchronized void remove(String tenant, String id) {
+    Objects.requireNonNull(sessions.remove(key(tenant, id)), "no such session");
+  }
+
+  /** Every session, in tenant and id order. */
+  synchronized List<StoredSession> all() {
+    return List.copyOf(sessions.values());
+  }
+}

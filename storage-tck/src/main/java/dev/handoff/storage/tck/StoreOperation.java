@@ -1,0 +1,230 @@
+package dev.handoff.storage.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.SessionPage;
+import dev.handoff.spi.SessionStatus;
+import dev.handoff.spi.SessionStore;
+import dev.handoff.spi.StoredSession;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
+
+/**
+ * One step of the model-based property: applied to the adapter and to the {@link ReferenceSessionStore}, it
+ * asserts that both answer the same. Operations draw tenants, ids and keys from tiny sets so that sequences
+ * collide, conflict and race to the same sessions. Immutable.
+ */
+sealed interface StoreOperation {
+  List<String> TENANTS = List.of("t1", "t2");
+  List<String> IDS = List.of("a", "b", "c");
+  List<String> KEYS = List.of("k1", "k2");
+  /** Instants relative to this, within the range the generated sessions live in. */
+  Instant BASE = StoredSessions.baseTime();
+
+  /** Applies this operation to both stores and asserts they agree. */
+  void check(SessionStore store, ReferenceSessionStore model);
+
+  /** Random operations, weighted towards the interesting ones. */
+  static Arbitrary<StoreOperation> any() {
+    Arbitrary<String> tenants = Arbitraries.of(TENANTS);
+    Arbitrary<String> ids = Arbitraries.of(IDS);
+    Arbitrary<String> keys = Arbitraries.of(KEYS);
+    // Mostly open, so that consume has something to redeem.
+    Arbitrary<StoredSession> sessions = Combinators.combine(
+            StoredSessions.sessions(tenants, ids, keys.injectNull(0.4)), Arbitraries.of(true, true, false))
+        .as((s, open) -> open ? s.toBuilder().status(SessionStatus.OPEN).build() : s);
+    Arbitrary<Instant> instants = Arbitraries.longs().between(-Duration.ofDays(11).toSeconds(),
+        Duration.ofDays(13).toSeconds()).map(BASE::plusSeconds);
+    return Arbitraries.frequencyOf(
+        Tuple.of(4, sessions.map(Insert::new)),
+        Tuple.of(2, Combinators.combine(tenants, ids).as(Find::new)),
+        Tuple.of(1, Combinators.combine(tenants, keys).as(FindByKey::new)),
+        Tuple.of(3, Combinators.combine(sessions, Arbitraries.of(true, true, false),
+            Arbitraries.longs().between(0, 3)).as(Replace::new)),
+        Tuple.of(4, Combinators.combine(tenants, ids, Arbitraries.of(true, true, true, false),
+            Arbitraries.integers().between(0, 99), Arbitraries.of(0L, 0L, 1L, -1L),
+            Arbitraries.of(SessionStatus.ACTIVE, SessionStatus.LOGIN_REQUIRED, SessionStatus.REVOKED),
+            Arbitraries.doubles().between(-0.1, 1.25))
+            .as(Consume::new)),
+        Tuple.of(2, Combinators.combine(tenants, ids).as(Remint::new)),
+        Tuple.of(1, Combinators.combine(tenants, Arbitraries.integers().between(1, 3))
+            .as(ListAll::new)),
+        Tuple.of(1, Combinators.combine(instants, Arbitraries.integers().between(1, 4))
+            .as(DeleteExpired::new)));
+  }
+
+  /** Runs {@code action}, turning a {@link HandoffException} into its code so that outcomes can be compared. */
+  private static Object outcome(Supplier<?> action) {
+    try {
+      return action.get();
+    } catch (HandoffException e) {
+      return e.code();
+    }
+  }
+
+  /** {@code insert(session)}. */
+  record Insert(StoredSession session) implements StoreOperation {
+    @Override
+    public void check(SessionStore store, ReferenceSessionStore model) {
+      Object expected = outcome(() -> {
+        model.insert(session);
+        return "inserted";
+      });
+      Object actual = outcome(() -> {
+        store.insert(session);
+        return "inserted";
+      });
+      assertThat(actual).as("insert %s", session).isEqualTo(expected);
+    }
+  }
+
+  /** {@code find(tenant, id)}. */
+  record Find(String tenant, String id) implements StoreOperation {
+    @Override
+    public void check(SessionStore store, ReferenceSessionStore model) {
+      assertThat(store.find(tenant, id)).as("find %s/%s", tenant, id).isEqualTo(model.find(tenant, id));
+    }
+  }
+
+  /** {@code findByIdempotencyKey(tenant, key)}. */
+  record FindByKey(String tenant, String key) implements StoreOperation {
+    @Override
+    public void check(SessionStore store, ReferenceSessionStore model) {
+      assertThat(store.findByIdempotencyKey(tenant, key)).as("findByIdempotencyKey %s/%s", tenant, key)
+          .isEqualTo(model.findByIdempotencyKey(tenant, key));
+    }
+  }
+
+  /**
+   * {@code replace}: the template's content under the stored session's identity, against the current version
+   * or a stale one. The idempotency key is kept, since moving it is not part of the contract.
+   */
+  record Replace(StoredSession template, boolean currentVersion, long staleVersion) implements StoreOperation {
+    @Override
+    public void check(SessionStore store, ReferenceSessionStore model) {
+      StoredSession current = model.find(template.tenant(), template.id()).orElse(null);
+      long expected = current != null && currentVersion ? current.version() : staleVersion;
+      StoredSession replacement;
+      if (current == null) {
+        replacement = template.toBuilder().version(expected + 1).build();
+      } else {
+        Instant expiresAt = template.expiresAt().isAfter(current.createdAt())
+            ? template.expiresAt() : current.createdAt().plusSeconds(1);
+        replacement = template.toBuilder()
+            .createdAt(current.createdAt())
+            .expiresAt(expiresAt)
+            .idempotency(current.idempotencyKey(), current.requestFingerprint())
+            .version(expected + 1)
+            .build();
+      }
+      boolean modelAnswer = model.replace(replacement, expected);
+      assertThat(store.replace(replacement, expected)).as("replace %s expecting version %d", replacement, expected)
+          .isEqualTo(modelAnswer);
+    }
+  }
+
+  /**
+   * {@code consume} of a stored session (picked among those the model holds) or of the given tenant and id,
+   * with the current token generation or an older or newer one, at an instant placed relative to the session's
+   * lifetime (0 = createdAt, 1 = expiresAt), so that most calls could succeed and many must not.
+   */
+  record Consume(String tenant, String id, boolean storedSession, int pick, long generationOffset,
+      SessionStatus newStatus, double lifetimeShare) implements StoreOperation {
+    @Override
+    public void check(SessionStore store, ReferenceSessionStore model) {
+      List<StoredSession> all = model.all();
+      StoredSession current = storedSession && !all.isEmpty()
+          ? all.get(pick % all.size()) : model.find(tenant, id).orElse(null);
+      String targetTenant = current == null ? tenant : current.tenant();
+      String targetId = current == null ? id : current.id();
+      long generation = current == null ? 1 : current.tokenGeneration() + generationOffset;
+      Instant now = current == null ? BASE : current.createdAt().plusNanos((long) (lifetimeShare
+          * Duration.between(current.createdAt(), current.expiresAt()).toNanos()));
+      assertThat(store.consume(targetTenant, targetId, generation, newStatus, now))
+          .as("consume %s/%s generation %d at %s", targetTenant, targetId, generation, now)
+          .isEqualTo(model.consume(targetTenant, targetId, generation, newStatus, now));
+    }
+  }
+
+  /** What the engine does to send a new link: reopen the session with the next token generation. */
+  record Remint(String tenant, String id) implements StoreOperation {
+    @Override
+    public void check(SessionStore store, ReferenceSessionStore model) {
+      model.find(tenant, id).ifPresent(current -> {
+        StoredSession reminted = current.toBuilder().status(SessionStatus.OPEN)
+            .tokenGeneration(current.tokenGeneration() + 1).tokenDigest("dgst_" + (current.tokenGeneration() + 1))
+            .version(current.version() + 1).build();
+        boolean modelAnswer = model.replace(reminted, current.version());
+        assertThat(store.replace(reminted, current.version())).as("remint %s", reminted).isEqualTo(modelAnswer);
+      });
+    }
+  }
+
+  /** Every page of {@code list(tenant, ...)}, page by page. */
+  record ListAll(String tenant, int limit) implements StoreOperation {
+    @Override
+    public void check(SessionStore store, ReferenceSessionStore model) {
+      String storeCursor = null;
+      String modelCursor = null;
+      for (int page = 0; page < 100; page++) {
+        SessionPage actual = store.list(tenant, storeCursor, limit);
+        SessionPage expected = model.list(tenant, modelCursor, limit);
+        assertThat(actual.sessions()).as("page %d of %s by %d", page, tenant, limit)
+            .isEqualTo(expected.sessions());
+        assertThat(actual.nextCursor() == null).as("last page? page %d of %s by %d", page, tenant, limit)
+            .isEqualTo(expected.nextCursor() == null);
+        if (expected.nextCursor() == null) {
+          return;
+        }
+        storeCursor = actual.nextCursor();
+        modelCursor = expected.nextCursor();
+      }
+      throw new AssertionError("more than 100 pages");
+    }
+  }
+
+  /**
+   * {@code deleteExpired(before, limit)}: which of the candidates go is the store's choice, so the model
+   * follows the store after checking that the count is right and that only candidates went.
+   */
+  record DeleteExpired(Instant before, int limit) implements StoreOperation {
+    @Override
+    public void check(SessionStore store, ReferenceSessionStore model) {
+      List<StoredSession> all = model.all();
+      long candidates = all.stream().filter(s -> s.expiresAt().isBefore(before)).count();
+      int deleted = store.deleteExpired(before, limit);
+      assertThat(deleted).as("deleteExpired(%s, %d) of %d candidates", before, limit, candidates)
+          .isEqualTo((int) Math.min(limit, candidates));
+      var gone = new ArrayList<StoredSession>();
+      for (StoredSession s : all) {
+        if (store.find(s.tenant(), s.id()).isEmpty()) {
+          assertThat(s.expiresAt()).as("deleted %s although not expired before %s", s, before).isBefore(before);
+          gone.add(s);
+        }
+      }
+      assertThat(gone).as("sessions gone after deleting %d", deleted).hasSize(deleted);
+      gone.forEach(s -> model.remove(s.tenant(), s.id()));
+    }
+  }
+
+  /** Asserts that {@code store} holds exactly what {@code model} holds, through {@code list} and {@code find}. */
+  static void assertSameContent(SessionStore store, ReferenceSessionStore model) {
+    for (String tenant : TENANTS) {
+      new ListAll(tenant, 10).check(store, model);
+      for (String id : IDS) {
+        new Find(tenant, id).check(store, model);
+      }
+      for (String key : KEYS) {
+        new FindByKey(tenant, key).check(store, model);
+      }
+    }
+  }
+}
