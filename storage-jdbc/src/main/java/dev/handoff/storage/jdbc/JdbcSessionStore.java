@@ -1,5 +1,6 @@
 package dev.handoff.storage.jdbc;
 
+import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.SessionPage;
@@ -69,7 +70,8 @@ public final class JdbcSessionStore implements SessionStore {
     this.findByKeySql = select + " WHERE tenant = ? AND idempotency_key = ?";
     this.replaceSql = "UPDATE " + table + " SET " + SessionRows.CONTENT_ASSIGNMENTS
         + " WHERE tenant = ? AND id = ? AND row_version = ?";
-    this.consumeSql = "UPDATE " + table + " SET status = ?, modified_at_ns = ?, row_version = row_version + 1"
+    this.consumeSql = "UPDATE " + table + " SET status = ?, browser = ?, modified_at_ns = ?,"
+        + " row_version = row_version + 1"
         + " WHERE tenant = ? AND id = ? AND status = 'OPEN' AND token_generation = ? AND expires_at_ns > ?";
     this.listFirstSql = select + " WHERE tenant = ? ORDER BY id " + dialect.limitClause();
     this.listAfterSql = select + " WHERE tenant = ? AND id > ? ORDER BY id " + dialect.limitClause();
@@ -169,11 +171,11 @@ public final class JdbcSessionStore implements SessionStore {
    *
    * <p>One conditional {@code UPDATE} decides, then the updated row is read back in the same transaction, while
    * the update's row lock keeps every other writer out: the result is exactly
-   * {@code stored.consumedAs(newStatus, now)}.
+   * {@code stored.consumedAs(newStatus, browser, now)}.
    */
   @Override
   public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
-      Instant now) {
+      BrowserBinding browser, Instant now) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(newStatus, "newStatus");
@@ -189,11 +191,12 @@ public final class JdbcSessionStore implements SessionStore {
       return inTransaction(c, () -> {
         try (PreparedStatement ps = c.prepareStatement(consumeSql)) {
           ps.setString(1, newStatus.name());
-          ps.setLong(2, nowNanos);
-          ps.setString(3, tenant);
-          ps.setString(4, id);
-          ps.setLong(5, tokenGeneration);
-          ps.setLong(6, nowNanos);
+          SessionRows.setNullableString(ps, 2, HostedStateJson.writeBrowser(browser));
+          ps.setLong(3, nowNanos);
+          ps.setString(4, tenant);
+          ps.setString(5, id);
+          ps.setLong(6, tokenGeneration);
+          ps.setLong(7, nowNanos);
           if (ps.executeUpdate() != 1) {
             return Optional.empty();
           }

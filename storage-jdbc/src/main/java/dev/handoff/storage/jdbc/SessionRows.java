@@ -19,13 +19,13 @@ final class SessionRows {
   /** Every column, in the order {@link #bindAll} binds and {@link #read} reads them. */
   static final String COLUMNS = "tenant, id, intent_type, intent_payload, subject, callback_url, metadata, "
       + "created_at_ns, modified_at_ns, expires_at_ns, status, token_generation, token_digest, single_use, "
-      + "idempotency_key, request_fingerprint, row_version";
+      + "idempotency_key, request_fingerprint, browser, challenge, row_version";
   /** Every column but the key, as {@code column = ?} for an {@code UPDATE}, in {@link #bindContent} order. */
   static final String CONTENT_ASSIGNMENTS = "intent_type = ?, intent_payload = ?, subject = ?, callback_url = ?, "
       + "metadata = ?, created_at_ns = ?, modified_at_ns = ?, expires_at_ns = ?, status = ?, "
       + "token_generation = ?, token_digest = ?, single_use = ?, idempotency_key = ?, request_fingerprint = ?, "
-      + "row_version = ?";
-  static final int COLUMN_COUNT = 17;
+      + "browser = ?, challenge = ?, row_version = ?";
+  static final int COLUMN_COUNT = 19;
   /** Longest tenant, id or idempotency key the schemas hold. */
   static final int MAX_KEY_LENGTH = 255;
 
@@ -55,11 +55,13 @@ final class SessionRows {
     statement.setBoolean(i++, s.singleUse());
     setNullableString(statement, i++, s.idempotencyKey());
     setNullableString(statement, i++, s.requestFingerprint());
+    setNullableString(statement, i++, HostedStateJson.writeBrowser(s.browser()));
+    setNullableString(statement, i++, HostedStateJson.writeChallenge(s.challenge()));
     statement.setLong(i++, s.version());
     return i;
   }
 
-  private static void setNullableString(PreparedStatement statement, int index, String value) throws SQLException {
+  static void setNullableString(PreparedStatement statement, int index, String value) throws SQLException {
     if (value == null) {
       statement.setNull(index, Types.VARCHAR);
     } else {
@@ -90,7 +92,9 @@ final class SessionRows {
           .tokenDigest(rs.getString(13))
           .singleUse(rs.getBoolean(14))
           .idempotency(idempotencyKey, rs.getString(16))
-          .version(rs.getLong(17))
+          .browser(HostedStateJson.readBrowser(rs.getString(17)))
+          .challenge(HostedStateJson.readChallenge(rs.getString(18)))
+          .version(rs.getLong(19))
           .build();
     } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
       throw new HandoffException(ErrorCode.STORAGE_UNAVAILABLE, "a stored session row is corrupt", e);

@@ -55,10 +55,10 @@ abstract class MultiNodeScenarios {
     storeA.insert(s);
     assertThat(storeB.find("t1", "csn_1")).contains(s);
 
-    StoredSession consumed = s.consumedAs(SessionStatus.ACTIVE, NOW);
-    assertThat(storeB.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, NOW)).contains(consumed);
-    assertThat(storeA.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, NOW)).isEmpty();
-    assertThat(storeB.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, NOW)).isEmpty();
+    StoredSession consumed = s.consumedAs(SessionStatus.ACTIVE, null, NOW);
+    assertThat(storeB.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).contains(consumed);
+    assertThat(storeA.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).isEmpty();
+    assertThat(storeB.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).isEmpty();
     assertThat(storeA.find("t1", "csn_1")).contains(consumed);
   }
 
@@ -70,7 +70,7 @@ abstract class MultiNodeScenarios {
       var wins = new AtomicInteger();
       race(thread -> {
         JdbcSessionStore store = thread % 2 == 0 ? storeA : storeB;
-        if (store.consume("t1", id, 1, SessionStatus.ACTIVE, NOW).isPresent()) {
+        if (store.consume("t1", id, 1, SessionStatus.ACTIVE, null, NOW).isPresent()) {
           wins.incrementAndGet();
         }
         return null;

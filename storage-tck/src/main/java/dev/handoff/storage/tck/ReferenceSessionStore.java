@@ -1,5 +1,6 @@
 package dev.handoff.storage.tck;
 
+import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.SessionPage;
@@ -76,7 +77,7 @@ final class ReferenceSessionStore implements SessionStore {
 
   @Override
   public synchronized Optional<StoredSession> consume(String tenant, String id, long tokenGeneration,
-      SessionStatus newStatus, Instant now) {
+      SessionStatus newStatus, BrowserBinding browser, Instant now) {
     if (newStatus == SessionStatus.OPEN) {
       throw new IllegalArgumentException("newStatus must not be OPEN");
     }
@@ -85,7 +86,7 @@ final class ReferenceSessionStore implements SessionStore {
         || current.isExpiredAt(now)) {
       return Optional.empty();
     }
-    StoredSession consumed = current.consumedAs(newStatus, now);
+    StoredSession consumed = current.consumedAs(newStatus, browser, now);
     sessions.put(key(tenant, id), consumed);
     return Optional.of(consumed);
   }

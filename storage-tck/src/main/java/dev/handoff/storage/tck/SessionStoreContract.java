@@ -5,8 +5,10 @@ import static dev.handoff.storage.tck.StoredSessions.open;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.LoginChallenge;
 import dev.handoff.spi.Intent;
 import dev.handoff.spi.SessionPage;
 import dev.handoff.spi.SessionStatus;
@@ -110,6 +112,7 @@ public abstract class SessionStoreContract {
   // ---- helpers -------------------------------------------------------------------------------------------
 
   private static final Instant NOW = baseTime().plusSeconds(60);
+  private static final BrowserBinding BROWSER = new BrowserBinding("browser-digest", NOW, NOW);
 
   private static void assertConflict(ThrowingCallable call) {
     assertThatThrownBy(call)
@@ -280,7 +283,7 @@ public abstract class SessionStoreContract {
     StoredSession b = open("tenant_b", "csn_1").build();
     store.insert(a);
     store.insert(b);
-    assertThat(store.consume("tenant_b", "csn_1", 1, SessionStatus.ACTIVE, NOW)).isPresent();
+    assertThat(store.consume("tenant_b", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW)).isPresent();
     assertThat(store.replace(b.toBuilder().status(SessionStatus.REVOKED).version(1).build(), 0)).isFalse();
     assertThat(store.find("tenant_a", "csn_1")).contains(a);
     assertThat(store.list("tenant_a", null, 10).sessions()).containsExactly(a);
@@ -349,11 +352,11 @@ public abstract class SessionStoreContract {
     SessionStore store = newStore();
     StoredSession s = open("t1", "csn_1").build();
     store.insert(s);
-    StoredSession expected = s.consumedAs(SessionStatus.ACTIVE, NOW);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, NOW)).contains(expected);
+    StoredSession expected = s.consumedAs(SessionStatus.ACTIVE, BROWSER, NOW);
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW)).contains(expected);
     assertThat(store.find("t1", "csn_1")).contains(expected);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, NOW)).isEmpty();
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.LOGIN_REQUIRED, NOW.plusSeconds(1))).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW)).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.LOGIN_REQUIRED, BROWSER, NOW.plusSeconds(1))).isEmpty();
     assertThat(store.find("t1", "csn_1")).contains(expected);
   }
 
@@ -362,7 +365,7 @@ public abstract class SessionStoreContract {
     SessionStore store = newStore();
     store.insert(open("t1", "csn_1").build());
     Instant now = NOW.plusNanos(987_654_321);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.LOGIN_REQUIRED, now))
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.LOGIN_REQUIRED, BROWSER, now))
         .map(StoredSession::modifiedAt).contains(now);
     assertThat(store.find("t1", "csn_1")).map(StoredSession::modifiedAt).contains(now);
   }
@@ -372,10 +375,10 @@ public abstract class SessionStoreContract {
     SessionStore store = newStore();
     StoredSession s = open("t1", "csn_1").tokenGeneration(2).build();
     store.insert(s);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, NOW)).isEmpty();
-    assertThat(store.consume("t1", "csn_1", 3, SessionStatus.ACTIVE, NOW)).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW)).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 3, SessionStatus.ACTIVE, BROWSER, NOW)).isEmpty();
     assertThat(store.find("t1", "csn_1")).contains(s);
-    assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, NOW)).isPresent();
+    assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, BROWSER, NOW)).isPresent();
   }
 
   @Test
@@ -383,12 +386,12 @@ public abstract class SessionStoreContract {
     SessionStore store = newStore();
     StoredSession s = open("t1", "csn_1").build();
     store.insert(s);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, s.expiresAt())).isEmpty();
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, s.expiresAt().plusSeconds(5))).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, s.expiresAt())).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, s.expiresAt().plusSeconds(5))).isEmpty();
     assertThat(store.find("t1", "csn_1")).contains(s);
     Instant justBefore = s.expiresAt().minusNanos(1);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, justBefore))
-        .contains(s.consumedAs(SessionStatus.ACTIVE, justBefore));
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, justBefore))
+        .contains(s.consumedAs(SessionStatus.ACTIVE, BROWSER, justBefore));
   }
 
   @Test
@@ -398,7 +401,7 @@ public abstract class SessionStoreContract {
       if (status != SessionStatus.OPEN) {
         StoredSession s = open("t1", status.name()).status(status).build();
         store.insert(s);
-        assertThat(store.consume("t1", status.name(), 1, SessionStatus.ACTIVE, NOW)).as("%s", status).isEmpty();
+        assertThat(store.consume("t1", status.name(), 1, SessionStatus.ACTIVE, BROWSER, NOW)).as("%s", status).isEmpty();
         assertThat(store.find("t1", status.name())).contains(s);
       }
     }
@@ -407,10 +410,10 @@ public abstract class SessionStoreContract {
   @Test
   void refusesAbsentSessionsAndOpenAsNewStatus() {
     SessionStore store = newStore();
-    assertThat(store.consume("t1", "nope", 1, SessionStatus.ACTIVE, NOW)).isEmpty();
+    assertThat(store.consume("t1", "nope", 1, SessionStatus.ACTIVE, BROWSER, NOW)).isEmpty();
     StoredSession s = open("t1", "csn_1").build();
     store.insert(s);
-    assertThatThrownBy(() -> store.consume("t1", "csn_1", 1, SessionStatus.OPEN, NOW))
+    assertThatThrownBy(() -> store.consume("t1", "csn_1", 1, SessionStatus.OPEN, BROWSER, NOW))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(store.find("t1", "csn_1")).contains(s);
   }
@@ -420,13 +423,13 @@ public abstract class SessionStoreContract {
     SessionStore store = newStore();
     StoredSession s = open("t1", "csn_1").singleUse(true).build();
     store.insert(s);
-    StoredSession consumed = store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, NOW).orElseThrow();
+    StoredSession consumed = store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW).orElseThrow();
     StoredSession reminted = consumed.toBuilder().status(SessionStatus.OPEN).tokenGeneration(2)
         .tokenDigest("dgst_2").version(consumed.version() + 1).build();
     assertThat(store.replace(reminted, consumed.version())).isTrue();
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, NOW)).isEmpty();
-    assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, NOW))
-        .contains(reminted.consumedAs(SessionStatus.ACTIVE, NOW));
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW)).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, BROWSER, NOW))
+        .contains(reminted.consumedAs(SessionStatus.ACTIVE, BROWSER, NOW));
   }
 
   // ---- time is the engine's ------------------------------------------------------------------------------
@@ -615,7 +618,7 @@ public abstract class SessionStoreContract {
       for (int round = 0; round < raceRounds(); round++) {
         String id = "csn_" + round;
         store.insert(open("t1", id).build());
-        int wins = race(pool, () -> store.consume("t1", id, 1, SessionStatus.ACTIVE, NOW).isPresent());
+        int wins = race(pool, () -> store.consume("t1", id, 1, SessionStatus.ACTIVE, BROWSER, NOW).isPresent());
         assertThat(wins).as("successful consumes in round %d", round).isEqualTo(1);
         assertThat(store.find("t1", id).orElseThrow().version()).isEqualTo(1);
       }
@@ -665,6 +668,42 @@ public abstract class SessionStoreContract {
         });
         assertThat(wins).as("successful inserts in round %d", round).isEqualTo(1);
         assertThat(store.findByIdempotencyKey("t1", key)).isPresent();
+      }
+    });
+  }
+
+  /**
+   * One-time-code attempts are counted by compare-and-set: of all threads that each spend one attempt (re-reading
+   * and retrying when they lose), exactly as many succeed as there were attempts, never more.
+   */
+  @Test
+  void attemptCountingThroughReplaceIsExact() throws Exception {
+    SessionStore store = newStore();
+    int attempts = Math.max(1, raceThreads() / 2);
+    withPool(pool -> {
+      for (int round = 0; round < raceRounds(); round++) {
+        String id = "csn_" + round;
+        var challenge = new LoginChallenge("someone@example.com", "code-digest", NOW.plusSeconds(600), attempts, 1,
+            NOW);
+        store.insert(open("t1", id).status(SessionStatus.LOGIN_REQUIRED).browser(BROWSER).challenge(challenge)
+            .build());
+        int spent = race(pool, () -> {
+          while (true) {
+            StoredSession current = store.find("t1", id).orElseThrow();
+            if (current.challenge().attemptsLeft() == 0) {
+              return false;
+            }
+            var next = current.toBuilder().challenge(current.challenge().withOneAttemptLess())
+                .version(current.version() + 1).build();
+            if (store.replace(next, current.version())) {
+              return true;
+            }
+          }
+        });
+        assertThat(spent).as("attempts spent in round %d", round).isEqualTo(attempts);
+        var after = store.find("t1", id).orElseThrow();
+        assertThat(after.challenge().attemptsLeft()).isZero();
+        assertThat(after.version()).isEqualTo(attempts);
       }
     });
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.SessionPage;
+import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.SessionStore;
 import dev.handoff.spi.StoredSession;
@@ -148,9 +149,10 @@ sealed interface StoreOperation {
       long generation = current == null ? 1 : current.tokenGeneration() + generationOffset;
       Instant now = current == null ? BASE : current.createdAt().plusNanos((long) (lifetimeShare
           * Duration.between(current.createdAt(), current.expiresAt()).toNanos()));
-      assertThat(store.consume(targetTenant, targetId, generation, newStatus, now))
+      var browser = new BrowserBinding("browser-" + pick, now, now);
+      assertThat(store.consume(targetTenant, targetId, generation, newStatus, browser, now))
           .as("consume %s/%s generation %d at %s", targetTenant, targetId, generation, now)
-          .isEqualTo(model.consume(targetTenant, targetId, generation, newStatus, now));
+          .isEqualTo(model.consume(targetTenant, targetId, generation, newStatus, browser, now));
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.handoff.storage.tck;
 
+import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.Intent;
+import dev.handoff.spi.LoginChallenge;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.Subject;
@@ -96,7 +98,29 @@ public final class StoredSessions {
                 .ofLength(43),
             Arbitraries.of(true, false), Arbitraries.longs().between(0, 10))
         .as((b, status, generation, digest, singleUse, version) -> b.status(status).tokenGeneration(generation)
-            .tokenDigest(digest).singleUse(singleUse).version(version).build());
+            .tokenDigest(digest).singleUse(singleUse).version(version))
+        .flatMap(b -> Combinators.combine(browsers().injectNull(0.4), challenges().injectNull(0.6))
+            .as((browser, challenge) -> b.browser(browser).challenge(challenge).build()));
+  }
+
+  /** Browser-session bindings: a digest, an activation instant and a last-seen instant at or after it. */
+  public static Arbitrary<BrowserBinding> browsers() {
+    return Combinators.combine(digests(), instants(), Arbitraries.longs().between(0, Duration.ofDays(1).toNanos()))
+        .as((digest, activated, seenAfter) -> new BrowserBinding(digest, activated, activated.plusNanos(seenAfter)));
+  }
+
+  /** One-time-code sign-ins in progress, with any attempts left (0 to 5) and sends (1 to 5). */
+  public static Arbitrary<LoginChallenge> challenges() {
+    Arbitrary<String> emails = Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz.+").ofMinLength(1)
+        .ofMaxLength(20).map(local -> local + "@example.com");
+    return Combinators.combine(emails, digests(), instants(), Arbitraries.integers().between(0, 5),
+            Arbitraries.integers().between(1, 5), instants())
+        .as(LoginChallenge::new);
+  }
+
+  private static Arbitrary<String> digests() {
+    return Arbitraries.strings().withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        .ofLength(43);
   }
 
   /** Tenant names: 1 to 16 characters of {@code [a-z0-9_]}. */

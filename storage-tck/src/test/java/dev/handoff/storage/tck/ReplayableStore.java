@@ -1,5 +1,6 @@
 package dev.handoff.storage.tck;
 
+import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.SessionPage;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.SessionStore;
@@ -16,9 +17,9 @@ final class ReplayableStore implements SessionStore {
 
   @Override
   public synchronized Optional<StoredSession> consume(String tenant, String id, long tokenGeneration,
-      SessionStatus newStatus, Instant now) {
+      SessionStatus newStatus, BrowserBinding browser, Instant now) {
     long actual = delegate.find(tenant, id).map(StoredSession::tokenGeneration).orElse(tokenGeneration);
-    return delegate.consume(tenant, id, actual, newStatus, now);
+    return delegate.consume(tenant, id, actual, newStatus, browser, now);
   }
 
   @Override

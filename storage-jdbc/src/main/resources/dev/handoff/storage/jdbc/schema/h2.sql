@@ -1,6 +1,6 @@
 -- Handoff sessions, H2 2.x. ${table} is the table name (prefix + "sessions").
 -- Instants are nanoseconds since the epoch (BIGINT): exact to the nanosecond, years 1677 to 2262.
--- Intent payload, subject and metadata are JSON text written by dev.handoff.spi.Json.
+-- Intent payload, subject, metadata, browser and challenge are JSON text written by dev.handoff.spi.Json.
 CREATE TABLE IF NOT EXISTS ${table} (
   tenant              VARCHAR(255) NOT NULL,
   id                  VARCHAR(255) NOT NULL,
@@ -18,6 +18,8 @@ CREATE TABLE IF NOT EXISTS ${table} (
   single_use          BOOLEAN      NOT NULL,
   idempotency_key     VARCHAR(255),
   request_fingerprint VARCHAR,
+  browser             VARCHAR,
+  challenge           VARCHAR,
   row_version         BIGINT       NOT NULL,
   CONSTRAINT ${table}_pk PRIMARY KEY (tenant, id),
   CONSTRAINT ${table}_idempotency UNIQUE (tenant, idempotency_key)

@@ -2,7 +2,7 @@
 -- Instants are nanoseconds since the epoch (BIGINT): exact to the nanosecond, years 1677 to 2262.
 -- Keys are VARBINARY (UTF-8 bytes): exact, case- and padding-sensitive, ordered by code point. Text collations
 -- of MariaDB compare 'a' and 'a ' as equal, which would make distinct idempotency keys collide.
--- Intent payload, subject and metadata are JSON text written by dev.handoff.spi.Json.
+-- Intent payload, subject, metadata, browser and challenge are JSON text written by dev.handoff.spi.Json.
 CREATE TABLE IF NOT EXISTS ${table} (
   tenant              VARBINARY(1020) NOT NULL,
   id                  VARBINARY(1020) NOT NULL,
@@ -20,6 +20,8 @@ CREATE TABLE IF NOT EXISTS ${table} (
   single_use          BOOLEAN         NOT NULL,
   idempotency_key     VARBINARY(1020) NULL,
   request_fingerprint TEXT            NULL,
+  browser             TEXT            NULL,
+  challenge           TEXT            NULL,
   row_version         BIGINT          NOT NULL,
   PRIMARY KEY (tenant, id),
   UNIQUE KEY ${table}_idempotency (tenant, idempotency_key),

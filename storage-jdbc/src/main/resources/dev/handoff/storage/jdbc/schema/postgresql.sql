@@ -1,7 +1,7 @@
 -- Handoff sessions, PostgreSQL 12 or later. ${table} is the table name (prefix + "sessions").
 -- Instants are nanoseconds since the epoch (BIGINT): exact to the nanosecond, years 1677 to 2262.
 -- Keys use the "C" collation: exact, case- and padding-sensitive, ordered by code point like the other dialects.
--- Intent payload, subject and metadata are JSON text written by dev.handoff.spi.Json.
+-- Intent payload, subject, metadata, browser and challenge are JSON text written by dev.handoff.spi.Json.
 CREATE TABLE IF NOT EXISTS ${table} (
   tenant              VARCHAR(255) COLLATE "C" NOT NULL,
   id                  VARCHAR(255) COLLATE "C" NOT NULL,
@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS ${table} (
   single_use          BOOLEAN      NOT NULL,
   idempotency_key     VARCHAR(255) COLLATE "C",
   request_fingerprint TEXT,
+  browser             TEXT,
+  challenge           TEXT,
   row_version         BIGINT       NOT NULL,
   CONSTRAINT ${table}_pk PRIMARY KEY (tenant, id),
   CONSTRAINT ${table}_idempotency UNIQUE (tenant, idempotency_key)
