@@ -1,6 +1,7 @@
 package dev.handoff.examples.server;
 
 import com.sun.net.httpserver.HttpServer;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.handoff.Handoff;
 import dev.handoff.IntentRegistry;
 import dev.handoff.IntentType;
@@ -11,6 +12,7 @@ import dev.handoff.examples.server.ApiKeys.Api;
 import dev.handoff.examples.server.ApiKeys.Grant;
 import dev.handoff.spi.OtpSender;
 import dev.handoff.spi.SessionStore;
+import dev.handoff.storage.jdbc.JdbcSessionStore;
 import dev.handoff.storage.memory.CaffeineSessionStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,9 +52,11 @@ public final class ExampleServer implements AutoCloseable {
    * @param otpSender how one-time codes reach the end user
    * @param clock the engines' clock
    * @param events told of every session event (they carry no token, URL or personal data)
+   * @param jdbcUrl the database to keep sessions in (PostgreSQL, MariaDB/MySQL or H2), or {@code null} for the
+   *     in-memory store
    */
   public record Config(int port, String publicUrl, ApiKeys keys, SampleDirectory directory, OtpSender otpSender,
-      Clock clock, SessionListener events) {
+      Clock clock, SessionListener events, String jdbcUrl) {
     public Config {
       Objects.requireNonNull(events, "events");
       Objects.requireNonNull(keys, "keys");
@@ -65,11 +69,11 @@ public final class ExampleServer implements AutoCloseable {
     }
 
     /** Dev mode: fresh keys, the sample users, codes and session events printed to the console. */
-    public static Config dev(int port, String publicUrl) {
+    public static Config dev(int port, String publicUrl, String jdbcUrl) {
       return new Config(port, publicUrl, ApiKeys.generateDevKeys(), SampleDirectory.withSamples(),
           new ConsoleOtpSender(System.out), Clock.systemUTC(), event -> System.out.println("[event] "
               + event.type() + " " + event.session().id() + " (" + event.session().intent().type() + ", tenant "
-              + event.session().tenant() + ")"));
+              + event.session().tenant() + ")"), jdbcUrl);
     }
   }
 
@@ -78,14 +82,19 @@ public final class ExampleServer implements AutoCloseable {
 
   private final HttpServer http;
   private final ExecutorService executor;
+  private final AutoCloseable storeResources;
+  private final String storeDescription;
   private final Engines engines;
   private final URI publicUrl;
   private final ApiKeys keys;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private ExampleServer(HttpServer http, ExecutorService executor, Engines engines, URI publicUrl, ApiKeys keys) {
+  private ExampleServer(HttpServer http, ExecutorService executor, AutoCloseable storeResources,
+      String storeDescription, Engines engines, URI publicUrl, ApiKeys keys) {
     this.http = http;
     this.executor = executor;
+    this.storeResources = storeResources;
+    this.storeDescription = storeDescription;
     this.engines = engines;
     this.publicUrl = publicUrl;
     this.keys = keys;
@@ -96,7 +105,26 @@ public final class ExampleServer implements AutoCloseable {
     HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 64);
     URI publicUrl = URI.create(config.publicUrl() != null ? config.publicUrl()
         : "http://localhost:" + http.getAddress().getPort());
-    Engines engines = engines(config, publicUrl.resolve("/checkout/entry").toString());
+    SessionStore store;
+    AutoCloseable storeResources;
+    if (config.jdbcUrl() == null) {
+      store = CaffeineSessionStore.builder().clock(config.clock()).build();
+      storeResources = () -> { };
+    } else {
+      var pool = new HikariDataSource();
+      pool.setJdbcUrl(config.jdbcUrl());
+      pool.setPoolName("handoff-example");
+      try {
+        // The example creates its table; a production server runs the schema files with its migrations.
+        store = JdbcSessionStore.builder(pool).tablePrefix("handoff_example_").createSchemaIfMissing().build();
+      } catch (RuntimeException e) {
+        pool.close();
+        http.stop(0);
+        throw e;
+      }
+      storeResources = pool;
+    }
+    Engines engines = engines(config, store, publicUrl.resolve("/checkout/entry").toString());
     http.createContext("/projects/", new GigsConnectSessions(engines.gigs(), config.keys()));
     http.createContext("/vault/", new ApideckVaultSessions(engines.apideck(), config.keys(), config.directory()));
     http.createContext("/api/", new CustomerSessions(engines.customerSessions(), config.keys(), config.directory()));
@@ -110,11 +138,12 @@ public final class ExampleServer implements AutoCloseable {
     });
     http.setExecutor(executor);
     http.start();
-    return new ExampleServer(http, executor, engines, publicUrl, config.keys());
+    String storeDescription = config.jdbcUrl() == null ? "in-memory store"
+        : "JDBC store (" + config.jdbcUrl().split(":")[1] + ")"; // the driver name only: URLs may hold passwords
+    return new ExampleServer(http, executor, storeResources, storeDescription, engines, publicUrl, config.keys());
   }
 
-  private static Engines engines(Config config, String hostedPageUrl) {
-    SessionStore store = CaffeineSessionStore.builder().clock(config.clock()).build();
+  private static Engines engines(Config config, SessionStore store, String hostedPageUrl) {
     byte[] master = new byte[KeyRing.MASTER_SECRET_BYTES];
     new SecureRandom().nextBytes(master);
     // Generated at every start (dev mode): URLs do not survive a restart. A real server loads its master secret.
@@ -168,8 +197,11 @@ public final class ExampleServer implements AutoCloseable {
     executor.shutdown();
     try {
       executor.awaitTermination(2, TimeUnit.SECONDS);
+      storeResources.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      System.err.println("closing the session store failed: " + e);
     }
     stopped.countDown();
   }
@@ -179,7 +211,7 @@ public final class ExampleServer implements AutoCloseable {
     stopped.await();
   }
 
-  /** Starts the server with {@code --port N}, {@code --public-url URL}; {@code --jdbc-url} is not available yet. */
+  /** Starts the server with {@code --port N}, {@code --public-url URL}, {@code --jdbc-url URL}. */
   public static void main(String[] args) throws IOException, InterruptedException {
     CommandLine commandLine;
     try {
@@ -193,7 +225,7 @@ public final class ExampleServer implements AutoCloseable {
       System.out.println(USAGE);
       return;
     }
-    ExampleServer server = start(Config.dev(commandLine.port(), commandLine.publicUrl()));
+    ExampleServer server = start(Config.dev(commandLine.port(), commandLine.publicUrl(), commandLine.jdbcUrl()));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("Stopping the example server.");
       server.close();
@@ -204,28 +236,33 @@ public final class ExampleServer implements AutoCloseable {
   }
 
   /** The command line's options. */
-  record CommandLine(int port, String publicUrl, boolean help) {
+  record CommandLine(int port, String publicUrl, String jdbcUrl, boolean help) {
     /** @throws IllegalArgumentException with the message to show, for an invalid or unavailable option */
     static CommandLine parse(String... args) {
       int port = 8080;
       String publicUrl = null;
+      String jdbcUrl = null;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         switch (arg) {
           case "--port" -> port = port(value(args, ++i, arg));
           case "--public-url" -> publicUrl = publicUrl(value(args, ++i, arg));
-          case "--jdbc-url" -> {
-            value(args, ++i, arg);
-            throw new IllegalArgumentException("--jdbc-url: JDBC store not available in this build; "
-                + "the server runs on the in-memory store only");
-          }
+          case "--jdbc-url" -> jdbcUrl = jdbcUrl(value(args, ++i, arg));
           case "--help", "-h" -> {
-            return new CommandLine(port, publicUrl, true);
+            return new CommandLine(port, publicUrl, jdbcUrl, true);
           }
           default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
         }
       }
-      return new CommandLine(port, publicUrl, false);
+      return new CommandLine(port, publicUrl, jdbcUrl, false);
+    }
+
+    private static String jdbcUrl(String value) {
+      if (!value.startsWith("jdbc:")) {
+        throw new IllegalArgumentException("--jdbc-url needs a JDBC URL like jdbc:postgresql://127.0.0.1:5432/test"
+            + "?user=postgres");
+      }
+      return value;
     }
 
     private static String value(String[] args, int i, String option) {
@@ -267,13 +304,15 @@ public final class ExampleServer implements AutoCloseable {
       usage: ./mvnw -q -pl examples -am compile exec:java [-Dexec.args="OPTIONS"]
         --port N          port to listen on (default 8080; 0 for any free one)
         --public-url URL  base URL browsers use (default http://localhost:<port>)
-        --jdbc-url URL    not available in this build (the JDBC store is not on this branch yet)""";
+        --jdbc-url URL    keep sessions in PostgreSQL, MariaDB/MySQL or H2 instead of memory
+                          (e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres)""";
 
   static void printBanner(PrintStream out, ExampleServer server) {
     ApiKeys keys = server.keys();
     String base = server.publicUrl().toString();
     out.println();
-    out.println("Handoff example server on " + base + "  (dev mode: in-memory store, generated key; Ctrl-C stops)");
+    out.println("Handoff example server on " + base + "  (dev mode: " + server.storeDescription
+        + ", generated key; Ctrl-C stops)");
     out.println();
     out.println("API keys accepted (fresh at every start):");
     for (Grant grant : keys.grants()) {

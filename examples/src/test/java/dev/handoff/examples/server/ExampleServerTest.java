@@ -24,17 +24,18 @@ class ExampleServerTest {
 
   @Test
   void commandLineDefaultsToPort8080OnLocalhost() {
-    assertThat(CommandLine.parse()).isEqualTo(new CommandLine(8080, null, false));
-    assertThat(CommandLine.parse("--port", "9090")).isEqualTo(new CommandLine(9090, null, false));
+    assertThat(CommandLine.parse()).isEqualTo(new CommandLine(8080, null, null, false));
+    assertThat(CommandLine.parse("--port", "9090")).isEqualTo(new CommandLine(9090, null, null, false));
     assertThat(CommandLine.parse("--public-url", "https://connect.example.com/", "--port", "0"))
-        .isEqualTo(new CommandLine(0, "https://connect.example.com", false));
+        .isEqualTo(new CommandLine(0, "https://connect.example.com", null, false));
+    assertThat(CommandLine.parse("--jdbc-url", "jdbc:h2:mem:x").jdbcUrl()).isEqualTo("jdbc:h2:mem:x");
     assertThat(CommandLine.parse("--help").help()).isTrue();
   }
 
   @Test
   void commandLineRefusesWhatItCannotDo() {
-    assertThatThrownBy(() -> CommandLine.parse("--jdbc-url", "jdbc:postgresql://localhost/test"))
-        .hasMessageContaining("JDBC store not available in this build");
+    assertThatThrownBy(() -> CommandLine.parse("--jdbc-url", "postgresql://localhost/test"))
+        .hasMessageContaining("--jdbc-url");
     assertThatThrownBy(() -> CommandLine.parse("--port", "eighty")).hasMessageContaining("--port");
     assertThatThrownBy(() -> CommandLine.parse("--port", "70000")).hasMessageContaining("--port");
     assertThatThrownBy(() -> CommandLine.parse("--port")).hasMessageContaining("needs a value");

@@ -59,6 +59,10 @@ final class ServerFixture implements AutoCloseable {
   }
 
   ServerFixture(String publicUrl) throws IOException {
+    this(publicUrl, null);
+  }
+
+  ServerFixture(String publicUrl, String jdbcUrl) throws IOException {
     var keys = new ApiKeys(List.of(
         new Grant(Api.GIGS, "dev", GIGS_KEY),
         new Grant(Api.GIGS, "other", GIGS_OTHER_KEY),
@@ -70,7 +74,7 @@ final class ServerFixture implements AutoCloseable {
         "eve@example.com", false, "Eve", null, null, "individual"));
     directory.add(SampleDirectory.gigsTenant("dev"), new User("usr_grace", "grace@example.com", "Grace Hopper"));
     server = ExampleServer.start(new ExampleServer.Config(0, publicUrl, keys, directory,
-        (tenant, session, email, code) -> sentCodes.add(new String[] {email, code}), clock, events::add));
+        (tenant, session, email, code) -> sentCodes.add(new String[] {email, code}), clock, events::add, jdbcUrl));
     base = URI.create("http://localhost:" + server.port());
   }
 
