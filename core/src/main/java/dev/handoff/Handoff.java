@@ -217,8 +217,8 @@ public final class Handoff {
 
   /**
    * Changes a session (the PATCH of the Gigs API). Changing the user mints a new URL, returned in the result, and
-   * the earlier URL stops working; it is allowed only before the session is active. Any other change keeps the
-   * URL and the result carries none.
+   * the earlier URL stops working; it is allowed only before the session is active, as is changing the intent.
+   * Any other change keeps the URL and the result carries none.
    *
    * @throws HandoffException {@link ErrorCode#NOT_FOUND}; {@link ErrorCode#EXPIRED}; {@link ErrorCode#CONFLICT} if
    *     the session is finished, or the user is changed after redemption; the same errors as
@@ -226,6 +226,9 @@ public final class Handoff {
    */
   public IssuedSession update(String tenant, String sessionId, UpdateSessionRequest request) {
     Objects.requireNonNull(request, "request");
+    if (request.intent != null) {
+      intents.validate(request.intent);
+    }
     if (request.changesUser()) {
       checkSubject(tenant, request.subject);
     }
@@ -233,7 +236,7 @@ public final class Handoff {
       Instant now = clock.instant();
       StoredSession current = find(tenant, sessionId);
       SessionStatus status = requireLive(current, now);
-      if (request.callbackUrl == null && request.metadata == null && !request.changesUser()) {
+      if (request.isEmpty()) {
         return new IssuedSession(Session.of(current, now), null, null);
       }
       var next = current.toBuilder().modifiedAt(now).version(current.version() + 1);
@@ -242,6 +245,12 @@ public final class Handoff {
       }
       if (request.metadata != null) {
         next.metadata(request.metadata);
+      }
+      if (request.intent != null) {
+        if (status != SessionStatus.OPEN && status != SessionStatus.LOGIN_REQUIRED) {
+          throw error(ErrorCode.CONFLICT, "the intent of a session that is " + status + " cannot change", current);
+        }
+        next.intent(request.intent);
       }
       String nonce = null;
       if (request.changesUser()) {

@@ -2,6 +2,7 @@ package dev.handoff;
 
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.Intent;
 import dev.handoff.spi.Subject;
 import dev.handoff.spi.UserDetails;
 import java.util.Map;
@@ -15,8 +16,10 @@ public final class UpdateSessionRequest {
   final String callbackUrl;
   final Map<String, Object> metadata;
   final Subject subject;
+  final Intent intent;
 
   private UpdateSessionRequest(Builder b) {
+    this.intent = b.intent;
     this.callbackUrl = b.callbackUrl;
     this.metadata = b.metadata;
     this.subject = b.subject;
@@ -31,10 +34,15 @@ public final class UpdateSessionRequest {
     return subject != null;
   }
 
+  /** Whether this request changes nothing at all. */
+  boolean isEmpty() {
+    return callbackUrl == null && metadata == null && subject == null && intent == null;
+  }
+
   @Override
   public String toString() {
-    return "UpdateSessionRequest[callbackUrl=" + (callbackUrl != null) + ", metadata=" + (metadata != null)
-        + ", user=" + (subject != null) + "]";
+    return "UpdateSessionRequest[intent=" + (intent == null ? null : intent.type()) + ", callbackUrl="
+        + (callbackUrl != null) + ", metadata=" + (metadata != null) + ", user=" + (subject != null) + "]";
   }
 
   /**
@@ -45,8 +53,19 @@ public final class UpdateSessionRequest {
     private String callbackUrl;
     private Map<String, Object> metadata;
     private Subject subject;
+    private Intent intent;
 
     private Builder() {}
+
+    /**
+     * Replaces the intent (checked against the engine's registry); allowed only before the URL is redeemed, so
+     * that an end user is never switched to another task mid-flow. Keeps the URL.
+     */
+    public Builder intent(String type, Map<String, ?> payload) {
+      once(this.intent, "intent");
+      this.intent = RequestFields.intent(type, payload);
+      return this;
+    }
 
     /** Replaces the callback URL (same rule as on create). */
     public Builder callbackUrl(String callbackUrl) {

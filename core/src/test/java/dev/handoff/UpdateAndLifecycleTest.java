@@ -42,6 +42,25 @@ class UpdateAndLifecycleTest {
   }
 
   @Test
+  void intentChangesBeforeRedemptionOnlyAndIsValidated() {
+    var issued = engine.create(checkout("p1").build());
+    String id = issued.session().id();
+    assertCode(ErrorCode.UNPROCESSABLE, () -> engine.update("p1", id,
+        UpdateSessionRequest.builder().intent("viewSubscription", Map.of()).build()));
+    var updated = engine.update("p1", id,
+        UpdateSessionRequest.builder().intent("viewSubscription", Map.of("subscription", "sub_1")).build());
+    assertThat(updated.url()).isEmpty();
+    assertThat(updated.session().intent().type()).isEqualTo("viewSubscription");
+    var redemption = engine.redeem(issued.token().orElseThrow());
+    assertThat(redemption.session().intent().payload()).containsEntry("subscription", "sub_1");
+    t.users.add("p1", "usr_1", "a@example.com");
+    var active = engine.create(checkout("p1").user("usr_1").build());
+    engine.redeem(active.token().orElseThrow());
+    assertCode(ErrorCode.CONFLICT, () -> engine.update("p1", active.session().id(),
+        UpdateSessionRequest.builder().intent("viewSubscription", Map.of("subscription", "s")).build()));
+  }
+
+  @Test
   void changingTheUserRemintsAndTheOldUrlStopsWorking() {
     t.users.add("p1", "usr_2", "b@example.com");
     var issued = engine.create(checkout("p1").build());

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 final class GigsConnectSessions extends Endpoint {
   private static final Set<String> CREATE_FIELDS = Set.of("callbackUrl", "intent", "user", "userDetails");
-  private static final Set<String> UPDATE_FIELDS = Set.of("callbackUrl", "user", "userDetails");
+  private static final Set<String> UPDATE_FIELDS = Set.of("callbackUrl", "intent", "user", "userDetails");
   private static final Set<String> USER_DETAILS_FIELDS = Set.of("email", "fullName", "birthday", "preferredLocale");
 
   private final Handoff handoff;
@@ -105,11 +105,7 @@ final class GigsConnectSessions extends Endpoint {
   private static CreateSessionRequest createRequest(String tenant, JsonBody body) {
     body.allowOnly(CREATE_FIELDS);
     JsonBody intent = body.requiredObject("intent");
-    String type = intent.requiredString("type");
-    // The payload sits under the type's own name: {"type": "x", "x": {...}}; nothing else may be there.
-    intent.allowOnly(new HashSet<>(List.of("type", type)));
-    Map<String, Object> payload = intent.object(type).map(JsonBody::toMap).orElse(Map.of());
-    var request = CreateSessionRequest.builder(tenant).intent(type, payload);
+    var request = CreateSessionRequest.builder(tenant).intent(intent.requiredString("type"), payload(intent));
     body.string("callbackUrl").ifPresent(request::callbackUrl);
     if (body.has("user") && body.has("userDetails")) {
       throw body.invalid("userDetails", "cannot be given together with user");
@@ -121,16 +117,23 @@ final class GigsConnectSessions extends Endpoint {
     return request.build();
   }
 
+  /** The payload sits under the type's own name: {@code {"type": "x", "x": {...}}}; nothing else may be there. */
+  private static Map<String, Object> payload(JsonBody intent) {
+    String type = intent.requiredString("type");
+    intent.allowOnly(new HashSet<>(List.of("type", type)));
+    return intent.object(type).map(JsonBody::toMap).orElse(Map.of());
+  }
+
   private static UpdateSessionRequest updateRequest(JsonBody body) {
-    if (body.has("intent")) {
-      // The engine's UpdateSessionRequest cannot change an intent; see the examples README.
-      throw body.invalid("intent", "cannot be changed after creation; create a new connect session");
-    }
     body.allowOnly(UPDATE_FIELDS);
     if (body.has("user") && body.has("userDetails")) {
       throw body.invalid("userDetails", "cannot be given together with user");
     }
     var request = UpdateSessionRequest.builder();
+    if (body.has("intent")) {
+      JsonBody intent = body.requiredObject("intent");
+      request.intent(intent.requiredString("type"), payload(intent));
+    }
     body.string("callbackUrl").ifPresent(request::callbackUrl);
     body.string("user").ifPresent(request::user);
     if (body.has("userDetails")) {

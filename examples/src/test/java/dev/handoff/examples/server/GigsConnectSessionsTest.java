@@ -149,6 +149,21 @@ class GigsConnectSessionsTest {
   }
 
   @Test
+  void patchOfTheIntentKeepsTheUrlAndIsValidated() {
+    JsonNode created = create(SEED_REQUEST);
+    String path = SESSIONS + "/" + created.get("id").asText();
+    var invalid = fx.json("PATCH", path, "{\"intent\": {\"type\": \"viewSubscription\"}}", bearer(GIGS_KEY));
+    assertThat(invalid.statusCode()).as(invalid.body()).isEqualTo(422);
+
+    JsonNode patched = parse(fx.json("PATCH", path,
+        "{\"intent\": {\"type\": \"viewSubscription\", \"viewSubscription\": {\"subscription\": \"sub_9\"}}}",
+        bearer(GIGS_KEY)));
+    assertThat(patched.get("url").isNull()).isTrue();
+    assertThat(patched.get("intent").get("viewSubscription").get("subscription").asText()).isEqualTo("sub_9");
+    assertThat(fx.open(ServerFixture.browser(), created.get("url").asText()).body()).contains("sub_9");
+  }
+
+  @Test
   void patchWithUserDetailsAlsoMintsANewUrl() {
     JsonNode created = create("""
         {"intent": {"type": "viewSubscription", "viewSubscription": {"subscription": "sub_1"}}}""");
