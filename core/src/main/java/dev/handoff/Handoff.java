@@ -385,6 +385,17 @@ public final class Handoff {
   }
 
   /**
+   * Replaces the key ring atomically, without a restart: every token minted from now on uses the new ring's
+   * active key, tokens under any other key of the new ring are still redeemed, and tokens under a key that is not
+   * in it are rejected with {@link ErrorCode#INVALID_TOKEN}. Stored digests keep matching as long as the secret
+   * that keyed them stays in the ring. Thread-safe; redemptions and mints in flight finish with either ring.
+   */
+  public void rotateKeys(KeyRing keys) {
+    tokens.rotate(keys);
+    log.info("key ring rotated: active kid {}", keys.kid());
+  }
+
+  /**
    * Deletes up to {@code limit} sessions whose lifetime ended longer than the configured retention ago. Call it
    * periodically; correctness never depends on it, because expiry is checked on every read.
    *

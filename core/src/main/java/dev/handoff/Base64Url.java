@@ -1,0 +1,105 @@
+package dev.handoff;
+
+/**
+ * Unpadded base64url (RFC 4648 §5) straight between caller-owned buffers, so that minting and opening allocate
+ * nothing for it. Decoding is strict: only the alphabet, no padding, and the unused low bits of the last
+ * character must be zero, so that every token has exactly one encoding and a flipped character never decodes to
+ * the same bytes.
+ */
+final class Base64Url {
+  private static final byte[] ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(
+          java.nio.charset.StandardCharsets.US_ASCII);
+  private static final int[] VALUES = new int[128];
+
+  static {
+    java.util.Arrays.fill(VALUES, -1);
+    for (int i = 0; i < ALPHABET.length; i++) {
+      VALUES[ALPHABET[i]] = i;
+    }
+  }
+
+  private Base64Url() {}
+
+  /** The number of characters that encode {@code bytes} bytes. */
+  static int encodedLength(int bytes) {
+    return (bytes * 4 + 2) / 3;
+  }
+
+  /** The number of bytes that {@code chars} characters decode to, or -1 if no encoding has that length. */
+  static int decodedLength(int chars) {
+    return chars % 4 == 1 ? -1 : chars * 3 / 4;
+  }
+
+  /** Encodes {@code src[from, from + len)} into {@code dst} at {@code at}; returns the index after the output. */
+  static int encode(byte[] src, int from, int len, byte[] dst, int at) {
+    int end = from + len - len % 3;
+    int i = from;
+    while (i < end) {
+      int bits = (src[i++] & 0xff) << 16 | (src[i++] & 0xff) << 8 | (src[i++] & 0xff);
+      dst[at++] = ALPHABET[bits >>> 18];
+      dst[at++] = ALPHABET[(bits >>> 12) & 63];
+      dst[at++] = ALPHABET[(bits >>> 6) & 63];
+      dst[at++] = ALPHABET[bits & 63];
+    }
+    int rest = len % 3;
+    if (rest == 1) {
+      int bits = (src[i] & 0xff) << 16;
+      dst[at++] = ALPHABET[bits >>> 18];
+      dst[at++] = ALPHABET[(bits >>> 12) & 63];
+    } else if (rest == 2) {
+      int bits = (src[i] & 0xff) << 16 | (src[i + 1] & 0xff) << 8;
+      dst[at++] = ALPHABET[bits >>> 18];
+      dst[at++] = ALPHABET[(bits >>> 12) & 63];
+      dst[at++] = ALPHABET[(bits >>> 6) & 63];
+    }
+    return at;
+  }
+
+  /**
+   * Decodes {@code s[from, to)} into {@code dst} at {@code at}; returns the number of bytes written.
+   *
+   * @throws TokenRejected for a character outside the alphabet, an impossible length or non-zero unused bits
+   */
+  static int decode(CharSequence s, int from, int to, byte[] dst, int at) {
+    int len = to - from;
+    int out = decodedLength(len);
+    if (out < 0) {
+      throw new TokenRejected("base64url length");
+    }
+    int start = at;
+    int i = from;
+    int end = from + len - len % 4;
+    while (i < end) {
+      int bits = value(s.charAt(i++)) << 18 | value(s.charAt(i++)) << 12 | value(s.charAt(i++)) << 6
+          | value(s.charAt(i++));
+      dst[at++] = (byte) (bits >>> 16);
+      dst[at++] = (byte) (bits >>> 8);
+      dst[at++] = (byte) bits;
+    }
+    int rest = len % 4;
+    if (rest == 2) {
+      int bits = value(s.charAt(i)) << 18 | value(s.charAt(i + 1)) << 12;
+      if ((bits & 0xffff) != 0) {
+        throw new TokenRejected("base64url trailing bits");
+      }
+      dst[at++] = (byte) (bits >>> 16);
+    } else if (rest == 3) {
+      int bits = value(s.charAt(i)) << 18 | value(s.charAt(i + 1)) << 12 | value(s.charAt(i + 2)) << 6;
+      if ((bits & 0xff) != 0) {
+        throw new TokenRejected("base64url trailing bits");
+      }
+      dst[at++] = (byte) (bits >>> 16);
+      dst[at++] = (byte) (bits >>> 8);
+    }
+    return at - start;
+  }
+
+  private static int value(char c) {
+    int v = c < 128 ? VALUES[c] : -1;
+    if (v < 0) {
+      throw new TokenRejected("base64url alphabet");
+    }
+    return v;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.handoff;
+
+import com.nimbusds.jose.EncryptionMethod;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEHeader;
+import com.nimbusds.jose.crypto.ECDHDecrypter;
+import com.nimbusds.jose.crypto.ECDHEncrypter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link KeyRing} as the codec uses it, with what is expensive to build per token made once: the nimbus
+ * encrypter and header of an active agreement key, a decrypter per private agreement key, and a bounded cache of
+ * {@code dir} sub-keys already seen. Replaced as a whole on rotation, so that a retired key's sub-keys go with it.
+ * Thread-safe.
+ */
+final class InstalledRing {
+  /** Sub-keys remembered for redemption; the cache is dropped when full (rare, and only costs re-derivation). */
+  private static final int MAX_CACHED_SUB_KEYS = 4096;
+
+  final KeyRing ring;
+  /** The active key if it is a master secret, else {@code null}. */
+  final MasterKey activeSecret;
+  /** The nimbus header and encrypter of the active agreement key, else {@code null}. */
+  final JWEHeader agreementHeader;
+  final ECDHEncrypter agreementEncrypter;
+  private final Map<String, ECDHDecrypter> decrypters;
+  private final ConcurrentHashMap<String, SubKey> subKeys = new ConcurrentHashMap<>();
+
+  InstalledRing(KeyRing ring) {
+    this.ring = ring;
+    var secret = ring.secret(ring.kid());
+    this.activeSecret = secret != null && secret.mintsTokens() ? secret : null;
+    try {
+      if (activeSecret == null) {
+        AgreementKey active = ring.agreementKey(ring.kid());
+        agreementHeader = new JWEHeader.Builder(JWEAlgorithm.ECDH_ES_A256KW, EncryptionMethod.A256GCM)
+            .keyID(active.kid())
+            .type(new JOSEObjectType(JoseHeader.TYPE))
+            .build();
+        agreementEncrypter = new ECDHEncrypter(active.publicKey());
+      } else {
+        agreementHeader = null;
+        agreementEncrypter = null;
+      }
+      var map = new HashMap<String, ECDHDecrypter>();
+      for (String kid : ring.kids()) {
+        AgreementKey key = ring.agreementKey(kid);
+        if (key != null && key.opensTokens()) {
+          map.put(kid, new ECDHDecrypter(key.privateKey()));
+        }
+      }
+      this.decrypters = Map.copyOf(map);
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("agreement key not usable: " + e.getClass().getSimpleName());
+    }
+  }
+
+  /** The decrypter of a private agreement key named {@code kid}, or {@code null}. */
+  ECDHDecrypter decrypter(String kid) {
+    return decrypters.get(kid);
+  }
+
+  /**
+   * The {@code dir} sub-key named {@code kid} if its ring key is a master secret of this ring, else {@code null}.
+   * A derived key is not cached here; call {@link #remember} once it has opened a token, so that forged kids
+   * cannot fill the cache.
+   */
+  SubKey subKey(String kid) {
+    SubKey cached = subKeys.get(kid);
+    if (cached != null) {
+      return cached;
+    }
+    String ringKid = SubKey.ringKid(kid);
+    MasterKey secret = ringKid == null ? null : ring.secret(ringKid);
+    return secret == null || !secret.mintsTokens() ? null : SubKey.derive(secret, kid);
+  }
+
+  void remember(SubKey key) {
+    if (subKeys.size() >= MAX_CACHED_SUB_KEYS) {
+      subKeys.clear();
+    }
+    subKeys.putIfAbsent(key.kid(), key);
+  }
+}
