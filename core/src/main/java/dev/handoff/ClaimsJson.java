@@ -11,6 +11,8 @@ final class ClaimsJson {
   /** Longest string claim accepted on redemption. */
   static final int MAX_STRING = 256;
 
+  private static final String[] NAMES = {"tid", "sid", "jti", "gen", "iat", "exp"};
+
   private ClaimsJson() {}
 
   /** An upper bound of the bytes {@link #write} needs for these claims. */
@@ -47,17 +49,17 @@ final class ClaimsJson {
     long gen = -1;
     long iat = -1;
     long exp = -1;
-    String name;
+    int member;
     boolean first = true;
-    while ((name = reader.nextName(first)) != null) {
+    while ((member = reader.nextMember(first, NAMES)) != -2) {
       first = false;
-      switch (name) {
-        case "tid" -> tid = once(tid, reader.string());
-        case "sid" -> sid = once(sid, reader.string());
-        case "jti" -> jti = once(jti, reader.string());
-        case "gen" -> gen = once(gen, reader.integer());
-        case "iat" -> iat = once(iat, reader.integer());
-        case "exp" -> exp = once(exp, reader.integer());
+      switch (member) {
+        case 0 -> tid = once(tid, reader.string());
+        case 1 -> sid = once(sid, reader.string());
+        case 2 -> jti = once(jti, reader.string());
+        case 3 -> gen = once(gen, reader.integer());
+        case 4 -> iat = once(iat, reader.integer());
+        case 5 -> exp = once(exp, reader.integer());
         default -> throw new TokenRejected("claim not allowed");
       }
     }

@@ -29,6 +29,8 @@ final class InstalledRing {
   final ECDHEncrypter agreementEncrypter;
   private final Map<String, ECDHDecrypter> decrypters;
   private final ConcurrentHashMap<String, SubKey> subKeys = new ConcurrentHashMap<>();
+  /** The same sub-keys by their exact encoded header, so that a token Handoff minted skips header parsing. */
+  private final ConcurrentHashMap<String, SubKey> byHeader = new ConcurrentHashMap<>();
 
   InstalledRing(KeyRing ring) {
     this.ring = ring;
@@ -79,10 +81,18 @@ final class InstalledRing {
     return secret == null || !secret.mintsTokens() ? null : SubKey.derive(secret, kid);
   }
 
+  /** The remembered sub-key whose precomputed header is exactly {@code encodedHeader}, or {@code null}. */
+  SubKey knownHeader(String encodedHeader) {
+    return byHeader.get(encodedHeader);
+  }
+
   void remember(SubKey key) {
     if (subKeys.size() >= MAX_CACHED_SUB_KEYS) {
       subKeys.clear();
+      byHeader.clear();
     }
-    subKeys.putIfAbsent(key.kid(), key);
+    if (subKeys.putIfAbsent(key.kid(), key) == null) {
+      byHeader.put(new String(key.encodedHeader(), java.nio.charset.StandardCharsets.US_ASCII), key);
+    }
   }
 }

@@ -13,6 +13,8 @@ record JoseHeader(String alg, String enc, String kid, String typ, boolean hasAgr
   static final String A256GCM = "A256GCM";
   static final String TYPE = "handoff+jwt";
 
+  private static final String[] NAMES = {"alg", "enc", "kid", "typ", "epk", "apu", "apv"};
+
   static JoseHeader parse(byte[] json, int from, int to) {
     var reader = new JsonReader(json, from, to);
     reader.beginObject();
@@ -23,18 +25,18 @@ record JoseHeader(String alg, String enc, String kid, String typ, boolean hasAgr
     boolean epk = false;
     boolean apu = false;
     boolean apv = false;
-    String name;
+    int member;
     boolean first = true;
-    while ((name = reader.nextName(first)) != null) {
+    while ((member = reader.nextMember(first, NAMES)) != -2) {
       first = false;
-      switch (name) {
-        case "alg" -> alg = once(alg, reader.string());
-        case "enc" -> enc = once(enc, reader.string());
-        case "kid" -> kid = once(kid, reader.string());
-        case "typ" -> typ = once(typ, reader.string());
-        case "epk" -> epk = flag(epk, reader);
-        case "apu" -> apu = flag(apu, reader);
-        case "apv" -> apv = flag(apv, reader);
+      switch (member) {
+        case 0 -> alg = once(alg, reader.string());
+        case 1 -> enc = once(enc, reader.string());
+        case 2 -> kid = once(kid, reader.string());
+        case 3 -> typ = once(typ, reader.string());
+        case 4 -> epk = flag(epk, reader);
+        case 5 -> apu = flag(apu, reader);
+        case 6 -> apv = flag(apv, reader);
         default -> throw new TokenRejected("header member not allowed");
       }
     }

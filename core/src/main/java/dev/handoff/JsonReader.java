@@ -46,6 +46,58 @@ final class JsonReader {
     return name;
   }
 
+  /**
+   * Like {@link #nextName} but answers with the index of the name in {@code names}, -1 for a name not in it, or
+   * -2 at the closing brace; plain names are matched in place, without building a string.
+   */
+  int nextMember(boolean first, String[] names) {
+    skipSpace();
+    if (peek() == '}') {
+      pos++;
+      return -2;
+    }
+    if (!first) {
+      expect(',');
+      skipSpace();
+    }
+    expect('"');
+    int start = pos;
+    int index = -1;
+    while (pos < end && buf[pos] != '"' && buf[pos] != '\\') {
+      pos++;
+    }
+    if (pos < end && buf[pos] == '"') {
+      int len = pos - start;
+      for (int i = 0; i < names.length && index < 0; i++) {
+        if (names[i].length() == len && matches(names[i], start)) {
+          index = i;
+        }
+      }
+      pos++;
+    } else {
+      // An escaped name: rare, so decode it and compare.
+      pos = start - 1;
+      String name = string();
+      for (int i = 0; i < names.length && index < 0; i++) {
+        if (names[i].equals(name)) {
+          index = i;
+        }
+      }
+    }
+    skipSpace();
+    expect(':');
+    return index;
+  }
+
+  private boolean matches(String name, int at) {
+    for (int i = 0; i < name.length(); i++) {
+      if (buf[at + i] != name.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Requires that nothing but white space follows. */
   void endOfInput() {
     skipSpace();

@@ -109,7 +109,7 @@ final class TokenCodec {
     }
     SubKey key = mintingKey(ring, s);
     try {
-      s.random.nextBytes(s.iv);
+      s.nextIv();
       Cipher gcm = s.gcm;
       gcm.init(Cipher.ENCRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BYTES * 8, s.iv));
       gcm.updateAAD(key.encodedHeader());
@@ -203,14 +203,26 @@ final class TokenCodec {
     if (found != 4) {
       throw new TokenRejected("not five parts");
     }
+    var s = scratch.get();
+    InstalledRing ring = keys;
+    TokenClaims claims;
+    SubKey known = ring.knownHeader(token.substring(0, dots[0]));
+    if (known != null) {
+      // Exactly a header this ring minted (dir, A256GCM, our typ, a known kid): nothing left to check in it.
+      claims = openDirect(token, dots, known, false, ring, s, known.encodedHeader());
+    } else {
+      claims = openParsed(token, dots, ring, s);
+    }
+    if (claims.issuedAt().isAfter(now.plus(clockSkew))) {
+      throw new TokenRejected("issued in the future");
+    }
+    return claims;
+  }
+
+  private static TokenClaims openParsed(String token, int[] dots, InstalledRing ring, TokenScratch s)
+      throws GeneralSecurityException, com.nimbusds.jose.JOSEException, java.text.ParseException {
     if (dots[0] == 0 || dots[0] > MAX_HEADER_CHARS) {
       throw new TokenRejected("header length");
-    }
-    var s = scratch.get();
-    // The header's characters are both the JSON to read (once decoded) and the AAD.
-    byte[] text = s.text(length);
-    for (int i = 0; i < dots[0]; i++) {
-      text[i] = (byte) token.charAt(i);
     }
     byte[] headerJson = s.plain(dots[0]);
     int headerLength = Base64Url.decode(token, 0, dots[0], headerJson, 0);
@@ -221,27 +233,31 @@ final class TokenCodec {
     if (header.typ() != null && !JoseHeader.TYPE.equals(header.typ())) {
       throw new TokenRejected("typ not allowed");
     }
-    InstalledRing ring = keys;
-    TokenClaims claims;
-    if (JoseHeader.DIR.equals(header.alg())) {
-      claims = openDirect(token, dots, header, ring, s, text);
-    } else if (JoseHeader.ECDH_ES_A256KW.equals(header.alg())) {
-      claims = openAgreement(token, header, ring);
-    } else {
+    if (JoseHeader.ECDH_ES_A256KW.equals(header.alg())) {
+      return openAgreement(token, header, ring);
+    }
+    if (!JoseHeader.DIR.equals(header.alg())) {
       throw new TokenRejected("alg not allowed");
     }
-    if (claims.issuedAt().isAfter(now.plus(clockSkew))) {
-      throw new TokenRejected("issued in the future");
-    }
-    return claims;
-  }
-
-  private static TokenClaims openDirect(String token, int[] dots, JoseHeader header, InstalledRing ring,
-      TokenScratch s, byte[] aad) throws GeneralSecurityException {
     if (header.hasAgreementMembers()) {
       throw new TokenRejected("agreement members with dir");
     }
-    if (dots[1] != dots[0] + 1 || dots[2] - dots[1] - 1 != IV_CHARS || length(token) - dots[3] - 1 != TAG_CHARS) {
+    SubKey key = ring.subKey(header.kid());
+    if (key == null) {
+      throw new TokenRejected("unknown kid");
+    }
+    // The header's characters, as sent, are the AAD.
+    byte[] aad = new byte[dots[0]];
+    for (int i = 0; i < aad.length; i++) {
+      aad[i] = (byte) token.charAt(i);
+    }
+    return openDirect(token, dots, key, true, ring, s, aad);
+  }
+
+  private static TokenClaims openDirect(String token, int[] dots, SubKey key, boolean remember, InstalledRing ring,
+      TokenScratch s, byte[] aad) throws GeneralSecurityException {
+    if (dots[1] != dots[0] + 1 || dots[2] - dots[1] - 1 != IV_CHARS
+        || token.length() - dots[3] - 1 != TAG_CHARS) {
       throw new TokenRejected("dir part lengths");
     }
     int cipherChars = dots[3] - dots[2] - 1;
@@ -249,26 +265,20 @@ final class TokenCodec {
     if (cipherLength < 1) {
       throw new TokenRejected("ciphertext length");
     }
-    SubKey key = ring.subKey(header.kid());
-    if (key == null) {
-      throw new TokenRejected("unknown kid");
-    }
     Base64Url.decode(token, dots[1] + 1, dots[2], s.iv, 0);
     byte[] sealed = s.sealed(cipherLength + TAG_BYTES);
     Base64Url.decode(token, dots[2] + 1, dots[3], sealed, 0);
     Base64Url.decode(token, dots[3] + 1, token.length(), sealed, cipherLength);
     Cipher gcm = s.gcm;
     gcm.init(Cipher.DECRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BYTES * 8, s.iv));
-    gcm.updateAAD(aad, 0, dots[0]);
+    gcm.updateAAD(aad);
     byte[] plain = s.plain(cipherLength);
     int plainLength = gcm.doFinal(sealed, 0, cipherLength + TAG_BYTES, plain, 0);
     TokenClaims claims = ClaimsJson.read(plain, 0, plainLength);
-    ring.remember(key);
+    if (remember) {
+      ring.remember(key);
+    }
     return claims;
-  }
-
-  private static int length(String token) {
-    return token.length();
   }
 
   private static TokenClaims openAgreement(String token, JoseHeader header, InstalledRing ring)
