@@ -23,6 +23,7 @@ final class JsonReader {
 
   /** Consumes the opening brace of an object. */
   void beginObject() {
+    skipSpace();
     expect('{');
   }
 
@@ -131,7 +132,7 @@ final class JsonReader {
     return unescape(start, pos - 1);
   }
 
-  /** A non-negative integer of at most 18 digits, without sign, fraction or exponent. */
+  /** A non-negative integer that fits a long, without sign, fraction or exponent. */
   long integer() {
     skipSpace();
     int start = pos;
@@ -140,7 +141,8 @@ final class JsonReader {
       value = value * 10 + (buf[pos++] - '0');
     }
     int digits = pos - start;
-    if (digits == 0 || digits > 18 || (digits > 1 && buf[start] == '0')) {
+    // 19 digits may overflow, and an overflow of at most 19 digits always turns negative.
+    if (digits == 0 || digits > 19 || value < 0 || (digits > 1 && buf[start] == '0')) {
       throw new TokenRejected("json integer");
     }
     if (pos < end && (buf[pos] == '.' || buf[pos] == 'e' || buf[pos] == 'E')) {
