@@ -46,7 +46,8 @@ public final class BenchmarkMain {
       ratio(ratios, rows, threads, "nimbusPlainMint", "handoffMint", "mint speed-up over plain nimbus (>= 7)");
       ratio(ratios, rows, threads, "handoffMint", "floorAesGcm", "mint / floor (<= 1.5)");
       ratio(ratios, rows, threads, "nimbusOpen", "handoffOpen", "redemption speed-up over nimbus (>= 8)");
-      ratio(ratios, rows, threads, "sharedNativePrng", "perThreadDrbg", "shared NativePRNG / per-thread DRBG");
+      ratio(ratios, rows, threads, "sharedNativePrng", "perThreadPooledDrbg",
+          "IV randomness: shared NativePRNG / pooled per-thread DRBG");
     }
     for (String r : ratios) {
       out.append(r).append('\n');

@@ -10,7 +10,7 @@ final class Base64Url {
   private static final byte[] ALPHABET =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(
           java.nio.charset.StandardCharsets.US_ASCII);
-  private static final int[] VALUES = new int[128];
+  private static final int[] VALUES = new int[256];
 
   static {
     java.util.Arrays.fill(VALUES, -1);
@@ -57,35 +57,41 @@ final class Base64Url {
   }
 
   /**
-   * Decodes {@code s[from, to)} into {@code dst} at {@code at}; returns the number of bytes written.
+   * Decodes the ASCII {@code src[from, to)} into {@code dst} at {@code at}; returns the number of bytes written.
    *
    * @throws TokenRejected for a character outside the alphabet, an impossible length or non-zero unused bits
    */
-  static int decode(CharSequence s, int from, int to, byte[] dst, int at) {
+  static int decode(byte[] src, int from, int to, byte[] dst, int at) {
     int len = to - from;
-    int out = decodedLength(len);
-    if (out < 0) {
+    if (decodedLength(len) < 0) {
       throw new TokenRejected("base64url length");
     }
     int start = at;
     int i = from;
     int end = from + len - len % 4;
     while (i < end) {
-      int bits = value(s.charAt(i++)) << 18 | value(s.charAt(i++)) << 12 | value(s.charAt(i++)) << 6
-          | value(s.charAt(i++));
+      int a = VALUES[src[i] & 0xff];
+      int b = VALUES[src[i + 1] & 0xff];
+      int c = VALUES[src[i + 2] & 0xff];
+      int d = VALUES[src[i + 3] & 0xff];
+      if ((a | b | c | d) < 0) {
+        throw new TokenRejected("base64url alphabet");
+      }
+      int bits = a << 18 | b << 12 | c << 6 | d;
       dst[at++] = (byte) (bits >>> 16);
       dst[at++] = (byte) (bits >>> 8);
       dst[at++] = (byte) bits;
+      i += 4;
     }
     int rest = len % 4;
     if (rest == 2) {
-      int bits = value(s.charAt(i)) << 18 | value(s.charAt(i + 1)) << 12;
+      int bits = value(src[i]) << 18 | value(src[i + 1]) << 12;
       if ((bits & 0xffff) != 0) {
         throw new TokenRejected("base64url trailing bits");
       }
       dst[at++] = (byte) (bits >>> 16);
     } else if (rest == 3) {
-      int bits = value(s.charAt(i)) << 18 | value(s.charAt(i + 1)) << 12 | value(s.charAt(i + 2)) << 6;
+      int bits = value(src[i]) << 18 | value(src[i + 1]) << 12 | value(src[i + 2]) << 6;
       if ((bits & 0xff) != 0) {
         throw new TokenRejected("base64url trailing bits");
       }
@@ -95,8 +101,13 @@ final class Base64Url {
     return at - start;
   }
 
-  private static int value(char c) {
-    int v = c < 128 ? VALUES[c] : -1;
+  /** Whether {@code b} is a character of the alphabet. */
+  static boolean isAlphabet(byte b) {
+    return VALUES[b & 0xff] >= 0;
+  }
+
+  private static int value(byte c) {
+    int v = VALUES[c & 0xff];
     if (v < 0) {
       throw new TokenRejected("base64url alphabet");
     }

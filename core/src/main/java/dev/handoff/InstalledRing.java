@@ -30,7 +30,7 @@ final class InstalledRing {
   private final Map<String, ECDHDecrypter> decrypters;
   private final ConcurrentHashMap<String, SubKey> subKeys = new ConcurrentHashMap<>();
   /** The same sub-keys by their exact encoded header, so that a token Handoff minted skips header parsing. */
-  private final ConcurrentHashMap<String, SubKey> byHeader = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<HeaderKey, SubKey> byHeader = new ConcurrentHashMap<>();
 
   InstalledRing(KeyRing ring) {
     this.ring = ring;
@@ -81,9 +81,9 @@ final class InstalledRing {
     return secret == null || !secret.mintsTokens() ? null : SubKey.derive(secret, kid);
   }
 
-  /** The remembered sub-key whose precomputed header is exactly {@code encodedHeader}, or {@code null}. */
-  SubKey knownHeader(String encodedHeader) {
-    return byHeader.get(encodedHeader);
+  /** The remembered sub-key whose precomputed header is exactly {@code token[0, length)}, or {@code null}. */
+  SubKey knownHeader(byte[] token, int length) {
+    return byHeader.get(new HeaderKey(token, 0, length));
   }
 
   void remember(SubKey key) {
@@ -92,7 +92,7 @@ final class InstalledRing {
       byHeader.clear();
     }
     if (subKeys.putIfAbsent(key.kid(), key) == null) {
-      byHeader.put(new String(key.encodedHeader(), java.nio.charset.StandardCharsets.US_ASCII), key);
+      byHeader.put(new HeaderKey(key.encodedHeader(), 0, key.encodedHeader().length), key);
     }
   }
 }

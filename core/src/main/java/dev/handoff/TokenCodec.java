@@ -185,33 +185,31 @@ final class TokenCodec {
     if (length > maxTokenLength) {
       throw new TokenRejected("too long");
     }
-    // Five base64url parts, found before anything is decoded.
+    // Five parts, found before anything is decoded (String.indexOf is vectorised). Every character of every part
+    // is then checked against the base64url alphabet as the part is decoded or compared.
     int[] dots = new int[4];
-    int found = 0;
-    for (int i = 0; i < length; i++) {
-      char c = token.charAt(i);
-      if (c == '.') {
-        if (found == 4) {
-          throw new TokenRejected("not five parts");
-        }
-        dots[found++] = i;
-      } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-          || c == '_')) {
-        throw new TokenRejected("not base64url");
+    int at = -1;
+    for (int i = 0; i < 4; i++) {
+      at = token.indexOf('.', at + 1);
+      if (at < 0) {
+        throw new TokenRejected("not five parts");
       }
+      dots[i] = at;
     }
-    if (found != 4) {
+    if (token.indexOf('.', at + 1) >= 0) {
       throw new TokenRejected("not five parts");
     }
+    // A non-Latin-1 character becomes '?', which the alphabet check refuses.
+    byte[] text = token.getBytes(StandardCharsets.ISO_8859_1);
     var s = scratch.get();
     InstalledRing ring = keys;
     TokenClaims claims;
-    SubKey known = ring.knownHeader(token.substring(0, dots[0]));
+    SubKey known = ring.knownHeader(text, dots[0]);
     if (known != null) {
       // Exactly a header this ring minted (dir, A256GCM, our typ, a known kid): nothing left to check in it.
-      claims = openDirect(token, dots, known, false, ring, s, known.encodedHeader());
+      claims = openDirect(text, dots, known, false, ring, s, known.encodedHeader());
     } else {
-      claims = openParsed(token, dots, ring, s);
+      claims = openParsed(token, text, dots, ring, s);
     }
     if (claims.issuedAt().isAfter(now.plus(clockSkew))) {
       throw new TokenRejected("issued in the future");
@@ -219,13 +217,13 @@ final class TokenCodec {
     return claims;
   }
 
-  private static TokenClaims openParsed(String token, int[] dots, InstalledRing ring, TokenScratch s)
+  private static TokenClaims openParsed(String token, byte[] text, int[] dots, InstalledRing ring, TokenScratch s)
       throws GeneralSecurityException, com.nimbusds.jose.JOSEException, java.text.ParseException {
     if (dots[0] == 0 || dots[0] > MAX_HEADER_CHARS) {
       throw new TokenRejected("header length");
     }
     byte[] headerJson = s.plain(dots[0]);
-    int headerLength = Base64Url.decode(token, 0, dots[0], headerJson, 0);
+    int headerLength = Base64Url.decode(text, 0, dots[0], headerJson, 0);
     var header = JoseHeader.parse(headerJson, 0, headerLength);
     if (!JoseHeader.A256GCM.equals(header.enc())) {
       throw new TokenRejected("enc not allowed");
@@ -234,6 +232,11 @@ final class TokenCodec {
       throw new TokenRejected("typ not allowed");
     }
     if (JoseHeader.ECDH_ES_A256KW.equals(header.alg())) {
+      for (int i = dots[0]; i < text.length; i++) {
+        if (text[i] != '.' && !Base64Url.isAlphabet(text[i])) {
+          throw new TokenRejected("not base64url");
+        }
+      }
       return openAgreement(token, header, ring);
     }
     if (!JoseHeader.DIR.equals(header.alg())) {
@@ -247,17 +250,13 @@ final class TokenCodec {
       throw new TokenRejected("unknown kid");
     }
     // The header's characters, as sent, are the AAD.
-    byte[] aad = new byte[dots[0]];
-    for (int i = 0; i < aad.length; i++) {
-      aad[i] = (byte) token.charAt(i);
-    }
-    return openDirect(token, dots, key, true, ring, s, aad);
+    return openDirect(text, dots, key, true, ring, s, java.util.Arrays.copyOf(text, dots[0]));
   }
 
-  private static TokenClaims openDirect(String token, int[] dots, SubKey key, boolean remember, InstalledRing ring,
+  private static TokenClaims openDirect(byte[] token, int[] dots, SubKey key, boolean remember, InstalledRing ring,
       TokenScratch s, byte[] aad) throws GeneralSecurityException {
     if (dots[1] != dots[0] + 1 || dots[2] - dots[1] - 1 != IV_CHARS
-        || token.length() - dots[3] - 1 != TAG_CHARS) {
+        || token.length - dots[3] - 1 != TAG_CHARS) {
       throw new TokenRejected("dir part lengths");
     }
     int cipherChars = dots[3] - dots[2] - 1;
@@ -268,7 +267,7 @@ final class TokenCodec {
     Base64Url.decode(token, dots[1] + 1, dots[2], s.iv, 0);
     byte[] sealed = s.sealed(cipherLength + TAG_BYTES);
     Base64Url.decode(token, dots[2] + 1, dots[3], sealed, 0);
-    Base64Url.decode(token, dots[3] + 1, token.length(), sealed, cipherLength);
+    Base64Url.decode(token, dots[3] + 1, token.length, sealed, cipherLength);
     Cipher gcm = s.gcm;
     gcm.init(Cipher.DECRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BYTES * 8, s.iv));
     gcm.updateAAD(aad);

@@ -42,6 +42,9 @@ class SplitDeploymentTest {
     assertThat(header.getAlgorithm()).isEqualTo(JWEAlgorithm.ECDH_ES_A256KW);
     assertThat(header.getKeyID()).isEqualTo("ec1");
     assertThat(page.open(token, NOW)).isEqualTo(c);
+    // Characters outside base64url are refused before nimbus reads the token.
+    TokenHardeningTest.assertInvalid(page, token.substring(0, token.length() - 1) + "+");
+    TokenHardeningTest.assertInvalid(page, token.replaceFirst("\\.", ".="));
     // The API tier cannot read what it minted.
     TokenHardeningTest.assertInvalid(api, token);
     // Digests made on the API tier match on the page tier.
