@@ -178,10 +178,14 @@ final class JsonReader {
         pos++;
         return;
       }
-      do {
+      while (true) {
         skipValue(depth + 1);
         skipSpace();
-      } while (peek() == ',' && pos++ >= 0);
+        if (peek() != ',') {
+          break;
+        }
+        pos++;
+      }
       expect(']');
     } else if (b == '-' || (b >= '0' && b <= '9')) {
       if (b == '-') {

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import javax.crypto.SecretKey;
 
 /**
  * The keys of an engine, each named by a key id ({@code kid}): one <em>active</em> key mints tokens, every other
@@ -142,7 +143,7 @@ public final class KeyRing {
   }
 
   /** The key of the keyed digest of one-time codes (for a later feature; nothing uses it yet). */
-  javax.crypto.SecretKey otpDigestKey() {
+  SecretKey otpDigestKey() {
     return secrets.get(digestKid).otpDigestKey();
   }
 

@@ -37,22 +37,25 @@ final class TokenCodec {
 
   private final Duration clockSkew;
   private final int maxTokenLength;
+  private final long subKeyUses;
   private final ThreadLocal<TokenScratch> scratch = ThreadLocal.withInitial(TokenScratch::new);
   private volatile InstalledRing keys;
 
   TokenCodec(KeyRing keys, Duration clockSkew, int maxTokenLength) {
+    this(keys, clockSkew, maxTokenLength, SubKey.MAX_USES);
+  }
+
+  /** With {@code subKeyUses} tokens per sub-key instead of {@link SubKey#MAX_USES}: for tests. */
+  TokenCodec(KeyRing keys, Duration clockSkew, int maxTokenLength, long subKeyUses) {
     this.keys = new InstalledRing(Objects.requireNonNull(keys, "keys"));
     this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
     this.maxTokenLength = maxTokenLength;
+    this.subKeyUses = subKeyUses;
   }
 
   /** Replaces the key ring at once: the next mint uses its active key, and keys not in it stop opening tokens. */
   void rotate(KeyRing next) {
     this.keys = new InstalledRing(Objects.requireNonNull(next, "keys"));
-  }
-
-  KeyRing keys() {
-    return keys.ring;
   }
 
   /** A fresh random nonce of 128 bits, URL-safe. */
@@ -134,8 +137,8 @@ final class TokenCodec {
   }
 
   /** This thread's sub-key of the active master secret, replaced when the ring rotates or it is used up. */
-  private static SubKey mintingKey(InstalledRing ring, TokenScratch s) {
-    if (s.mintRing != ring || ++s.mintUses > SubKey.MAX_USES) {
+  private SubKey mintingKey(InstalledRing ring, TokenScratch s) {
+    if (s.mintRing != ring || ++s.mintUses > subKeyUses) {
       s.mintKey = SubKey.mint(ring.activeSecret, s.random);
       s.mintRing = ring;
       s.mintUses = 1;

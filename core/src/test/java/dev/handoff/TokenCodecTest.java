@@ -176,6 +176,19 @@ class TokenCodecTest {
     assertThat(header(codec.mint(claims))).isEqualTo(a);
   }
 
+  @Test
+  void aSubKeyIsReplacedAfterItsQuotaOfTokens() {
+    var small = new TokenCodec(KeyRing.fromMasterSecret("k1", SECRET), java.time.Duration.ofSeconds(30), 4096, 3);
+    var claims = claims("acme", "s1", 1);
+    Set<String> kids = new HashSet<>();
+    for (int i = 0; i < 7; i++) {
+      String token = small.mint(claims);
+      kids.add(header(token));
+      assertThat(codec.open(token, NOW)).isEqualTo(claims);
+    }
+    assertThat(kids).hasSize(3);
+  }
+
   static String header(String token) {
     return new String(java.util.Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
         java.nio.charset.StandardCharsets.UTF_8);
