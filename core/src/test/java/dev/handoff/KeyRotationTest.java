@@ -79,7 +79,11 @@ class KeyRotationTest {
   void expiryUsesTheClockSkewAndAnswersExpired() {
     var handoff = engine(KeyRing.fromMasterSecret("k1", secret(1)));
     String token = token(handoff.create(CreateSessionRequest.builder("acme").intent("checkout", Map.of())
-        .user("u1").ttl(Duration.ofMinutes(5)).build()));
+        .user("u1").ttl(Duration.ofMinutes(5)).singleUse(false).build()));
+    // Just before exp the link works (the session is reusable here) ...
+    clock = Clock.fixed(NOW.plus(Duration.ofMinutes(5)).minusSeconds(1), ZoneOffset.UTC);
+    assertThat(handoff.redeem(token).session()).isNotNull();
+    // ... and past exp plus the skew the engine answers EXPIRED, not INVALID_TOKEN.
     clock = Clock.fixed(NOW.plus(Duration.ofMinutes(5)).plusSeconds(31), ZoneOffset.UTC);
     assertThatThrownBy(() -> handoff.redeem(token)).isInstanceOfSatisfying(HandoffException.class,
         e -> assertThat(e.code()).isEqualTo(ErrorCode.EXPIRED));
