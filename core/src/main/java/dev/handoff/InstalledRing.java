@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A {@link KeyRing} as the codec uses it, with what is expensive to build per token made once: the nimbus
  * encrypter and header of an active agreement key, a decrypter per private agreement key, and a bounded cache of
  * {@code dir} sub-keys already seen. Replaced as a whole on rotation, so that a retired key's sub-keys go with it.
- * Thread-safe.
+ * Thread-safe (nimbus documents its ECDH encrypter and decrypter as thread-safe, so one of each is shared).
  */
 final class InstalledRing {
   /** Sub-keys remembered for redemption; the cache is dropped when full (rare, and only costs re-derivation). */
