@@ -5,8 +5,14 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWEAlgorithm;
 import com.nimbusds.jose.JWEHeader;
+import com.nimbusds.jose.JWEDecrypter;
+import com.nimbusds.jose.JWEEncrypter;
 import com.nimbusds.jose.crypto.ECDHDecrypter;
 import com.nimbusds.jose.crypto.ECDHEncrypter;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.XECPrivateKey;
+import java.security.interfaces.XECPublicKey;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +32,8 @@ final class InstalledRing {
   final MasterKey activeSecret;
   /** The nimbus header and encrypter of the active agreement key, else {@code null}. */
   final JWEHeader agreementHeader;
-  final ECDHEncrypter agreementEncrypter;
-  private final Map<String, ECDHDecrypter> decrypters;
+  final JWEEncrypter agreementEncrypter;
+  private final Map<String, JWEDecrypter> decrypters;
   private final ConcurrentHashMap<String, SubKey> subKeys = new ConcurrentHashMap<>();
   /** The same sub-keys by their exact encoded header, so that a token Handoff minted skips header parsing. */
   private final ConcurrentHashMap<HeaderKey, SubKey> byHeader = new ConcurrentHashMap<>();
@@ -43,16 +49,18 @@ final class InstalledRing {
             .keyID(active.kid())
             .type(new JOSEObjectType(JoseHeader.TYPE))
             .build();
-        agreementEncrypter = new ECDHEncrypter(active.publicKey());
+        agreementEncrypter = active.isX25519() ? new X25519Encrypter((XECPublicKey) active.publicKey())
+            : new ECDHEncrypter((ECPublicKey) active.publicKey());
       } else {
         agreementHeader = null;
         agreementEncrypter = null;
       }
-      var map = new HashMap<String, ECDHDecrypter>();
+      var map = new HashMap<String, JWEDecrypter>();
       for (String kid : ring.kids()) {
         AgreementKey key = ring.agreementKey(kid);
         if (key != null && key.opensTokens()) {
-          map.put(kid, new ECDHDecrypter(key.privateKey()));
+          map.put(kid, key.isX25519() ? new X25519Decrypter((XECPrivateKey) key.privateKey())
+              : new ECDHDecrypter((ECPrivateKey) key.privateKey()));
         }
       }
       this.decrypters = Map.copyOf(map);
@@ -62,7 +70,7 @@ final class InstalledRing {
   }
 
   /** The decrypter of a private agreement key named {@code kid}, or {@code null}. */
-  ECDHDecrypter decrypter(String kid) {
+  JWEDecrypter decrypter(String kid) {
     return decrypters.get(kid);
   }
 

@@ -21,8 +21,8 @@ import java.util.Arrays;
  *   <li>{@code kty=oct}, 256 bits, {@code alg} absent or {@code dir}: a master secret (tokens and digests);
  *   <li>{@code kty=oct}, 256 bits, {@code alg=HS256}: a digest-only secret, e.g. for the minting tier of a split
  *       deployment;
- *   <li>{@code kty=EC}, {@code crv=P-256}, {@code alg} absent or {@code ECDH-ES+A256KW}: a split-deployment key,
- *       public (mints) or private (also redeems).
+ *   <li>{@code kty=EC}, {@code crv=P-256}, or {@code kty=OKP}, {@code crv=X25519}, with {@code alg} absent or
+ *       {@code ECDH-ES+A256KW}: a split-deployment key, public (mints) or private (also redeems).
  * </ul>
  */
 final class JwkSetKeys {
@@ -78,9 +78,20 @@ final class JwkSetKeys {
       } catch (JOSEException e) {
         throw new IllegalArgumentException("JWK " + kid + " is not a valid P-256 key");
       }
-    } else if (jwk instanceof OctetKeyPair) {
-      throw new IllegalArgumentException("JWK " + kid + ": X25519 is not supported (nimbus-jose-jwt needs Google "
-          + "Tink for it); use a P-256 key");
+    } else if (jwk instanceof OctetKeyPair okp) {
+      if (!Curve.X25519.equals(okp.getCurve())) {
+        throw new IllegalArgumentException("JWK " + kid + ": an OKP key must be X25519");
+      }
+      if (alg != null && !JWEAlgorithm.ECDH_ES_A256KW.equals(alg)) {
+        throw new IllegalArgumentException("JWK " + kid + ": an OKP key's alg must be absent or ECDH-ES+A256KW");
+      }
+      try {
+        var publicKey = X25519Keys.publicKey(okp.getDecodedX());
+        var privateKey = okp.isPrivate() ? X25519Keys.privateKey(okp.getDecodedD()) : null;
+        builder.agreementKey(new AgreementKey(kid, publicKey, privateKey));
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalArgumentException("JWK " + kid + " is not a valid X25519 key");
+      }
     } else {
       throw new IllegalArgumentException("JWK " + kid + ": unsupported key type " + jwk.getKeyType());
     }

@@ -23,7 +23,7 @@ import javax.crypto.SecretKey;
  *   <li><b>secrets</b> of 256 bits. From a <em>master secret</em> HKDF-SHA256 derives one key per purpose: token
  *       encryption ({@code alg=dir}, {@code enc=A256GCM}), the keyed digest of a token's nonce kept at rest, and
  *       the keyed digest of one-time codes. A <em>digest-only secret</em> yields the two digest keys only.
- *   <li><b>agreement keys</b>, P-256, for split deployments ({@code alg=ECDH-ES+A256KW}): the tier that mints
+ *   <li><b>agreement keys</b>, P-256 or X25519, for split deployments ({@code alg=ECDH-ES+A256KW}): the tier that mints
  *       holds the public key only, the tier that redeems the private key. Both tiers also need the same secret,
  *       for the digest of each token's nonce that the minting tier stores and the redeeming tier checks.
  * </ul>
@@ -202,8 +202,9 @@ public final class KeyRing {
     /**
      * Adds every key of a JWK Set (RFC 7517), in its order: {@code kty=oct} of 256 bits with {@code alg} absent
      * or {@code dir} is a master secret, with {@code alg=HS256} a digest-only secret; {@code kty=EC} with
-     * {@code crv=P-256} (and {@code alg} absent or {@code ECDH-ES+A256KW}) an agreement key, private if it has
-     * {@code d}. Every key needs a {@code kid}; {@code use}, if present, must be {@code enc}.
+     * {@code crv=P-256} or {@code kty=OKP} with {@code crv=X25519} (and {@code alg} absent or
+     * {@code ECDH-ES+A256KW}) an agreement key, private if it has {@code d}. Every key needs a {@code kid};
+     * {@code use}, if present, must be {@code enc}.
      *
      * @throws IllegalArgumentException if the JSON is not a JWK Set of such keys
      */
@@ -213,8 +214,8 @@ public final class KeyRing {
     }
 
     /**
-     * Adds a P-256 agreement key from PEM text: a PKCS#8 {@code PRIVATE KEY} or SEC 1 {@code EC PRIVATE KEY}
-     * (redeems and mints) or an X.509 {@code PUBLIC KEY} (mints only).
+     * Adds a P-256 or X25519 agreement key from PEM text: a PKCS#8 {@code PRIVATE KEY} or (P-256) SEC 1
+     * {@code EC PRIVATE KEY} (redeems and mints) or an X.509 {@code PUBLIC KEY} (mints only).
      *
      * @throws IllegalArgumentException if the text holds no such key
      */

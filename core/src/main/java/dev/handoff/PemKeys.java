@@ -6,7 +6,8 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
+import java.security.PublicKey;
+import java.security.interfaces.XECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -21,9 +22,9 @@ import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 
 /**
- * Reads a P-256 key for {@code ECDH-ES+A256KW} from PEM text: a PKCS#8 {@code PRIVATE KEY}, a SEC 1
- * {@code EC PRIVATE KEY} or an X.509 {@code PUBLIC KEY}, as {@code openssl} writes them. A private key yields its
- * public key too, so the tier that redeems can also mint.
+ * Reads a P-256 or X25519 key for {@code ECDH-ES+A256KW} from PEM text: a PKCS#8 {@code PRIVATE KEY}, a SEC 1
+ * {@code EC PRIVATE KEY} (P-256) or an X.509 {@code PUBLIC KEY}, as {@code openssl} writes them. A private key
+ * yields its public key too, so the tier that redeems can also mint.
  */
 final class PemKeys {
   private static final ASN1ObjectIdentifier P256 = SECObjectIdentifiers.secp256r1;
@@ -35,7 +36,7 @@ final class PemKeys {
   static AgreementKey read(String kid, String pem) {
     try (var reader = new PemReader(new StringReader(pem))) {
       PemObject object;
-      ECPublicKey publicKey = null;
+      PublicKey publicKey = null;
       while ((object = reader.readPemObject()) != null) {
         switch (object.getType()) {
           case "PRIVATE KEY":
@@ -68,6 +69,11 @@ final class PemKeys {
 
   private static AgreementKey fromPrivateKeyInfo(String kid, PrivateKeyInfo info) throws IOException,
       GeneralSecurityException {
+    if (X25519.equals(info.getPrivateKeyAlgorithm().getAlgorithm())) {
+      var privateKey = (XECPrivateKey) KeyFactory.getInstance("X25519")
+          .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+      return new AgreementKey(kid, X25519Keys.publicOf(privateKey), privateKey);
+    }
     requireP256(kid, info.getPrivateKeyAlgorithm());
     var privateKey = (ECPrivateKey) KeyFactory.getInstance("EC")
         .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
@@ -85,20 +91,19 @@ final class PemKeys {
     return new AgreementKey(kid, publicKey(kid, spki), privateKey);
   }
 
-  private static ECPublicKey publicKey(String kid, SubjectPublicKeyInfo info) throws IOException,
+  private static PublicKey publicKey(String kid, SubjectPublicKeyInfo info) throws IOException,
       GeneralSecurityException {
+    if (X25519.equals(info.getAlgorithm().getAlgorithm())) {
+      return KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(info.getEncoded()));
+    }
     requireP256(kid, info.getAlgorithm());
-    return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(info.getEncoded()));
+    return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(info.getEncoded()));
   }
 
   private static void requireP256(String kid, AlgorithmIdentifier algorithm) {
     var oid = algorithm.getAlgorithm();
-    if (X25519.equals(oid)) {
-      throw new IllegalArgumentException("PEM for kid " + kid + ": X25519 is not supported (nimbus-jose-jwt needs "
-          + "Google Tink for it); use a P-256 key");
-    }
     if (!X9ObjectIdentifiers.id_ecPublicKey.equals(oid) || !P256.equals(algorithm.getParameters())) {
-      throw new IllegalArgumentException("PEM for kid " + kid + ": only P-256 EC keys are supported");
+      throw new IllegalArgumentException("PEM for kid " + kid + ": only P-256 and X25519 keys are supported");
     }
   }
 }

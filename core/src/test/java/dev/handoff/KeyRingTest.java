@@ -112,10 +112,9 @@ class KeyRingTest {
     assertThatThrownBy(() -> KeyRing.fromJwkSet(shortKey)).hasMessageContaining("32 bytes");
     String noKid = new JWKSet(new OctetSequenceKey.Builder(SECRET).build()).toString(false);
     assertThatThrownBy(() -> KeyRing.fromJwkSet(noKid)).hasMessageContaining("kid");
-    // Built by hand: nimbus generates X25519 keys only with Google Tink.
-    String x25519 = "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"X25519\",\"kid\":\"x\","
+    String ed25519 = "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"kid\":\"x\","
         + "\"x\":\"hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo\"}]}";
-    assertThatThrownBy(() -> KeyRing.fromJwkSet(x25519)).hasMessageContaining("X25519");
+    assertThatThrownBy(() -> KeyRing.fromJwkSet(ed25519)).hasMessageContaining("X25519");
     String p384 = new JWKSet(new ECKeyGenerator(Curve.P_384).keyID("p").generate()).toString(false);
     assertThatThrownBy(() -> KeyRing.fromJwkSet(p384)).hasMessageContaining("P-256");
     String wrongAlg = new JWKSet(new OctetSequenceKey.Builder(SECRET).keyID("k").algorithm(JWEAlgorithm.A256KW)
@@ -134,22 +133,47 @@ class KeyRingTest {
     assertThat(page.agreementKey("ec1").opensTokens()).isTrue();
     assertThat(api.agreementKey("ec1").opensTokens()).isFalse();
     // The public key comes out of the private key file, whether or not the file carries it.
-    assertThat(page.agreementKey("ec1").publicKey().getW()).isEqualTo(api.agreementKey("ec1").publicKey().getW());
+    assertThat(((java.security.interfaces.ECPublicKey) page.agreementKey("ec1").publicKey()).getW())
+        .isEqualTo(((java.security.interfaces.ECPublicKey) api.agreementKey("ec1").publicKey()).getW());
     // SEC 1 with the curve but without the optional public key: the public key is computed as d·G.
     byte[] sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256,
         ((java.security.interfaces.ECPrivateKey) pair.getPrivate()).getS(),
         org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1).getEncoded();
     var fromSec1 = KeyRing.builder().digestSecret("d1", SECRET).pem("ec1", pem("EC PRIVATE KEY", sec1)).build();
-    assertThat(fromSec1.agreementKey("ec1").publicKey().getW()).isEqualTo(pair.getPublic() instanceof
-        java.security.interfaces.ECPublicKey p ? p.getW() : null);
+    assertThat(((java.security.interfaces.ECPublicKey) fromSec1.agreementKey("ec1").publicKey()).getW())
+        .isEqualTo(((java.security.interfaces.ECPublicKey) pair.getPublic()).getW());
     var c = claims("acme", "s1", 1);
     assertThat(codec(page).open(codec(api).mint(c), NOW)).isEqualTo(c);
   }
 
   @Test
+  void x25519FromPemAndJwk() throws Exception {
+    var pair = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+    var page = KeyRing.builder().digestSecret("d1", SECRET).pem("x1", pem("PRIVATE KEY", pair.getPrivate()
+        .getEncoded())).build();
+    var api = KeyRing.builder().digestSecret("d1", SECRET).pem("x1", pem("PUBLIC KEY", pair.getPublic()
+        .getEncoded())).build();
+    // The public key computed from the private key (BouncyCastle) is the JDK's.
+    assertThat(((java.security.interfaces.XECPublicKey) page.agreementKey("x1").publicKey()).getU())
+        .isEqualTo(((java.security.interfaces.XECPublicKey) pair.getPublic()).getU());
+    var c = claims("acme", "s1", 1);
+    assertThat(codec(page).open(codec(api).mint(c), NOW)).isEqualTo(c);
+
+    byte[] x = X25519Keys.raw((java.security.interfaces.XECPublicKey) pair.getPublic());
+    byte[] d = ((java.security.interfaces.XECPrivateKey) pair.getPrivate()).getScalar().orElseThrow();
+    var b64 = Base64.getUrlEncoder().withoutPadding();
+    String jwks = "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"d1\",\"alg\":\"HS256\",\"k\":\""
+        + b64.encodeToString(SECRET) + "\"},{\"kty\":\"OKP\",\"crv\":\"X25519\",\"kid\":\"x1\",\"x\":\""
+        + b64.encodeToString(x) + "\",\"d\":\"" + b64.encodeToString(d) + "\"}]}";
+    var fromJwk = KeyRing.fromJwkSet(jwks);
+    assertThat(fromJwk.kid()).isEqualTo("x1");
+    assertThat(codec(fromJwk).open(codec(api).mint(c), NOW)).isEqualTo(c);
+  }
+
+  @Test
   void pemErrors() throws Exception {
-    var x = KeyPairGenerator.getInstance("X25519").generateKeyPair();
-    assertThatThrownBy(() -> KeyRing.builder().pem("x", pem("PRIVATE KEY", x.getPrivate().getEncoded())))
+    var ed = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    assertThatThrownBy(() -> KeyRing.builder().pem("x", pem("PRIVATE KEY", ed.getPrivate().getEncoded())))
         .hasMessageContaining("X25519");
     var rsa = KeyPairGenerator.getInstance("RSA");
     rsa.initialize(1024);
