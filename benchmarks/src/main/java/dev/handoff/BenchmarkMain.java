@@ -35,6 +35,9 @@ public final class BenchmarkMain {
       for (RunResult r : new Runner(options).run()) {
         String name = r.getParams().getBenchmark();
         name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+        for (String key : r.getParams().getParamsKeys()) {
+          name += " [" + key + "=" + r.getParams().getParam(key) + "]";
+        }
         double best = Double.MAX_VALUE;
         for (BenchmarkResult fork : r.getBenchmarkResults()) {
           for (IterationResult iteration : fork.getIterationResults()) {
