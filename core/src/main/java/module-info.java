@@ -2,6 +2,7 @@
 module dev.handoff.core {
   requires transitive dev.handoff.spi;
   requires com.nimbusds.jose.jwt;
+  requires org.bouncycastle.provider;
   requires org.slf4j;
 
   exports dev.handoff;

@@ -89,8 +89,8 @@ public final class Handoff {
     this.loginPolicy = b.loginPolicy;
     this.ids = new SessionIds(b.idPrefix, random);
     this.tokens = new TokenCodec(b.keys, b.clockSkew, b.maxTokenLength);
-    this.browserDigests = new KeyedDigest(b.keys.tokenDigestKey(), "browser-session");
-    this.codeDigests = new KeyedDigest(b.keys.tokenDigestKey(), "one-time-code");
+    this.browserDigests = new KeyedDigest(tokens::ring, MasterKey::tokenDigestKey, "browser-session");
+    this.codeDigests = new KeyedDigest(tokens::ring, MasterKey::otpDigestKey, "one-time-code");
     this.codes = new OneTimeCodes(b.loginPolicy, random);
     if (b.keys.isGenerated()) {
       log.warn("No key ring configured: generated {}. URLs minted now cannot be redeemed after a restart or on "
@@ -639,6 +639,17 @@ public final class Handoff {
       }
     }
     throw lostRace();
+  }
+
+  /**
+   * Replaces the key ring atomically, without a restart: every token minted from now on uses the new ring's
+   * active key, tokens under any other key of the new ring are still redeemed, and tokens under a key that is not
+   * in it are rejected with {@link ErrorCode#INVALID_TOKEN}. Stored digests keep matching as long as the secret
+   * that keyed them stays in the ring. Thread-safe; redemptions and mints in flight finish with either ring.
+   */
+  public void rotateKeys(KeyRing keys) {
+    tokens.rotate(keys);
+    log.info("key ring rotated: active kid {}", keys.kid());
   }
 
   /**

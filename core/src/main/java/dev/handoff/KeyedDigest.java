@@ -4,42 +4,61 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 
 /**
- * The keyed digest (HMAC-SHA256) that is stored instead of a secret, for one purpose. The purpose label is part of
- * the MAC input, so digests of one purpose never match another's even under the same key. Thread-safe: each
- * thread reuses its own {@link Mac}, because {@code Mac.getInstance} on every page load would cost more than the
- * MAC itself.
+ * The keyed digest (HMAC-SHA256) stored instead of a secret, for one purpose: {@code <kid>.<base64url(mac)>}, the
+ * kid naming the ring secret whose key was used, so that digests stored before a key rotation keep matching while
+ * that secret stays in the ring (the same scheme as the token digest). The purpose label is part of the MAC input,
+ * so a digest of one purpose never matches another's. Thread-safe: each thread reuses its own {@link Mac}.
  */
 final class KeyedDigest {
+  private final Supplier<KeyRing> ring;
+  private final Function<MasterKey, SecretKey> keyOf;
   private final byte[] purpose;
-  private final ThreadLocal<Mac> macs;
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
+    try {
+      return Mac.getInstance("HmacSHA256");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
+    }
+  });
 
-  KeyedDigest(SecretKey key, String purpose) {
+  /**
+   * @param ring the current key ring (it may be rotated at any time)
+   * @param keyOf which of a ring secret's derived keys this purpose uses
+   * @param purpose a label that separates this purpose's digests from every other's
+   */
+  KeyedDigest(Supplier<KeyRing> ring, Function<MasterKey, SecretKey> keyOf, String purpose) {
+    this.ring = ring;
+    this.keyOf = keyOf;
     this.purpose = (purpose + "\u0000").getBytes(StandardCharsets.US_ASCII);
-    this.macs = ThreadLocal.withInitial(() -> {
-      try {
-        var mac = Mac.getInstance("HmacSHA256");
-        mac.init(key);
-        return mac;
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
-      }
-    });
   }
 
   String digest(String secret) {
-    Mac mac = macs.get();
-    mac.update(purpose);
-    return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(mac.doFinal(secret.getBytes(StandardCharsets.UTF_8)));
+    MasterKey key = ring.get().digestSecret();
+    return key.kid() + '.' + mac(key, secret);
   }
 
-  /** Whether {@code secret} has the stored digest, compared in constant time. */
+  /** Whether {@code secret} has the stored digest, compared in constant time; false once its kid is retired. */
   boolean matches(String secret, String storedDigest) {
-    return MessageDigest.isEqual(digest(secret).getBytes(StandardCharsets.US_ASCII),
-        storedDigest.getBytes(StandardCharsets.US_ASCII));
+    int dot = storedDigest.lastIndexOf('.');
+    MasterKey key = dot < 1 ? null : ring.get().secret(storedDigest.substring(0, dot));
+    return key != null && MessageDigest.isEqual(mac(key, secret).getBytes(StandardCharsets.US_ASCII),
+        storedDigest.substring(dot + 1).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private String mac(MasterKey key, String secret) {
+    Mac mac = macs.get();
+    try {
+      mac.init(keyOf.apply(key));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("an HMAC key was refused", e);
+    }
+    mac.update(purpose);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(secret.getBytes(StandardCharsets.UTF_8)));
   }
 }

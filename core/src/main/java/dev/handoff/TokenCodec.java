@@ -1,187 +1,311 @@
 package dev.handoff;
 
-import com.nimbusds.jose.EncryptionMethod;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWEAlgorithm;
-import com.nimbusds.jose.JWEHeader;
-import com.nimbusds.jose.crypto.DirectDecrypter;
-import com.nimbusds.jose.crypto.DirectEncrypter;
-import com.nimbusds.jwt.EncryptedJWT;
-import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.Payload;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.Date;
+import java.util.Objects;
+import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mints and opens URL tokens: compact JWE ({@code alg=dir}, {@code enc=A256GCM}, header {@code kid}), and
- * computes the keyed digest of a token's nonce. All token handling lives here, so that it can be hardened and
- * optimised in one place. Thread-safe.
+ * Mints and opens URL tokens, and computes the keyed digest of a token's nonce. The format is in
+ * {@code docs/token-format.md}: compact JWE, {@code alg=dir} (or {@code ECDH-ES+A256KW} for split deployments),
+ * {@code enc=A256GCM}.
+ *
+ * <p>Minting a {@code dir} token builds no JSON tree and no JOSE objects: the header is precomputed per sub-key,
+ * the claims are written straight into a buffer, and a per-thread cipher encrypts them under a fresh random IV.
+ * Opening checks length, form and header before touching a key, and every failure is the same INVALID_TOKEN.
+ * Thread-safe; the key ring can be replaced at any time with {@link #rotate}.
  */
 final class TokenCodec {
   private static final Logger log = LoggerFactory.getLogger(TokenCodec.class);
-  private static final JOSEObjectType TYPE = new JOSEObjectType("handoff+jwt");
-  private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+  private static final int IV_BYTES = 12;
+  private static final int TAG_BYTES = 16;
+  private static final int IV_CHARS = 16;
+  private static final int TAG_CHARS = 22;
+  /** A token's header is small; anything longer is refused before decoding. */
+  private static final int MAX_HEADER_CHARS = 1024;
 
-  private final KeyRing keys;
   private final Duration clockSkew;
   private final int maxTokenLength;
-  private final SecureRandom random = new SecureRandom();
+  private final long subKeyUses;
+  private final ThreadLocal<TokenScratch> scratch = ThreadLocal.withInitial(TokenScratch::new);
+  private volatile InstalledRing keys;
 
   TokenCodec(KeyRing keys, Duration clockSkew, int maxTokenLength) {
-    this.keys = keys;
-    this.clockSkew = clockSkew;
+    this(keys, clockSkew, maxTokenLength, SubKey.MAX_USES);
+  }
+
+  /** With {@code subKeyUses} tokens per sub-key instead of {@link SubKey#MAX_USES}: for tests. */
+  TokenCodec(KeyRing keys, Duration clockSkew, int maxTokenLength, long subKeyUses) {
+    this.keys = new InstalledRing(Objects.requireNonNull(keys, "keys"));
+    this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
     this.maxTokenLength = maxTokenLength;
+    this.subKeyUses = subKeyUses;
+  }
+
+  /** Replaces the key ring at once: the next mint uses its active key, and keys not in it stop opening tokens. */
+  void rotate(KeyRing next) {
+    this.keys = new InstalledRing(Objects.requireNonNull(next, "keys"));
+  }
+
+  /** The key ring in use now; other digests (browser secrets, one-time codes) follow its rotations. */
+  KeyRing ring() {
+    return keys.ring;
   }
 
   /** A fresh random nonce of 128 bits, URL-safe. */
   String newNonce() {
+    var s = scratch.get();
     byte[] bytes = new byte[16];
-    random.nextBytes(bytes);
-    return BASE64URL.encodeToString(bytes);
+    s.random.nextBytes(bytes);
+    byte[] chars = new byte[Base64Url.encodedLength(bytes.length)];
+    Base64Url.encode(bytes, 0, bytes.length, chars, 0);
+    return new String(chars, StandardCharsets.ISO_8859_1);
   }
 
-  /** The keyed digest (HMAC-SHA256) of a nonce, as stored instead of the token. */
+  /**
+   * The keyed digest of a nonce, as stored instead of the token: {@code <kid>.<base64url(HMAC-SHA256)>}, the kid
+   * naming the secret whose digest key was used, so that digests stored before a rotation still match.
+   */
   String digest(String nonce) {
+    MasterKey secret = keys.ring.digestSecret();
+    return secret.kid() + '.' + mac(secret, nonce);
+  }
+
+  /** Whether {@code nonce} has the stored digest, compared in constant time; false if its kid was retired. */
+  boolean matches(String nonce, String storedDigest) {
+    int dot = storedDigest == null ? -1 : storedDigest.lastIndexOf('.');
+    MasterKey secret = dot < 1 ? null : keys.ring.secret(storedDigest.substring(0, dot));
+    if (secret == null || nonce == null) {
+      return false;
+    }
+    return MessageDigest.isEqual(mac(secret, nonce).getBytes(StandardCharsets.US_ASCII),
+        storedDigest.substring(dot + 1).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static String mac(MasterKey secret, String nonce) {
     try {
       var mac = Mac.getInstance("HmacSHA256");
-      mac.init(keys.tokenDigestKey());
-      return BASE64URL.encodeToString(mac.doFinal(nonce.getBytes(StandardCharsets.US_ASCII)));
+      mac.init(secret.tokenDigestKey());
+      byte[] out = mac.doFinal(nonce.getBytes(StandardCharsets.UTF_8));
+      byte[] chars = new byte[Base64Url.encodedLength(out.length)];
+      Base64Url.encode(out, 0, out.length, chars, 0);
+      return new String(chars, StandardCharsets.ISO_8859_1);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
     }
   }
 
-  /** Whether {@code nonce} has the stored digest, compared in constant time. */
-  boolean matches(String nonce, String storedDigest) {
-    return MessageDigest.isEqual(digest(nonce).getBytes(StandardCharsets.US_ASCII),
-        storedDigest.getBytes(StandardCharsets.US_ASCII));
+  /** The compact JWE of the claims under the active key. */
+  String mint(TokenClaims claims) {
+    InstalledRing ring = keys;
+    var s = scratch.get();
+    byte[] plain = s.plain(ClaimsJson.maxLength(claims));
+    int plainLength = ClaimsJson.write(claims, plain);
+    if (ring.activeSecret == null) {
+      return mintAgreement(ring, plain, plainLength);
+    }
+    SubKey key = mintingKey(ring, s);
+    try {
+      s.nextIv();
+      Cipher gcm = s.gcm;
+      gcm.init(Cipher.ENCRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BYTES * 8, s.iv));
+      gcm.updateAAD(key.encodedHeader());
+      byte[] sealed = s.sealed(plainLength + TAG_BYTES);
+      int sealedLength = gcm.doFinal(plain, 0, plainLength, sealed, 0);
+      int cipherLength = sealedLength - TAG_BYTES;
+      byte[] header = key.encodedHeader();
+      byte[] out = s.text(header.length + 4 + IV_CHARS + Base64Url.encodedLength(cipherLength) + TAG_CHARS);
+      System.arraycopy(header, 0, out, 0, header.length);
+      int p = header.length;
+      out[p++] = '.';
+      out[p++] = '.';
+      p = Base64Url.encode(s.iv, 0, IV_BYTES, out, p);
+      out[p++] = '.';
+      p = Base64Url.encode(sealed, 0, cipherLength, out, p);
+      out[p++] = '.';
+      p = Base64Url.encode(sealed, cipherLength, TAG_BYTES, out, p);
+      return new String(out, 0, p, StandardCharsets.ISO_8859_1);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("token encryption failed: " + e.getClass().getSimpleName(), e);
+    }
   }
 
-  String mint(TokenClaims claims) {
-    var header = new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A256GCM)
-        .keyID(keys.kid())
-        .type(TYPE)
-        .build();
-    var body = new JWTClaimsSet.Builder()
-        .claim("tid", claims.tenant())
-        .claim("sid", claims.sessionId())
-        .claim("gen", claims.generation())
-        .issueTime(Date.from(claims.issuedAt()))
-        .expirationTime(Date.from(claims.expiresAt()))
-        .jwtID(claims.nonce())
-        .build();
+  /** This thread's sub-key of the active master secret, replaced when the ring rotates or it is used up. */
+  private SubKey mintingKey(InstalledRing ring, TokenScratch s) {
+    if (s.mintRing != ring || ++s.mintUses > subKeyUses) {
+      s.mintKey = SubKey.mint(ring.activeSecret, s.random);
+      s.mintRing = ring;
+      s.mintUses = 1;
+      // This node opens its own tokens without deriving the key again.
+      ring.remember(s.mintKey);
+    }
+    return s.mintKey;
+  }
+
+  private static String mintAgreement(InstalledRing ring, byte[] plain, int plainLength) {
+    byte[] payload = java.util.Arrays.copyOf(plain, plainLength);
     try {
-      var jwt = new EncryptedJWT(header, body);
-      jwt.encrypt(new DirectEncrypter(keys.tokenEncryptionKey()));
-      return jwt.serialize();
-    } catch (Exception e) {
-      throw new IllegalStateException("token encryption failed", e);
+      var jwe = new JWEObject(ring.agreementHeader, new Payload(payload));
+      jwe.encrypt(ring.agreementEncrypter);
+      return jwe.serialize();
+    } catch (com.nimbusds.jose.JOSEException e) {
+      throw new IllegalStateException("token encryption failed: " + e.getClass().getSimpleName(), e);
     }
   }
 
   /**
-   * Decrypts and checks a token from untrusted input. Checks its form, header, authenticity and that it was not
-   * issued in the future; expiry is the caller's to check against {@link TokenClaims#expiresAt()}.
+   * Decrypts and checks a token from untrusted input: its length and form, its header against the allow-list,
+   * its key, its authenticity, its claims, and that it was not issued in the future beyond the clock skew.
+   * Expiry is the caller's to check against {@link TokenClaims#expiresAt()}, with the same skew.
    *
    * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for any failure, without saying which
    */
   TokenClaims open(String token, Instant now) {
     try {
       return decrypt(token, now);
-    } catch (RuntimeException | java.text.ParseException | com.nimbusds.jose.JOSEException e) {
+    } catch (TokenRejected e) {
+      log.debug("token rejected: {}", e.getMessage());
+    } catch (GeneralSecurityException | com.nimbusds.jose.JOSEException | java.text.ParseException
+        | RuntimeException e) {
+      // Never the exception's message: a library may quote the input.
       log.debug("token rejected: {}", e.getClass().getSimpleName());
-      throw invalid();
     }
+    throw invalid();
   }
 
-  private TokenClaims decrypt(String token, Instant now) throws java.text.ParseException,
-      com.nimbusds.jose.JOSEException {
-    if (token == null || token.length() > maxTokenLength || !hasFiveParts(token)) {
-      throw new IllegalArgumentException("malformed");
+  private TokenClaims decrypt(String token, Instant now) throws GeneralSecurityException,
+      com.nimbusds.jose.JOSEException, java.text.ParseException {
+    if (token == null) {
+      throw new TokenRejected("no token");
     }
-    var jwt = EncryptedJWT.parse(token);
-    var header = jwt.getHeader();
-    if (!JWEAlgorithm.DIR.equals(header.getAlgorithm()) || !EncryptionMethod.A256GCM.equals(header.getEncryptionMethod())
-        || header.getCompressionAlgorithm() != null || header.getCriticalParams() != null
-        || !keys.kid().equals(header.getKeyID())) {
-      throw new IllegalArgumentException("header not allowed");
+    int length = token.length();
+    if (length > maxTokenLength) {
+      throw new TokenRejected("too long");
     }
-    jwt.decrypt(new DirectDecrypter(keys.tokenEncryptionKey()));
-    var claims = jwt.getJWTClaimsSet();
-    var claimsOut = new TokenClaims(
-        requireString(claims.getClaim("tid")),
-        requireString(claims.getClaim("sid")),
-        ((Number) claims.getClaim("gen")).longValue(),
-        claims.getIssueTime().toInstant(),
-        claims.getExpirationTime().toInstant(),
-        requireString(claims.getJWTID()));
-    if (claimsOut.issuedAt().isAfter(now.plus(clockSkew))) {
-      throw new IllegalArgumentException("issued in the future");
+    // Five parts, found before anything is decoded (String.indexOf is vectorised). Every character of every part
+    // is then checked against the base64url alphabet as the part is decoded or compared.
+    int[] dots = new int[4];
+    int at = -1;
+    for (int i = 0; i < 4; i++) {
+      at = token.indexOf('.', at + 1);
+      if (at < 0) {
+        throw new TokenRejected("not five parts");
+      }
+      dots[i] = at;
     }
-    return claimsOut;
+    if (token.indexOf('.', at + 1) >= 0) {
+      throw new TokenRejected("not five parts");
+    }
+    // A non-Latin-1 character becomes '?', which the alphabet check refuses.
+    byte[] text = token.getBytes(StandardCharsets.ISO_8859_1);
+    var s = scratch.get();
+    InstalledRing ring = keys;
+    TokenClaims claims;
+    SubKey known = ring.knownHeader(text, dots[0]);
+    if (known != null) {
+      // Exactly a header this ring minted (dir, A256GCM, our typ, a known kid): nothing left to check in it.
+      claims = openDirect(text, dots, known, false, ring, s, known.encodedHeader());
+    } else {
+      claims = openParsed(token, text, dots, ring, s);
+    }
+    if (claims.issuedAt().isAfter(now.plus(clockSkew))) {
+      throw new TokenRejected("issued in the future");
+    }
+    return claims;
   }
 
-  private static String requireString(Object value) {
-    if (!(value instanceof String s) || s.isEmpty()) {
-      throw new IllegalArgumentException("missing claim");
+  private static TokenClaims openParsed(String token, byte[] text, int[] dots, InstalledRing ring, TokenScratch s)
+      throws GeneralSecurityException, com.nimbusds.jose.JOSEException, java.text.ParseException {
+    if (dots[0] == 0 || dots[0] > MAX_HEADER_CHARS) {
+      throw new TokenRejected("header length");
     }
-    return s;
-  }
-
-  /**
-   * Five parts of canonical base64url: unused trailing bits must be zero, else two different strings would decode
-   * to the same token and a changed character would go unnoticed.
-   */
-  private static boolean hasFiveParts(String token) {
-    int parts = 0;
-    int start = 0;
-    for (int i = 0; i <= token.length(); i++) {
-      if (i == token.length() || token.charAt(i) == '.') {
-        if (++parts > 5 || !isCanonicalBase64Url(token, start, i)) {
-          return false;
+    byte[] headerJson = s.plain(dots[0]);
+    int headerLength = Base64Url.decode(text, 0, dots[0], headerJson, 0);
+    var header = JoseHeader.parse(headerJson, 0, headerLength);
+    if (!JoseHeader.A256GCM.equals(header.enc())) {
+      throw new TokenRejected("enc not allowed");
+    }
+    if (header.typ() != null && !JoseHeader.TYPE.equals(header.typ())) {
+      throw new TokenRejected("typ not allowed");
+    }
+    if (JoseHeader.ECDH_ES_A256KW.equals(header.alg())) {
+      for (int i = dots[0]; i < text.length; i++) {
+        if (text[i] != '.' && !Base64Url.isAlphabet(text[i])) {
+          throw new TokenRejected("not base64url");
         }
-        start = i + 1;
       }
+      return openAgreement(token, header, ring);
     }
-    return parts == 5;
+    if (!JoseHeader.DIR.equals(header.alg())) {
+      throw new TokenRejected("alg not allowed");
+    }
+    if (header.hasAgreementMembers()) {
+      throw new TokenRejected("agreement members with dir");
+    }
+    SubKey key = ring.subKey(header.kid());
+    if (key == null) {
+      throw new TokenRejected("unknown kid");
+    }
+    // The header's characters, as sent, are the AAD.
+    return openDirect(text, dots, key, true, ring, s, java.util.Arrays.copyOf(text, dots[0]));
   }
 
-  private static boolean isCanonicalBase64Url(String s, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (base64UrlValue(s.charAt(i)) < 0) {
-        return false;
-      }
+  private static TokenClaims openDirect(byte[] token, int[] dots, SubKey key, boolean remember, InstalledRing ring,
+      TokenScratch s, byte[] aad) throws GeneralSecurityException {
+    if (dots[1] != dots[0] + 1 || dots[2] - dots[1] - 1 != IV_CHARS
+        || token.length - dots[3] - 1 != TAG_CHARS) {
+      throw new TokenRejected("dir part lengths");
     }
-    int length = to - from;
-    return switch (length % 4) {
-      case 1 -> false;
-      case 2 -> (base64UrlValue(s.charAt(to - 1)) & 0x0f) == 0;
-      case 3 -> (base64UrlValue(s.charAt(to - 1)) & 0x03) == 0;
-      default -> true;
-    };
+    int cipherChars = dots[3] - dots[2] - 1;
+    int cipherLength = Base64Url.decodedLength(cipherChars);
+    if (cipherLength < 1) {
+      throw new TokenRejected("ciphertext length");
+    }
+    Base64Url.decode(token, dots[1] + 1, dots[2], s.iv, 0);
+    byte[] sealed = s.sealed(cipherLength + TAG_BYTES);
+    Base64Url.decode(token, dots[2] + 1, dots[3], sealed, 0);
+    Base64Url.decode(token, dots[3] + 1, token.length, sealed, cipherLength);
+    Cipher gcm = s.gcm;
+    gcm.init(Cipher.DECRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BYTES * 8, s.iv));
+    gcm.updateAAD(aad);
+    byte[] plain = s.plain(cipherLength);
+    int plainLength = gcm.doFinal(sealed, 0, cipherLength + TAG_BYTES, plain, 0);
+    TokenClaims claims = ClaimsJson.read(plain, 0, plainLength);
+    if (remember) {
+      ring.remember(key);
+    }
+    return claims;
   }
 
-  private static int base64UrlValue(char c) {
-    if (c >= 'A' && c <= 'Z') {
-      return c - 'A';
+  private static TokenClaims openAgreement(String token, JoseHeader header, InstalledRing ring)
+      throws com.nimbusds.jose.JOSEException, java.text.ParseException {
+    var decrypter = ring.decrypter(header.kid());
+    if (decrypter == null) {
+      throw new TokenRejected("unknown kid");
     }
-    if (c >= 'a' && c <= 'z') {
-      return c - 'a' + 26;
+    var jwe = JWEObject.parse(token);
+    // nimbus read the header again: it must agree with what was checked.
+    var parsed = jwe.getHeader();
+    if (!JoseHeader.ECDH_ES_A256KW.equals(parsed.getAlgorithm().getName())
+        || !JoseHeader.A256GCM.equals(parsed.getEncryptionMethod().getName())
+        || !header.kid().equals(parsed.getKeyID()) || parsed.getCompressionAlgorithm() != null
+        || parsed.getCriticalParams() != null) {
+      throw new TokenRejected("header mismatch");
     }
-    if (c >= '0' && c <= '9') {
-      return c - '0' + 52;
-    }
-    return c == '-' ? 62 : c == '_' ? 63 : -1;
+    jwe.decrypt(decrypter);
+    byte[] plain = jwe.getPayload().toBytes();
+    return ClaimsJson.read(plain, 0, plain.length);
   }
 
   static HandoffException invalid() {

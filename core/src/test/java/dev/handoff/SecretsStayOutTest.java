@@ -41,6 +41,6 @@ class SecretsStayOutTest {
     assertThat(stored.toString()).doesNotContain(token).doesNotContain("secret.person");
     assertThat(stored.tokenDigest()).isNotEmpty();
     assertThat(token).doesNotContain(stored.tokenDigest());
-    assertThat(t.keys.toString()).isEqualTo("KeyRing[kid=" + t.keys.kid() + ", generated]");
+    assertThat(t.keys.toString()).startsWith("KeyRing[active=" + t.keys.kid()).endsWith(", generated]");
   }
 }

@@ -1,0 +1,99 @@
+package dev.handoff;
+
+import static dev.handoff.TestKeys.NOW;
+import static dev.handoff.TestKeys.claims;
+import static dev.handoff.TestKeys.codec;
+import static dev.handoff.TestKeys.secret;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.crypto.ECDHDecrypter;
+import java.security.KeyPair;
+import java.security.interfaces.ECPrivateKey;
+import org.jose4j.jwe.ContentEncryptionAlgorithmIdentifiers;
+import org.jose4j.jwe.JsonWebEncryption;
+import org.jose4j.jwe.KeyManagementAlgorithmIdentifiers;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The API tier mints with the public key only; the hosted-page tier redeems with the private key. */
+class SplitDeploymentTest {
+  private KeyPair pair;
+  private TokenCodec api;
+  private TokenCodec page;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    pair = KeyRingTest.p256();
+    api = codec(KeyRing.builder().digestSecret("d1", secret(7))
+        .pem("ec1", KeyRingTest.pem("PUBLIC KEY", pair.getPublic().getEncoded())).build());
+    page = codec(KeyRing.builder().digestSecret("d1", secret(7))
+        .pem("ec1", KeyRingTest.pem("PRIVATE KEY", pair.getPrivate().getEncoded())).build());
+  }
+
+  @Test
+  void apiMintsAndPageRedeemsWithTheSameRules() throws Exception {
+    var c = claims("acme", "s1", 2);
+    String token = api.mint(c);
+    var header = JWEObject.parse(token).getHeader();
+    assertThat(header.getAlgorithm()).isEqualTo(JWEAlgorithm.ECDH_ES_A256KW);
+    assertThat(header.getKeyID()).isEqualTo("ec1");
+    assertThat(page.open(token, NOW)).isEqualTo(c);
+    // Characters outside base64url are refused before nimbus reads the token.
+    TokenHardeningTest.assertInvalid(page, token.substring(0, token.length() - 1) + "+");
+    TokenHardeningTest.assertInvalid(page, token.replaceFirst("\\.", ".="));
+    // The API tier cannot read what it minted.
+    TokenHardeningTest.assertInvalid(api, token);
+    // Digests made on the API tier match on the page tier.
+    assertThat(page.matches("nonce", api.digest("nonce"))).isTrue();
+    // The same claim rules: issued in the future is refused.
+    var future = new TokenClaims("acme", "s1", 1, NOW.plusSeconds(600), NOW.plusSeconds(900), "n");
+    TokenHardeningTest.assertInvalid(page, api.mint(future));
+  }
+
+  @Test
+  void nimbusAndJose4jDecryptIt() throws Exception {
+    var c = claims("acme", "s3", 1);
+    var jwe = JWEObject.parse(api.mint(c));
+    jwe.decrypt(new ECDHDecrypter((ECPrivateKey) pair.getPrivate()));
+    assertThat(jwe.getPayload().toJSONObject()).containsEntry("sid", "s3").containsEntry("tid", "acme");
+
+    var j4 = new JsonWebEncryption();
+    j4.setCompactSerialization(api.mint(c));
+    j4.setKey(pair.getPrivate());
+    assertThat(JwtClaims.parse(j4.getPlaintextString()).getJwtId()).isEqualTo(c.nonce());
+  }
+
+  @Test
+  void acceptsATokenBuiltByJose4j() throws Exception {
+    var claims = new JwtClaims();
+    claims.setClaim("tid", "acme");
+    claims.setClaim("sid", "s4");
+    claims.setClaim("gen", 1);
+    claims.setIssuedAt(NumericDate.fromSeconds(NOW.getEpochSecond()));
+    claims.setExpirationTime(NumericDate.fromSeconds(NOW.getEpochSecond() + 60));
+    claims.setJwtId("j4");
+    var jwe = new JsonWebEncryption();
+    jwe.setAlgorithmHeaderValue(KeyManagementAlgorithmIdentifiers.ECDH_ES_A256KW);
+    jwe.setEncryptionMethodHeaderParameter(ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
+    jwe.setKeyIdHeaderValue("ec1");
+    jwe.setKey(pair.getPublic());
+    jwe.setPayload(claims.toJson());
+    assertThat(page.open(jwe.getCompactSerialization(), NOW))
+        .isEqualTo(new TokenClaims("acme", "s4", 1, NOW, NOW.plusSeconds(60), "j4"));
+  }
+
+  @Test
+  void keysDoNotCross() throws Exception {
+    var other = KeyRingTest.p256();
+    var stranger = codec(KeyRing.builder().digestSecret("d1", secret(7))
+        .pem("ec1", KeyRingTest.pem("PUBLIC KEY", other.getPublic().getEncoded())).build());
+    TokenHardeningTest.assertInvalid(page, stranger.mint(claims("acme", "s1", 1)));
+    var dirOnly = codec(KeyRing.fromMasterSecret("k1", secret(1)));
+    TokenHardeningTest.assertInvalid(dirOnly, api.mint(claims("acme", "s1", 1)));
+    TokenHardeningTest.assertInvalid(page, dirOnly.mint(claims("acme", "s1", 1)));
+  }
+}
