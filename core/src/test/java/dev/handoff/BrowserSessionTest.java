@@ -123,6 +123,22 @@ class BrowserSessionTest {
   }
 
   @Test
+  void browserSessionsAndCodesSurviveKeyRotationUntilTheirSecretIsRetired() {
+    var engine = Handoff.builder().store(t.store).userDirectory(t.users).clock(t.clock)
+        .hostedPageUrl(TestEngines.BASE_URL).intents(TestEngines.INTENTS).otpSender(new RecordingOtpSender())
+        .keys(KeyRing.fromMasterSecret("k1", TestKeys.secret(1))).build();
+    String secret = engine.redeem(engine.create(checkout("p1").build()).token().orElseThrow()).browserSecret();
+    engine.startLogin(secret, "nobody@example.com");
+
+    engine.rotateKeys(KeyRing.builder().masterSecret("k2", TestKeys.secret(2)).masterSecret("k1", TestKeys.secret(1))
+        .build());
+    assertThat(engine.authenticate(secret).loginStarted()).isTrue();
+
+    engine.rotateKeys(KeyRing.fromMasterSecret("k2", TestKeys.secret(2)));
+    assertCode(ErrorCode.INVALID_TOKEN, () -> engine.authenticate(secret));
+  }
+
+  @Test
   void aReusableLinkRedeemedAgainMovesTheBrowserSession() {
     t.users.add("p1", "usr_1", "a@example.com");
     String token = engine.create(checkout("p1").user("usr_1").singleUse(false).build()).token().orElseThrow();
