@@ -3,6 +3,7 @@ package dev.handoff;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.function.Supplier;
 
 /**
  * Makes session ids: a prefix, the creation time in milliseconds (9 characters whose order is time order, so that
@@ -13,9 +14,9 @@ final class SessionIds {
   private static final int TIME_CHARS = 9;
 
   private final String prefix;
-  private final SecureRandom random;
+  private final Supplier<SecureRandom> random;
 
-  SessionIds(String prefix, SecureRandom random) {
+  SessionIds(String prefix, Supplier<SecureRandom> random) {
     this.prefix = prefix;
     this.random = random;
   }
@@ -27,7 +28,7 @@ final class SessionIds {
       id.append(SORTABLE_BASE32[(int) (millis >>> shift) & 31]);
     }
     byte[] bytes = new byte[16];
-    random.nextBytes(bytes);
+    random.get().nextBytes(bytes);
     return id.append(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)).toString();
   }
 

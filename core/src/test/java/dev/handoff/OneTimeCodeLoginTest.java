@@ -129,7 +129,7 @@ class OneTimeCodeLoginTest {
   @Test
   void codesAreUniformOverTheAlphabet() {
     var codes = new OneTimeCodes(new LoginPolicy(6, "ab", Duration.ofMinutes(1), 1, 1, Duration.ZERO, false),
-        new java.security.SecureRandom());
+        java.security.SecureRandom::new);
     var counts = new HashMap<Character, Integer>();
     for (int i = 0; i < 2000; i++) {
       for (char c : codes.next().toCharArray()) {
