@@ -13,19 +13,39 @@ import javax.crypto.SecretKey;
  * The keyed digest (HMAC-SHA256) stored instead of a secret, for one purpose: {@code <kid>.<base64url(mac)>}, the
  * kid naming the ring secret whose key was used, so that digests stored before a key rotation keep matching while
  * that secret stays in the ring (the same scheme as the token digest). The purpose label is part of the MAC input,
- * so a digest of one purpose never matches another's. Thread-safe: each thread reuses its own {@link Mac}.
+ * so a digest of one purpose never matches another's. Thread-safe: each thread reuses its own keyed {@link Mac}.
  */
 final class KeyedDigest {
   private final Supplier<KeyRing> ring;
   private final Function<MasterKey, SecretKey> keyOf;
   private final byte[] purpose;
-  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
-    try {
-      return Mac.getInstance("HmacSHA256");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
+  private final ThreadLocal<KeyedMac> macs = ThreadLocal.withInitial(KeyedMac::new);
+
+  /** A thread's {@link Mac} and the key it was last initialised with: re-keying costs as much as the MAC. */
+  private static final class KeyedMac {
+    private final Mac mac;
+    private SecretKey key;
+
+    KeyedMac() {
+      try {
+        mac = Mac.getInstance("HmacSHA256");
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
+      }
     }
-  });
+
+    Mac keyedWith(SecretKey next) {
+      if (next != key) {
+        try {
+          mac.init(next);
+        } catch (GeneralSecurityException e) {
+          throw new IllegalStateException("an HMAC key was refused", e);
+        }
+        key = next;
+      }
+      return mac;
+    }
+  }
 
   /**
    * @param ring the current key ring (it may be rotated at any time)
@@ -52,12 +72,7 @@ final class KeyedDigest {
   }
 
   private String mac(MasterKey key, String secret) {
-    Mac mac = macs.get();
-    try {
-      mac.init(keyOf.apply(key));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("an HMAC key was refused", e);
-    }
+    Mac mac = macs.get().keyedWith(keyOf.apply(key));
     mac.update(purpose);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(secret.getBytes(StandardCharsets.UTF_8)));
   }

@@ -163,7 +163,8 @@ public final class Json {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+          // Surrogates are escaped so that a lone one (valid in a Java string) survives UTF-8 storage.
+          if (c < 0x20 || c == 0x2028 || c == 0x2029 || Character.isSurrogate(c)) {
             out.append(String.format("\\u%04x", (int) c));
           } else {
             out.append(c);

@@ -30,6 +30,15 @@ class JsonTest {
   }
 
   @Test
+  void loneSurrogatesAreEscapedSoThatUtf8StorageKeepsThem() {
+    var tree = Json.copyOf(Map.of("s", "a\ud800b\ude00", "emoji", "\ud83d\ude00"));
+    String text = Json.write(tree);
+    assertThat(text).isEqualTo(new String(text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(Json.parseObject(text)).isEqualTo(tree);
+  }
+
+  @Test
   void parsesWhatOtherWritersProduce() {
     var parsed = Json.parseObject(" { \"a\" : [ 1 , -2.5e3 , \"\\u00e9\\/\" ] , \"b\" : { } , \"c\":false } ");
     assertThat(parsed).containsEntry("a", List.of(1L, new BigDecimal("-2.5e3"), "é/"))
