@@ -23,13 +23,15 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
- * A {@link SessionStore} that keeps sessions in a bounded Caffeine cache of this JVM.
+ * A {@link SessionStore} that keeps sessions in a Caffeine cache of this JVM.
  *
  * <p>Each session stays until its {@code expiresAt} plus the {@linkplain Builder#retention retention} has passed
- * on the store's clock (so the engine can still report a session as expired for a while), until
- * {@link #deleteExpired} removes it, or until the cache exceeds its {@linkplain Builder#maximumSize maximum size}
- * and Caffeine evicts it. Nothing survives a restart and nothing is shared with other nodes: use it for a single
- * node, development and tests.
+ * on the store's clock (so the engine can still report a session as expired for a while), or until
+ * {@link #deleteExpired} removes it. A live session is never evicted to make room: a full store (see
+ * {@linkplain Builder#maximumSize maximum size}) refuses new sessions with
+ * {@link ErrorCode#STORAGE_UNAVAILABLE} instead, because a size-evicting cache would drop sessions whose URLs are
+ * still out there (Caffeine's admission policy may even drop the newest). Nothing survives a restart and nothing
+ * is shared with other nodes: use it for a single node, development and tests.
  *
  * <p>All updates go through Caffeine's atomic per-key map operations, so {@link #consume} and {@link #replace}
  * are linearizable per session. Idempotency keys are claimed in the same atomic step that inserts a session and
@@ -41,6 +43,7 @@ public final class CaffeineSessionStore implements SessionStore {
   private final Cache<SessionKey, StoredSession> cache;
   private final SessionExpiry expiry;
   private final ClockTicker ticker;
+  private final long maximumSize;
   /** (tenant, idempotency key) → holder. Changed only while holding the lock of the holder's cache entry. */
   private final ConcurrentMap<ClaimKey, Claim> claims = new ConcurrentHashMap<>();
   /** Tenant → its ids in ascending order, for {@link #list}. Same locking discipline as {@link #claims}. */
@@ -49,8 +52,8 @@ public final class CaffeineSessionStore implements SessionStore {
   private CaffeineSessionStore(Builder builder) {
     this.expiry = new SessionExpiry(builder.retention);
     this.ticker = new ClockTicker(builder.clock);
+    this.maximumSize = builder.maximumSize;
     this.cache = Caffeine.newBuilder()
-        .maximumSize(builder.maximumSize)
         .expireAfter(expiry)
         .ticker(ticker)
         // Runs inside the atomic removal, under the entry's lock, so the indexes never outlive an entry.
@@ -62,14 +65,27 @@ public final class CaffeineSessionStore implements SessionStore {
         .build();
   }
 
-  /** A builder with the defaults: one day of retention, 1,000,000 sessions, the system UTC clock. */
+  /** A builder with the defaults: one day of retention, at most 1,000,000 sessions, the system UTC clock. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws HandoffException also {@link ErrorCode#STORAGE_UNAVAILABLE} when the store holds its maximum number of
+   *     sessions (a bound that concurrent inserts may overshoot by at most one each)
+   */
   @Override
   public void insert(StoredSession session) {
     Objects.requireNonNull(session, "session");
+    if (cache.estimatedSize() >= maximumSize) {
+      cache.cleanUp(); // what expired past its retention no longer counts
+      if (cache.estimatedSize() >= maximumSize) {
+        throw new HandoffException(ErrorCode.STORAGE_UNAVAILABLE, "the in-memory store is full (" + maximumSize
+            + " sessions); raise maximumSize or shorten the retention");
+      }
+    }
     var key = new SessionKey(session.tenant(), session.id());
     cache.asMap().compute(key, (k, existing) -> {
       if (existing != null) {
@@ -289,8 +305,8 @@ public final class CaffeineSessionStore implements SessionStore {
     }
 
     /**
-     * The most sessions held at once; beyond it Caffeine evicts sessions it deems least likely to be used,
-     * whatever their expiry. Default 1,000,000.
+     * The most sessions held at once, expired ones within their retention included; a full store refuses new
+     * sessions rather than dropping live ones. Default 1,000,000.
      *
      * @param maximumSize at least 1
      */

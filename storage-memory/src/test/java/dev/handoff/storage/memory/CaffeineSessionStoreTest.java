@@ -130,19 +130,26 @@ class CaffeineSessionStoreTest {
     }
 
     @Test
-    void sizeEvictionKeepsIndexesExact() {
-      var small = CaffeineSessionStore.builder().clock(clock).maximumSize(10).build();
-      for (int i = 0; i < 200; i++) {
+    void aFullStoreRefusesNewSessionsAndKeepsEveryLiveOne() {
+      var small = CaffeineSessionStore.builder().clock(clock).maximumSize(10).retention(Duration.ZERO).build();
+      for (int i = 0; i < 10; i++) {
         small.insert(session("t1", "csn_" + i, T0).idempotency("k" + i, "fp").build());
       }
-      small.cleanUp();
-      List<StoredSession> left = small.list("t1", null, 1000).sessions();
-      assertThat(left).hasSizeLessThanOrEqualTo(10).isNotEmpty();
-      assertThat(small.claimCount()).isEqualTo(left.size());
-      assertThat(small.listedIdCount()).isEqualTo(left.size());
-      for (StoredSession s : left) {
-        assertThat(small.findByIdempotencyKey("t1", s.idempotencyKey())).contains(s);
+      assertThatThrownBy(() -> small.insert(session("t1", "csn_10", T0).idempotency("k10", "fp").build()))
+          .isInstanceOfSatisfying(HandoffException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
+      assertThat(small.find("t1", "csn_10")).isEmpty();
+      assertThat(small.findByIdempotencyKey("t1", "k10")).isEmpty();
+      for (int i = 0; i < 10; i++) {
+        assertThat(small.find("t1", "csn_" + i)).as("csn_%d", i).isPresent();
       }
+      // Once they expire (retention zero), they make room again, and the indexes follow.
+      clock.advance(Duration.ofDays(1));
+      small.insert(session("t1", "csn_10", clock.instant()).idempotency("k10", "fp").build());
+      small.cleanUp();
+      assertThat(small.list("t1", null, 100).sessions()).extracting(StoredSession::id).containsExactly("csn_10");
+      assertThat(small.claimCount()).isEqualTo(1);
+      assertThat(small.listedIdCount()).isEqualTo(1);
     }
   }
 
