@@ -11,11 +11,8 @@ import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.crypto.ECDHDecrypter;
 import java.security.KeyPair;
 import java.security.interfaces.ECPrivateKey;
-import org.jose4j.jwe.ContentEncryptionAlgorithmIdentifiers;
 import org.jose4j.jwe.JsonWebEncryption;
-import org.jose4j.jwe.KeyManagementAlgorithmIdentifiers;
 import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.NumericDate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,20 +66,7 @@ class SplitDeploymentTest {
 
   @Test
   void acceptsATokenBuiltByJose4j() throws Exception {
-    var claims = new JwtClaims();
-    claims.setClaim("tid", "acme");
-    claims.setClaim("sid", "s4");
-    claims.setClaim("gen", 1);
-    claims.setIssuedAt(NumericDate.fromSeconds(NOW.getEpochSecond()));
-    claims.setExpirationTime(NumericDate.fromSeconds(NOW.getEpochSecond() + 60));
-    claims.setJwtId("j4");
-    var jwe = new JsonWebEncryption();
-    jwe.setAlgorithmHeaderValue(KeyManagementAlgorithmIdentifiers.ECDH_ES_A256KW);
-    jwe.setEncryptionMethodHeaderParameter(ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
-    jwe.setKeyIdHeaderValue("ec1");
-    jwe.setKey(pair.getPublic());
-    jwe.setPayload(claims.toJson());
-    assertThat(page.open(jwe.getCompactSerialization(), NOW))
+    assertThat(page.open(TestKeys.jose4jAgreementToken("ec1", pair.getPublic()), NOW))
         .isEqualTo(new TokenClaims("acme", "s4", 1, NOW, NOW.plusSeconds(60), "j4"));
   }
 

@@ -59,4 +59,25 @@ final class TestKeys {
     }
     return sb.toString();
   }
+
+  /**
+   * A split-deployment token for session s4 of tenant acme built by jose4j, the independent JOSE implementation:
+   * {@code ECDH-ES+A256KW} to {@code publicKey}, {@code A256GCM}, issued at {@link #NOW}, valid 60 seconds, jti j4.
+   */
+  static String jose4jAgreementToken(String kid, java.security.PublicKey publicKey) throws Exception {
+    var claims = new org.jose4j.jwt.JwtClaims();
+    claims.setClaim("tid", "acme");
+    claims.setClaim("sid", "s4");
+    claims.setClaim("gen", 1);
+    claims.setIssuedAt(org.jose4j.jwt.NumericDate.fromSeconds(NOW.getEpochSecond()));
+    claims.setExpirationTime(org.jose4j.jwt.NumericDate.fromSeconds(NOW.getEpochSecond() + 60));
+    claims.setJwtId("j4");
+    var jwe = new org.jose4j.jwe.JsonWebEncryption();
+    jwe.setAlgorithmHeaderValue(org.jose4j.jwe.KeyManagementAlgorithmIdentifiers.ECDH_ES_A256KW);
+    jwe.setEncryptionMethodHeaderParameter(org.jose4j.jwe.ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
+    jwe.setKeyIdHeaderValue(kid);
+    jwe.setKey(publicKey);
+    jwe.setPayload(claims.toJson());
+    return jwe.getCompactSerialization();
+  }
 }

@@ -13,11 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
-import org.jose4j.jwe.ContentEncryptionAlgorithmIdentifiers;
 import org.jose4j.jwe.JsonWebEncryption;
-import org.jose4j.jwe.KeyManagementAlgorithmIdentifiers;
 import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.NumericDate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,20 +58,7 @@ class X25519DeploymentTest {
 
   @Test
   void acceptsATokenBuiltByJose4j() throws Exception {
-    var claims = new JwtClaims();
-    claims.setClaim("tid", "acme");
-    claims.setClaim("sid", "s4");
-    claims.setClaim("gen", 1);
-    claims.setIssuedAt(NumericDate.fromSeconds(NOW.getEpochSecond()));
-    claims.setExpirationTime(NumericDate.fromSeconds(NOW.getEpochSecond() + 60));
-    claims.setJwtId("j4");
-    var jwe = new JsonWebEncryption();
-    jwe.setAlgorithmHeaderValue(KeyManagementAlgorithmIdentifiers.ECDH_ES_A256KW);
-    jwe.setEncryptionMethodHeaderParameter(ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
-    jwe.setKeyIdHeaderValue("x1");
-    jwe.setKey(pair.getPublic());
-    jwe.setPayload(claims.toJson());
-    assertThat(page.open(jwe.getCompactSerialization(), NOW))
+    assertThat(page.open(TestKeys.jose4jAgreementToken("x1", pair.getPublic()), NOW))
         .isEqualTo(new TokenClaims("acme", "s4", 1, NOW, NOW.plusSeconds(60), "j4"));
   }
 
