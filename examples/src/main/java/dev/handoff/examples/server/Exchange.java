@@ -20,6 +20,8 @@ import java.util.Optional;
 final class Exchange {
   /** The largest request body accepted; every API's bodies are far smaller. */
   static final int MAX_BODY_BYTES = 64 * 1024;
+  /** How much of an oversized body is still read (and dropped) so that the 413 reaches the client. */
+  private static final long MAX_DRAINED_BYTES = 1024 * 1024;
 
   private final HttpExchange http;
   private boolean sent;
@@ -83,7 +85,7 @@ final class Exchange {
     if (declared != null) {
       try {
         if (Long.parseLong(declared.strip()) > MAX_BODY_BYTES) {
-          throw tooLarge();
+          throw tooLargeAfterDraining();
         }
       } catch (NumberFormatException e) {
         throw new RequestRejected(Reason.MALFORMED_BODY, List.of(), "malformed Content-Length");
@@ -92,12 +94,30 @@ final class Exchange {
     try (InputStream in = http.getRequestBody()) {
       byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
       if (body.length > MAX_BODY_BYTES) {
-        throw tooLarge();
+        throw tooLargeAfterDraining();
       }
       return body;
     } catch (IOException e) {
       throw new RequestRejected(Reason.MALFORMED_BODY, List.of(), "the body could not be read");
     }
+  }
+
+  /**
+   * Reads and drops the rest of an oversized body (up to {@link #MAX_DRAINED_BYTES}) before the 413 goes out: a
+   * socket closed with unread input is reset, and the reset can destroy the response before the client reads it.
+   */
+  private RequestRejected tooLargeAfterDraining() {
+    try (InputStream in = http.getRequestBody()) {
+      byte[] sink = new byte[8192];
+      long left = MAX_DRAINED_BYTES;
+      int read;
+      while (left > 0 && (read = in.read(sink, 0, (int) Math.min(left, sink.length))) > 0) {
+        left -= read;
+      }
+    } catch (IOException e) {
+      // The client went away; the answer below is all that is left to try.
+    }
+    return tooLarge();
   }
 
   private static RequestRejected tooLarge() {
