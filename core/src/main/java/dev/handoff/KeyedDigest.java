@@ -50,12 +50,12 @@ final class KeyedDigest {
   /**
    * @param ring the current key ring (it may be rotated at any time)
    * @param keyOf which of a ring secret's derived keys this purpose uses
-   * @param purpose a label that separates this purpose's digests from every other's
+   * @param purpose a label that separates this purpose's digests from every other's, or {@code null} for none
    */
   KeyedDigest(Supplier<KeyRing> ring, Function<MasterKey, SecretKey> keyOf, String purpose) {
     this.ring = ring;
     this.keyOf = keyOf;
-    this.purpose = (purpose + "\u0000").getBytes(StandardCharsets.US_ASCII);
+    this.purpose = purpose == null ? new byte[0] : (purpose + "\u0000").getBytes(StandardCharsets.US_ASCII);
   }
 
   String digest(String secret) {

@@ -126,6 +126,18 @@ class TokenCodecTest {
   }
 
   @Test
+  void storedDigestIsTheDocumentedHmacOfTheNonce() throws Exception {
+    var key = KeyRing.fromMasterSecret("k1", SECRET).secret("k1").tokenDigestKey();
+    var mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(key);
+    String expected = "k1." + java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(mac.doFinal("nonce-1".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(codec.digest("nonce-1")).isEqualTo(expected);
+    assertThat(codec.matches("nonce-1", expected)).isTrue();
+    assertThat(codec.matches("nonce-2", expected)).isFalse();
+  }
+
+  @Test
   void rotationKeepsOldKidsUntilRetired() {
     var claims = claims("acme", "s1", 1);
     String old = codec.mint(claims);
