@@ -91,9 +91,7 @@ final class EngineContext {
 
   StoredSession find(String tenant, String sessionId) {
     RequestFields.tenant(tenant);
-    if (sessionId == null) {
-      throw new HandoffException(ErrorCode.INVALID_REQUEST, "sessionId is required");
-    }
+    RequestFields.sessionId(sessionId);
     return store.find(tenant, sessionId).orElseThrow(() ->
         new HandoffException(ErrorCode.NOT_FOUND, "no session " + sessionId + " in tenant " + tenant));
   }

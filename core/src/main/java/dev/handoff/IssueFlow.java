@@ -13,7 +13,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ final class IssueFlow {
   }
 
   IssuedSession create(CreateSessionRequest request) {
-    Objects.requireNonNull(request, "request");
+    RequestFields.required(request, "request");
     Instant now = ctx.clock.instant();
     ctx.intents.validate(request.intent);
     Duration ttl = request.ttl == null ? ctx.defaultTtl : checkTtl(request.ttl);
@@ -111,16 +110,16 @@ final class IssueFlow {
     if (limit < 1 || limit > Handoff.MAX_PAGE_SIZE) {
       throw new HandoffException(ErrorCode.INVALID_REQUEST, "limit must be 1 to " + Handoff.MAX_PAGE_SIZE);
     }
-    if (cursor != null && (cursor.isEmpty() || cursor.length() > 256)) {
-      throw new HandoffException(ErrorCode.INVALID_REQUEST, "malformed cursor");
-    }
+    RequestFields.cursor(cursor);
     Instant now = ctx.clock.instant();
     var page = ctx.store.list(tenant, cursor, limit);
     return new SessionList(page.sessions().stream().map(s -> Session.of(s, now)).toList(), page.nextCursor());
   }
 
   IssuedSession update(String tenant, String sessionId, UpdateSessionRequest request) {
-    Objects.requireNonNull(request, "request");
+    RequestFields.required(request, "request");
+    RequestFields.tenant(tenant);
+    RequestFields.sessionId(sessionId);
     if (request.intent != null) {
       ctx.intents.validate(request.intent);
     }
