@@ -79,6 +79,12 @@ final class InterceptedStore implements SessionStore {
   }
 
   @Override
+  public long incrementCounter(String tenant, String key, Instant windowEnd, Instant now) {
+    calls.incrementAndGet();
+    return delegate.incrementCounter(tenant, key, windowEnd, now);
+  }
+
+  @Override
   public int deleteExpired(Instant expiredBefore, int limit) {
     calls.incrementAndGet();
     return delegate.deleteExpired(expiredBefore, limit);
