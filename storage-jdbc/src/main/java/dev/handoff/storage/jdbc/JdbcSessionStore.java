@@ -30,8 +30,8 @@ import javax.sql.DataSource;
  * node is deleting, so every node may sweep at once.
  *
  * <p>The tables ({@code <prefix>sessions}, and {@code <prefix>counters} for rate limits) are created by the
- * operator from the scripts under
- * {@code dev/handoff/storage/jdbc/schema/} in this jar, or by the store itself if
+ * operator from the versioned migration files under {@link #MIGRATION_LOCATION} in this jar (with Flyway or
+ * another migration tool), or by the store itself, from the same files, if
  * {@link Builder#createSchemaIfMissing()} is set. Instants are stored as nanoseconds since the epoch, so they
  * round-trip exactly; they must lie between the years 1677 and 2262. Tenants, ids and idempotency keys are at
  * most 255 characters.
@@ -44,6 +44,20 @@ import javax.sql.DataSource;
  * a pooled data source that does not take part in container-managed transactions.
  */
 public final class JdbcSessionStore implements SessionStore {
+  /**
+   * The class-path folder of the schema's versioned migration files, in Flyway's naming
+   * ({@code V1__handoff_sessions.sql}, ...), one sub-folder per database: {@code postgresql}, {@code mariadb}
+   * (also MySQL 8) and {@code h2}. For Flyway: {@code locations("classpath:db/handoff-migration/postgresql")}. It
+   * is deliberately not under Flyway's default {@code db/migration}, which would pick up all three dialects.
+   */
+  public static final String MIGRATION_LOCATION = "db/handoff-migration";
+
+  /**
+   * The placeholder the migration files use for the table prefix, in Flyway's syntax: give Flyway the
+   * placeholder {@code handoff_table_prefix} (e.g. {@code handoff_}), or replace it when copying the files.
+   */
+  public static final String TABLE_PREFIX_PLACEHOLDER = "${handoff_table_prefix}";
+
   private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,29}");
 
   private final DataSource dataSource;
@@ -514,8 +528,9 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     /**
-     * Lets {@link #build()} create the table and its indexes if they do not exist yet, with the bundled schema
-     * script of the detected database. Off by default: production schemas usually belong to a migration tool.
+     * Lets {@link #build()} create the tables and their indexes if they do not exist yet, by running every
+     * migration file of the detected database from {@link #MIGRATION_LOCATION} (each statement is
+     * {@code IF NOT EXISTS}). Off by default: production schemas usually belong to a migration tool.
      */
     public Builder createSchemaIfMissing() {
       this.createSchema = true;
