@@ -52,6 +52,7 @@ final class TestDatabase implements AutoCloseable {
   private final String url;
   private final String prefix;
   private HikariDataSource pool;
+  private int poolSize = 10;
   private JdbcSessionStore store;
 
   private TestDatabase(Kind kind, String prefix) {
@@ -107,6 +108,15 @@ final class TestDatabase implements AutoCloseable {
     }
   }
 
+  /** Sets the pool's size (default 10); call before first use. */
+  TestDatabase poolSize(int size) {
+    if (pool != null) {
+      throw new IllegalStateException("the pool is open already");
+    }
+    this.poolSize = size;
+    return this;
+  }
+
   /** This test's pool, opened on first use. */
   HikariDataSource dataSource() {
     if (pool == null) {
@@ -114,7 +124,7 @@ final class TestDatabase implements AutoCloseable {
       config.setJdbcUrl(url);
       config.setUsername(kind.user);
       config.setPassword(kind.password);
-      config.setMaximumPoolSize(10);
+      config.setMaximumPoolSize(poolSize);
       config.setMinimumIdle(1);
       config.setConnectionTimeout(10_000);
       config.setPoolName("test-" + kind + "-" + prefix);
