@@ -77,7 +77,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
   private final Duration retention;
   private final boolean cluster;
 
-  private RedisSessionStore(LettuceConnection redis, KeySpace keys, Duration retention, boolean cluster) {
+  /** A store over {@code redis}; {@link #close()} closes it. The builder is the public way in. */
+  RedisSessionStore(LettuceConnection redis, KeySpace keys, Duration retention, boolean cluster) {
     this.redis = redis;
     this.keys = keys;
     this.retention = retention;

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The storage conformance kit against {@link RedisSessionStore}; subclasses pick standalone Redis or the cluster.
- * Every store gets a fresh key prefix, and the keys of all of them are deleted after each test and property.
+ * Every store gets a fresh key prefix over the JVM's one connection (the builder's own path is covered by
+ * {@link RedisSessionStoreTest}), and the keys of all of them are deleted after each test and property.
  */
 abstract class RedisContract extends SessionStoreContract {
-  private final List<RedisSessionStore> stores = new ArrayList<>();
   private final List<String> prefixes = new ArrayList<>();
 
   abstract TestRedis.Mode mode();
@@ -27,15 +27,11 @@ abstract class RedisContract extends SessionStoreContract {
   protected SessionStore newStore() {
     String prefix = TestRedis.newPrefix();
     prefixes.add(prefix);
-    RedisSessionStore store = TestRedis.storeBuilder(mode(), prefix).build();
-    stores.add(store);
-    return store;
+    return TestRedis.sharedStore(mode(), prefix);
   }
 
   @Override
   protected void releaseStores() {
-    stores.forEach(RedisSessionStore::close);
-    stores.clear();
     if (!prefixes.isEmpty()) {
       TestRedis.deleteKeys(TestRedis.sync(mode()), prefixes);
       prefixes.clear();

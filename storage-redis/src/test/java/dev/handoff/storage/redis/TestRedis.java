@@ -51,6 +51,7 @@ final class TestRedis {
 
   private static final Map<Mode, Object> CLIENTS = new EnumMap<>(Mode.class);
   private static final Map<Mode, RedisClusterCommands<String, String>> COMMANDS = new EnumMap<>(Mode.class);
+  private static final Map<Mode, LettuceConnection> CONNECTIONS = new EnumMap<>(Mode.class);
   private static final Map<Mode, String> UNAVAILABLE = new EnumMap<>(Mode.class);
 
   private TestRedis() {}
@@ -65,6 +66,13 @@ final class TestRedis {
         COMMANDS.put(mode, client instanceof RedisClient c ? c.connect().sync()
             : ((RedisClusterClient) client).connect().sync());
         COMMANDS.get(mode).ping();
+        if (client instanceof RedisClient c) {
+          var connection = c.connect(io.lettuce.core.codec.StringCodec.UTF8);
+          CONNECTIONS.put(mode, new LettuceConnection(connection, connection.async(), null, Duration.ofSeconds(5)));
+        } else {
+          var connection = ((RedisClusterClient) client).connect(io.lettuce.core.codec.StringCodec.UTF8);
+          CONNECTIONS.put(mode, new LettuceConnection(connection, connection.async(), null, Duration.ofSeconds(5)));
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(client)));
       } catch (RedisException e) {
         COMMANDS.remove(mode);
@@ -103,7 +111,15 @@ final class TestRedis {
     return "handoff-test:" + HexFormat.of().formatHex(bytes) + ":";
   }
 
-  /** A store over {@code mode}'s server with its own connection, sharing the JVM's client. */
+  /**
+   * A store over {@code mode}'s server that shares the JVM's one connection (stores are cheap to make this way);
+   * never close it.
+   */
+  static synchronized RedisSessionStore sharedStore(Mode mode, String prefix) {
+    return new RedisSessionStore(CONNECTIONS.get(mode), new KeySpace(prefix), RETENTION, mode == Mode.CLUSTER);
+  }
+
+  /** A builder for a store over {@code mode}'s server with its own connection, sharing the JVM's client. */
   static synchronized RedisSessionStore.Builder storeBuilder(Mode mode, String prefix) {
     var builder = RedisSessionStore.builder().keyPrefix(prefix).retention(RETENTION);
     Object client = CLIENTS.get(mode);
