@@ -57,8 +57,9 @@ import java.util.Set;
  * unreachable server is {@link HandoffException} with {@link ErrorCode#STORAGE_UNAVAILABLE} and the Lettuce
  * exception as cause. After a timeout or a lost connection the outcome is unknown: the command may have run on the
  * server after the client gave up (the message says so). A retried {@code consume} then finds the token used and a
- * retried {@code insert} finds the id or idempotency key taken, so retries stay safe. Commands are refused at once
- * while the connection is down rather than queued.
+ * retried {@code insert} finds the id or idempotency key taken, so retries stay safe. A standalone store refuses
+ * commands at once while its connection is down rather than queueing them; a cluster store lets them wait, within
+ * the timeout, for the node connections it opens on first use.
  *
  * <p>Instants are stored as epoch nanoseconds: they must lie between the years 1677 and 2262 (otherwise
  * {@link ErrorCode#INVALID_REQUEST}). Tenants, ids and idempotency keys must be well-formed UTF-16 (no unpaired
@@ -503,39 +504,23 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
 
     private LettuceConnection connect() {
-      var socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
-      var timeouts = TimeoutOptions.enabled(commandTimeout);
       RedisClusterClient ownedCluster = null;
       RedisClient ownedClient = null;
       try {
         if (uri != null || client != null) {
           RedisClient c = client;
           if (c == null) {
-            RedisURI redisUri = RedisURI.create(uri);
-            redisUri.setTimeout(commandTimeout);
-            c = ownedClient = RedisClient.create(redisUri);
-            c.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+            c = ownedClient = RedisClient.create(redisUri(uri, commandTimeout));
+            c.setOptions(clientOptions(connectTimeout, commandTimeout));
           }
           StatefulRedisConnection<String, String> connection = c.connect(StringCodec.UTF8);
           return new LettuceConnection(connection, connection.async(), ownedClient, commandTimeout);
         }
         RedisClusterClient c = clusterClient;
         if (c == null) {
-          var seeds = new ArrayList<RedisURI>();
-          for (String u : clusterUris) {
-            RedisURI redisUri = RedisURI.create(u);
-            redisUri.setTimeout(commandTimeout);
-            seeds.add(redisUri);
-          }
-          c = ownedCluster = RedisClusterClient.create(seeds);
-          c.setOptions(ClusterClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
-              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-              .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                  .enableAllAdaptiveRefreshTriggers()
-                  .enablePeriodicRefresh(Duration.ofMinutes(1))
-                  .build())
-              .build());
+          c = ownedCluster = RedisClusterClient.create(clusterUris.stream().map(u -> redisUri(u, commandTimeout))
+              .toList());
+          c.setOptions(clusterClientOptions(connectTimeout, commandTimeout));
         }
         StatefulRedisClusterConnection<String, String> connection = c.connect(StringCodec.UTF8);
         return new LettuceConnection(connection, connection.async(), ownedCluster, commandTimeout);
@@ -549,6 +534,40 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         throw new HandoffException(ErrorCode.STORAGE_UNAVAILABLE,
             "cannot connect to Redis: " + e.getClass().getSimpleName() + " (" + e.getMessage() + ")", e);
       }
+    }
+
+    private static RedisURI redisUri(String uri, Duration commandTimeout) {
+      RedisURI redisUri = RedisURI.create(uri);
+      redisUri.setTimeout(commandTimeout);
+      return redisUri;
+    }
+
+    /**
+     * The options of a standalone client the store creates: the timeouts, and commands refused at once while the
+     * connection is down (rather than queued until a reconnect, to run at some unknown later time).
+     */
+    static ClientOptions clientOptions(Duration connectTimeout, Duration commandTimeout) {
+      return ClientOptions.builder()
+          .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
+          .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .build();
+    }
+
+    /**
+     * The options of a cluster client the store creates: the timeouts, and the topology refreshed on redirects,
+     * reconnects and every minute. Commands wait (within the command timeout) for a node connection, which the
+     * cluster client opens on first use of each node, instead of being refused while it connects.
+     */
+    static ClusterClientOptions clusterClientOptions(Duration connectTimeout, Duration commandTimeout) {
+      return ClusterClientOptions.builder()
+          .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
+          .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+          .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+              .enableAllAdaptiveRefreshTriggers()
+              .enablePeriodicRefresh(Duration.ofMinutes(1))
+              .build())
+          .build();
     }
 
     private static void checkVersion(LettuceConnection connection) {

@@ -71,6 +71,21 @@ class ClusterRedisStoreTest {
     throw new AssertionError("no node serves slot " + slot);
   }
 
+  /** The builder's own cluster client, as an application would make it, from one seed node. */
+  @Test
+  void aStoreBuiltFromOneSeedNodeFindsTheWholeCluster() {
+    try (RedisSessionStore store = RedisSessionStore.builder().clusterUris(List.of(TestRedis.Mode.CLUSTER.url()))
+        .keyPrefix(prefix).build()) {
+      assertThat(store.toString()).contains("cluster");
+      for (int t = 0; t < 12; t++) {
+        StoredSession s = open("tenant-" + t, "csn_1").idempotency("key", "fp").build();
+        store.insert(s);
+        assertThat(store.findByIdempotencyKey(s.tenant(), "key")).contains(s);
+        assertThat(store.consume(s.tenant(), "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).isPresent();
+      }
+    }
+  }
+
   /** A restarted or new node knows no script: the store loads it again instead of failing. */
   @Test
   void scriptsAreLoadedAgainWhenTheNodesForgetThem() {

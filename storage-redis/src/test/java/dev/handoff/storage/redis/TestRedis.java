@@ -60,8 +60,19 @@ final class TestRedis {
   static synchronized void assumeAvailable(Mode mode) {
     if (!CLIENTS.containsKey(mode) && !UNAVAILABLE.containsKey(mode)) {
       try {
-        Object client = mode == Mode.STANDALONE ? RedisClient.create(uri(mode))
-            : RedisClusterClient.create(uri(mode));
+        // The options the builder gives the clients it creates, so that the kit runs as production does.
+        Duration connect = Duration.ofSeconds(3);
+        Duration command = Duration.ofSeconds(5);
+        Object client;
+        if (mode == Mode.STANDALONE) {
+          RedisClient c = RedisClient.create(uri(mode));
+          c.setOptions(RedisSessionStore.Builder.clientOptions(connect, command));
+          client = c;
+        } else {
+          RedisClusterClient c = RedisClusterClient.create(uri(mode));
+          c.setOptions(RedisSessionStore.Builder.clusterClientOptions(connect, command));
+          client = c;
+        }
         CLIENTS.put(mode, client);
         COMMANDS.put(mode, client instanceof RedisClient c ? c.connect().sync()
             : ((RedisClusterClient) client).connect().sync());
