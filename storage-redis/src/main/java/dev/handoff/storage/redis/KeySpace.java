@@ -12,8 +12,9 @@ import dev.handoff.spi.HandoffException;
  * &lt;prefix&gt;{&lt;tenant&gt;}:k:&lt;key&gt;     string  idempotency key claim: the id of the session that holds it
  * &lt;prefix&gt;{&lt;tenant&gt;}:ids         zset    the tenant's session ids, all scored 0 (listing in id order)
  * &lt;prefix&gt;{&lt;tenant&gt;}:exp         zset    the tenant's session ids scored by expiresAt in ms (sweeping)
- * &lt;prefix&gt;{&lt;tenant&gt;}:c:&lt;key&gt;     hash    a fixed-window counter
- * &lt;prefix&gt;tenants               zset    tenants with sessions, scored by a lower bound of their earliest expiry
+ * &lt;prefix&gt;{&lt;tenant&gt;}:c:&lt;key&gt;     hash    a fixed-window counter: count n, window end w
+ * &lt;prefix&gt;{&lt;tenant&gt;}:cexp        zset    the tenant's counter keys scored by window end in ms (sweeping)
+ * &lt;prefix&gt;tenants               zset    tenants, scored by a lower bound of their earliest expiry (either kind)
  * </pre>
  *
  * <p>Inside the tag the tenant is escaped so that any string is safe there: {@code %}, <code>{</code> and
@@ -119,8 +120,17 @@ final class KeySpace {
       return base + "exp";
     }
 
+    /** Counter keys are printable ASCII, checked by the SPI. */
     String counter(String key) {
-      return base + "c:" + checkWellFormed("counter key", key);
+      return base + "c:" + key;
+    }
+
+    String counterPrefix() {
+      return base + "c:";
+    }
+
+    String counterExpiry() {
+      return base + "cexp";
     }
   }
 }

@@ -8,6 +8,8 @@ import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.SessionStore;
 import dev.handoff.spi.StoredSession;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
@@ -106,7 +108,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     args.add(key == null ? "0" : "1");
     args.addAll(SessionHash.fields(session));
     List<Object> reply = redis.script(Scripts.INSERT,
-        new String[] {sessionKey, claim, tenant.ids(), tenant.expiry()}, args.toArray(String[]::new));
+        new String[] {sessionKey, claim, tenant.ids(), tenant.expiry(), tenant.counterExpiry()},
+        args.toArray(String[]::new));
     long outcome = (Long) reply.get(0);
     if (outcome == 1) {
       throw new HandoffException(ErrorCode.CONFLICT, "a session with this id already exists in this tenant");
@@ -165,7 +168,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     args.add(replacement.id());
     args.addAll(SessionHash.fields(replacement));
     List<Object> reply = redis.script(Scripts.REPLACE,
-        new String[] {sessionKey, key == null ? sessionKey : tenant.claim(key), tenant.ids(), tenant.expiry()},
+        new String[] {sessionKey, key == null ? sessionKey : tenant.claim(key), tenant.ids(), tenant.expiry(),
+            tenant.counterExpiry()},
         args.toArray(String[]::new));
     long outcome = (Long) reply.get(0);
     if (outcome == 0) {
@@ -233,8 +237,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
    * {@inheritDoc}
    *
    * <p>Visits the tenants whose earliest expiry (per the registry) is before {@code expiredBefore}; for each, one
-   * script deletes its expired sessions with their claims and index entries. Sweepers on several nodes may run at
-   * once: each session is deleted, and counted, by exactly one of them.
+   * script deletes its expired sessions with their claims and index entries, and its ended counters. Sweepers on
+   * several nodes may run at once: each session is deleted, and counted, by exactly one of them.
    */
   @Override
   public int deleteExpired(Instant expiredBefore, int limit) {
@@ -244,15 +248,15 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
     long before = EpochNanos.saturated(expiredBefore);
     long beforeScore = EpochNanos.floorMillis(before);
-    int total = 0;
-    int stillDue = 0; // visited tenants that stay in the range (sessions in the same millisecond as the cut)
+    int sessions = 0;
+    int counters = 0;
+    int stillDue = 0; // visited tenants that stay in the range (keys in the same millisecond as the cut)
     Set<String> visited = new HashSet<>();
-    while (total < limit) {
+    while (sessions < limit || counters < limit) {
       int offset = stillDue;
       List<ScoredValue<String>> due = redis.await("list tenants with expired sessions",
           () -> redis.commands().zrangebyscoreWithScores(keys.registry(),
-              io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY, (double) beforeScore),
-              io.lettuce.core.Limit.create(offset, TENANT_PAGE)));
+              Range.create(Double.NEGATIVE_INFINITY, (double) beforeScore), Limit.create(offset, TENANT_PAGE)));
       boolean progress = false;
       for (ScoredValue<String> entry : due) {
         String tenant = entry.getValue();
@@ -261,19 +265,20 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         }
         progress = true;
         KeySpace.TenantKeys tenantKeys = keys.tenant(tenant);
-        int max = limit - total;
-        List<Object> reply = redis.script(Scripts.SWEEP, new String[] {tenantKeys.expiry(), tenantKeys.ids()},
-            tenantKeys.sessionPrefix(), tenantKeys.claimPrefix(), Long.toString(before),
-            Long.toString(beforeScore), Integer.toString(max));
-        total += Math.toIntExact((Long) reply.get(0));
-        String earliest = (String) reply.get(1);
+        List<Object> reply = redis.script(Scripts.SWEEP,
+            new String[] {tenantKeys.expiry(), tenantKeys.ids(), tenantKeys.counterExpiry()},
+            tenantKeys.sessionPrefix(), tenantKeys.claimPrefix(), tenantKeys.counterPrefix(), Long.toString(before),
+            Long.toString(beforeScore), Integer.toString(limit - sessions), Integer.toString(limit - counters));
+        sessions += Math.toIntExact((Long) reply.get(0));
+        counters += Math.toIntExact((Long) reply.get(1));
+        String earliest = (String) reply.get(2);
         if (!earliest.isEmpty() && Double.parseDouble(earliest) <= beforeScore) {
           stillDue++;
         }
         if (!earliest.equals(score(entry.getScore()))) {
           settle(tenant, tenantKeys, earliest);
         }
-        if (total >= limit) {
+        if (sessions >= limit && counters >= limit) {
           break;
         }
       }
@@ -281,7 +286,30 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         break;
       }
     }
-    return total;
+    return sessions;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One script: the counter is a hash (count, window end) that expires natively at its window end; a sorted
+   * set per tenant lets {@link #deleteExpired} find ended ones.
+   */
+  @Override
+  public long incrementCounter(String tenant, String key, Instant windowEnd, Instant now) {
+    SessionStore.checkCounterArguments(tenant, key, windowEnd, now);
+    KeySpace.TenantKeys tenantKeys = keys.tenant(tenant);
+    long end = EpochNanos.of(windowEnd);
+    long score = EpochNanos.floorMillis(end);
+    List<Object> reply = redis.script(Scripts.INCREMENT,
+        new String[] {tenantKeys.counter(key), tenantKeys.counterExpiry(), tenantKeys.expiry()},
+        Long.toString(EpochNanos.saturated(now)), Long.toString(end),
+        Long.toString(Math.max(1, EpochNanos.ceilMillis(end))), Long.toString(score), key);
+    String earliest = (String) reply.get(1);
+    if (!earliest.equals("-")) {
+      register(tenant, score, earliest);
+    }
+    return (Long) reply.get(0);
   }
 
   /**
@@ -299,7 +327,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
   /**
    * Sets the tenant's registry score to its earliest expiry after a sweep, without losing a concurrent
    * {@link #register}: a writer registers only after its script ran, so if its registration lands before this
-   * overwrite, its session is already in the sorted set that is read again below, and the score is lowered back.
+   * overwrite, its key is already in the sorted sets that are read again below, and the score is lowered back.
    */
   private void settle(String tenant, KeySpace.TenantKeys tenantKeys, String earliest) {
     if (earliest.isEmpty()) {
@@ -308,11 +336,11 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
       redis.await("update the tenant registry",
           () -> redis.commands().zadd(keys.registry(), Double.parseDouble(earliest), tenant));
     }
-    List<ScoredValue<String>> first = redis.await("read a tenant's earliest expiry",
-        () -> redis.commands().zrangeWithScores(tenantKeys.expiry(), 0, 0));
-    if (!first.isEmpty() && (earliest.isEmpty() || first.get(0).getScore() < Double.parseDouble(earliest))) {
+    String now = (String) redis.script(Scripts.EARLIEST,
+        new String[] {tenantKeys.expiry(), tenantKeys.counterExpiry()}).get(0);
+    if (!now.isEmpty() && (earliest.isEmpty() || Double.parseDouble(now) < Double.parseDouble(earliest))) {
       redis.await("update the tenant registry",
-          () -> redis.commands().zadd(keys.registry(), ZAddArgs.Builder.lt(), first.get(0).getScore(), tenant));
+          () -> redis.commands().zadd(keys.registry(), ZAddArgs.Builder.lt(), Double.parseDouble(now), tenant));
     }
   }
 

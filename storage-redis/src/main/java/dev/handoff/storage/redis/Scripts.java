@@ -32,12 +32,18 @@ final class Scripts {
         local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
         return first[2] or ''
       end
+      local function earliest(sessions, counters)
+        local a, b = first_score(sessions), first_score(counters)
+        if a == '' then return b end
+        if b == '' or tonumber(a) <= tonumber(b) then return a end
+        return b
+      end
       """;
 
   /**
-   * KEYS: session, claim (the session key again without idempotency key), ids, exp. ARGV: id, expire-at (ms),
-   * expiry score, has key (1/0), then field, value, ... Returns {0 inserted | 1 id taken | 2 key taken, earliest
-   * expiry score of the tenant before the insert, or ''}.
+   * KEYS: session, claim (the session key again without idempotency key), ids, exp, counter exp. ARGV: id,
+   * expire-at (ms), expiry score, has key (1/0), then field, value, ... Returns {0 inserted | 1 id taken | 2 key
+   * taken, earliest expiry score of the tenant (sessions and counters) before the insert, or ''}.
    */
   static final LuaScript INSERT = LuaScript.of("insert a session", PRELUDE + """
       if redis.call('EXISTS', KEYS[1]) == 1 then return {1, ''} end
@@ -46,16 +52,16 @@ final class Scripts {
       redis.call('HSET', KEYS[1], unpack(ARGV, 5))
       redis.call('PEXPIREAT', KEYS[1], ARGV[2])
       if claimed then redis.call('SET', KEYS[2], ARGV[1], 'PXAT', ARGV[2]) end
-      local earliest = first_score(KEYS[4])
+      local before = earliest(KEYS[4], KEYS[5])
       redis.call('ZADD', KEYS[3], 0, ARGV[1])
       redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
       extend(KEYS[3], ARGV[2])
       extend(KEYS[4], ARGV[2])
-      return {0, earliest}
+      return {0, before}
       """);
 
   /**
-   * KEYS: session, new claim (or the session key), ids, exp. ARGV: expected version, expire-at (ms), expiry score,
+   * KEYS: session, new claim (or the session key), ids, exp, counter exp. ARGV: expected version, expire-at (ms), expiry score,
    * has key (1/0), new key, claim prefix, id, then field, value, ... Returns {0 stale or absent | 1 replaced |
    * 2 key taken, earliest expiry score of the tenant before the change, or ''}.
    */
@@ -69,11 +75,11 @@ final class Scripts {
       redis.call('HSET', KEYS[1], unpack(ARGV, 8))
       redis.call('PEXPIREAT', KEYS[1], ARGV[2])
       if claimed then redis.call('SET', KEYS[2], ARGV[7], 'PXAT', ARGV[2]) end
-      local earliest = first_score(KEYS[4])
+      local before = earliest(KEYS[4], KEYS[5])
       redis.call('ZADD', KEYS[4], ARGV[3], ARGV[7])
       extend(KEYS[3], ARGV[2])
       extend(KEYS[4], ARGV[2])
-      return {1, earliest}
+      return {1, before}
       """);
 
   /**
@@ -127,33 +133,69 @@ final class Scripts {
       """);
 
   /**
-   * KEYS: exp, ids. ARGV: session prefix, claim prefix, before (ns), before (ms, rounded down), at most how many.
-   * Deletes sessions with expiresAt < before, their claims and index entries; drops index entries of sessions
-   * that expired natively. Returns {how many deleted, earliest expiry score left, or ''}.
+   * KEYS: exp, ids, counter exp. ARGV: session prefix, claim prefix, counter prefix, before (ns), before (ms,
+   * rounded down), at most how many sessions, at most how many counters. Deletes sessions with expiresAt < before
+   * (with their claims and index entries) and counters whose window ended before it; drops index entries of keys
+   * that expired natively. Returns {sessions deleted, counters deleted, earliest expiry score left, or ''}.
    */
   static final LuaScript SWEEP = LuaScript.of("delete expired sessions", PRELUDE + """
-      local max = tonumber(ARGV[5])
-      local deleted, skipped = 0, 0
-      while deleted < max do
-        local ids = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[4], 'BYSCORE', 'LIMIT', skipped, max - deleted)
-        if #ids == 0 then break end
-        for _, id in ipairs(ids) do
-          local key = ARGV[1] .. id
-          local hash = redis.call('HMGET', key, 'xa', 'ik')
-          if not hash[1] then
-            redis.call('ZREM', KEYS[1], id)
-            redis.call('ZREM', KEYS[2], id)
-          elseif lt(hash[1], ARGV[3]) then
-            redis.call('DEL', key)
-            if hash[2] then redis.call('DEL', ARGV[2] .. hash[2]) end
-            redis.call('ZREM', KEYS[1], id)
-            redis.call('ZREM', KEYS[2], id)
-            deleted = deleted + 1
-          else
-            skipped = skipped + 1
+      local function sweep(index, prefix, field, max, on_delete)
+        local deleted, skipped = 0, 0
+        while deleted < max do
+          local members = redis.call('ZRANGE', index, '-inf', ARGV[5], 'BYSCORE', 'LIMIT', skipped, max - deleted)
+          if #members == 0 then break end
+          for _, member in ipairs(members) do
+            local key = prefix .. member
+            local at = redis.call('HGET', key, field)
+            if not at then
+              on_delete(member, nil)
+            elseif lt(at, ARGV[4]) then
+              on_delete(member, key)
+              redis.call('DEL', key)
+              deleted = deleted + 1
+            else
+              skipped = skipped + 1
+            end
           end
         end
+        return deleted
       end
-      return {deleted, first_score(KEYS[1])}
+      local sessions = sweep(KEYS[1], ARGV[1], 'xa', tonumber(ARGV[6]), function(id, key)
+        if key then
+          local claim = redis.call('HGET', key, 'ik')
+          if claim then redis.call('DEL', ARGV[2] .. claim) end
+        end
+        redis.call('ZREM', KEYS[1], id)
+        redis.call('ZREM', KEYS[2], id)
+      end)
+      local counters = sweep(KEYS[3], ARGV[3], 'w', tonumber(ARGV[7]), function(name)
+        redis.call('ZREM', KEYS[3], name)
+      end)
+      return {sessions, counters, earliest(KEYS[1], KEYS[3])}
+      """);
+
+  /** KEYS: exp, counter exp. Returns {earliest expiry score of the tenant, or ''}. */
+  static final LuaScript EARLIEST = LuaScript.of("read a tenant's earliest expiry", PRELUDE + """
+      return {earliest(KEYS[1], KEYS[2])}
+      """);
+
+  /**
+   * KEYS: counter, counter exp, exp. ARGV: now (ns), window end (ns), window end (ms, rounded up), window end
+   * score (ms, rounded down), counter name. Counts one event: a counter that is absent or whose stored window end
+   * is at or before now starts again at 1 with the new window end and expires natively then; otherwise it grows
+   * by one. Returns {count, earliest expiry score of the tenant before a restart, or '' (also when counting on)},
+   * and {count, '-'} when the window ran on.
+   */
+  static final LuaScript INCREMENT = LuaScript.of("count an event", PRELUDE + """
+      local window = redis.call('HGET', KEYS[1], 'w')
+      if window and lt(ARGV[1], window) then
+        return {redis.call('HINCRBY', KEYS[1], 'n', 1), '-'}
+      end
+      local before = earliest(KEYS[3], KEYS[2])
+      redis.call('HSET', KEYS[1], 'n', 1, 'w', ARGV[2])
+      redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+      redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+      extend(KEYS[2], ARGV[3])
+      return {1, before}
       """);
 }

@@ -21,6 +21,7 @@ import java.util.Map;
  *
  * <pre>
  * it intent type      ip intent payload   sj subject (JSON)    cb callback URL      md metadata
+ * pr presentation (absent when empty)
  * ca createdAt        ma modifiedAt       xa expiresAt         st status            tg token generation
  * td token digest     su single use (1/0) ik idempotency key   rf request fingerprint
  * bd ba bl  browser: secret digest, activatedAt, lastSeenAt
@@ -45,6 +46,9 @@ final class SessionHash {
     put(f, "sj", SubjectJson.write(s.subject()));
     putNullable(f, "cb", s.callbackUrl());
     put(f, "md", Json.write(s.metadata()));
+    if (!s.presentation().isEmpty()) {
+      put(f, "pr", Json.write(s.presentation()));
+    }
     put(f, "ca", instant(s.createdAt()));
     put(f, MODIFIED_AT, instant(s.modifiedAt()));
     put(f, "xa", instant(s.expiresAt()));
@@ -105,6 +109,7 @@ final class SessionHash {
           .subject(SubjectJson.read(hash.get("sj")))
           .callbackUrl(hash.get("cb"))
           .metadata(Json.parseObject(hash.get("md")))
+          .presentation(hash.containsKey("pr") ? Json.parseObject(hash.get("pr")) : Map.of())
           .createdAt(instant(hash, "ca"))
           .modifiedAt(instant(hash, MODIFIED_AT))
           .expiresAt(instant(hash, "xa"))

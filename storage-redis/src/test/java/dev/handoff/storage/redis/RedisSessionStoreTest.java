@@ -123,6 +123,22 @@ class RedisSessionStoreTest {
     assertThat(redis.zscore(prefix + "{acme}:exp", "csn_1")).isEqualTo((double) later.toEpochMilli());
   }
 
+  @Test
+  void aCounterExpiresNativelyAtItsWindowEndAndIsIndexedForTheSweep() {
+    String prefix = prefix();
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix);
+    Instant now = Instant.now();
+    Instant end = now.plusSeconds(30).plusNanos(1);
+    assertThat(store.incrementCounter("t1", "k", end, now)).isEqualTo(1);
+    assertThat(store.incrementCounter("t1", "k", end.plusSeconds(60), now.plusSeconds(1))).isEqualTo(2);
+    long endMillis = end.toEpochMilli();
+    assertThat(redis.pexpiretime(prefix + "{t1}:c:k")).isEqualTo(endMillis + 1); // rounded up
+    assertThat(redis.zscore(prefix + "{t1}:cexp", "k")).isEqualTo((double) endMillis);
+    assertThat(redis.zscore(prefix + "tenants", "t1")).isEqualTo((double) endMillis);
+    assertThat(store.deleteExpired(end.plusMillis(1), 10)).isZero(); // counters are not counted
+    assertThat(TestRedis.keys(redis, prefix)).isEmpty();
+  }
+
   /** Any tenant string is safe in the hash tag: one slot per tenant, and no two tenants share a key. */
   @Property(tries = 40)
   void anyTwoTenantsAreIsolatedAndEachStaysInOneSlot(@ForAll("awkwardTenants") String a,
