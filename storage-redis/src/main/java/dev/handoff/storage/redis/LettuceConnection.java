@@ -34,6 +34,7 @@ final class LettuceConnection implements AutoCloseable {
   private final String timeoutText;
 
   /**
+   * @param connection the connection to close on {@link #close()}, or {@code null} if the caller owns it
    * @param ownedClient the client to shut down on {@link #close()}, or {@code null} if the caller owns it
    */
   LettuceConnection(StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
@@ -100,11 +101,13 @@ final class LettuceConnection implements AutoCloseable {
             + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"), cause);
   }
 
-  /** Closes the connection, and shuts the client down if this store created it. */
+  /** Closes the connection and shuts the client down, each if this store created it. */
   @Override
   public void close() {
     try {
-      connection.close();
+      if (connection != null) {
+        connection.close();
+      }
     } finally {
       if (ownedClient != null) {
         ownedClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));

@@ -80,15 +80,14 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
   private final Duration retention;
   private final boolean cluster;
 
-  /** A store over {@code redis}; {@link #close()} closes it. The builder is the public way in. */
-  RedisSessionStore(LettuceConnection redis, KeySpace keys, Duration retention, boolean cluster) {
+  private RedisSessionStore(LettuceConnection redis, KeySpace keys, Duration retention, boolean cluster) {
     this.redis = redis;
     this.keys = keys;
     this.retention = retention;
     this.cluster = cluster;
   }
 
-  /** A builder; name the server with {@link Builder#uri}, {@link Builder#clusterUris} or a client. */
+  /** A builder; name the server with {@link Builder#uri}, {@link Builder#clusterUris}, a client or a connection. */
   public static Builder builder() {
     return new Builder();
   }
@@ -384,7 +383,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
   /**
    * Configures a {@link RedisSessionStore}. Name the server in exactly one way: {@link #uri} (standalone),
-   * {@link #clusterUris} (Redis Cluster), or a Lettuce client you own ({@link #client}, {@link #clusterClient}).
+   * {@link #clusterUris} (Redis Cluster), or a Lettuce client ({@link #client}, {@link #clusterClient}) or
+   * connection ({@link #connection}) you own.
    * Setters validate their argument at once and throw {@link IllegalArgumentException} or
    * {@link NullPointerException} with the reason.
    *
@@ -397,6 +397,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private List<String> clusterUris;
     private RedisClient client;
     private RedisClusterClient clusterClient;
+    private StatefulRedisConnection<String, String> connection;
+    private StatefulRedisClusterConnection<String, String> clusterConnection;
     private String keyPrefix = "handoff:";
     private Duration retention = Duration.ofDays(1);
     private Duration connectTimeout = Duration.ofSeconds(5);
@@ -441,6 +443,21 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     /** Like {@link #client}, for a Redis Cluster. */
     public Builder clusterClient(RedisClusterClient clusterClient) {
       this.clusterClient = Objects.requireNonNull(clusterClient, "clusterClient");
+      return this;
+    }
+
+    /**
+     * A Lettuce connection you own, with a UTF-8 {@code String} codec ({@code StringCodec.UTF8}), to share with
+     * the rest of the application as Lettuce recommends; the store never closes it. The command timeout applies.
+     */
+    public Builder connection(StatefulRedisConnection<String, String> connection) {
+      this.connection = Objects.requireNonNull(connection, "connection");
+      return this;
+    }
+
+    /** Like {@link #connection(StatefulRedisConnection)}, for a Redis Cluster. */
+    public Builder connection(StatefulRedisClusterConnection<String, String> clusterConnection) {
+      this.clusterConnection = Objects.requireNonNull(clusterConnection, "clusterConnection");
       return this;
     }
 
@@ -515,10 +532,10 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      */
     public RedisSessionStore build() {
       int named = (uri == null ? 0 : 1) + (clusterUris == null ? 0 : 1) + (client == null ? 0 : 1)
-          + (clusterClient == null ? 0 : 1);
+          + (clusterClient == null ? 0 : 1) + (connection == null ? 0 : 1) + (clusterConnection == null ? 0 : 1);
       if (named != 1) {
-        throw new IllegalStateException("name the Redis server exactly once: uri, clusterUris, client or "
-            + "clusterClient (" + named + " given)");
+        throw new IllegalStateException("name the Redis server exactly once: uri, clusterUris, client, "
+            + "clusterClient or connection (" + named + " given)");
       }
       LettuceConnection connection = connect();
       try {
@@ -528,10 +545,16 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         throw e;
       }
       return new RedisSessionStore(connection, new KeySpace(keyPrefix), retention,
-          clusterUris != null || clusterClient != null);
+          clusterUris != null || clusterClient != null || clusterConnection != null);
     }
 
     private LettuceConnection connect() {
+      if (connection != null) {
+        return new LettuceConnection(null, connection.async(), null, commandTimeout);
+      }
+      if (clusterConnection != null) {
+        return new LettuceConnection(null, clusterConnection.async(), null, commandTimeout);
+      }
       RedisClusterClient ownedCluster = null;
       RedisClient ownedClient = null;
       try {

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The storage conformance kit against {@link RedisSessionStore}; subclasses pick standalone Redis or the cluster.
- * Every store gets a fresh key prefix over the JVM's one connection (the builder's own path is covered by
- * {@link RedisSessionStoreTest}), and the keys of all of them are deleted after each test and property.
+ * Every store gets a fresh key prefix over the JVM's one connection (a connection the application owns, one of
+ * the builder's ways in; its own clients are covered by {@link RedisSessionStoreTest} and
+ * {@link ClusterRedisStoreTest}), and the keys of all of them are deleted after each test and property.
  */
 abstract class RedisContract extends SessionStoreContract {
   private final List<String> prefixes = new ArrayList<>();

@@ -396,6 +396,15 @@ class RedisSessionStoreTest {
   }
 
   @Test
+  void aStoreOverTheApplicationsConnectionLeavesItOpen() {
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix());
+    store.insert(open("t1", "csn_1").build());
+    store.close();
+    RedisSessionStore again = TestRedis.sharedStore(MODE, prefixes.get(0));
+    assertThat(again.find("t1", "csn_1")).isPresent();
+  }
+
+  @Test
   void toStringShowsNoCredentials() {
     RedisSessionStore store = closeLater(RedisSessionStore.builder().uri("redis://:s3cret@127.0.0.1:6379")
         .keyPrefix(prefix()).build());

@@ -6,7 +6,10 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -51,7 +54,7 @@ final class TestRedis {
 
   private static final Map<Mode, Object> CLIENTS = new EnumMap<>(Mode.class);
   private static final Map<Mode, RedisClusterCommands<String, String>> COMMANDS = new EnumMap<>(Mode.class);
-  private static final Map<Mode, LettuceConnection> CONNECTIONS = new EnumMap<>(Mode.class);
+  private static final Map<Mode, Object> CONNECTIONS = new EnumMap<>(Mode.class);
   private static final Map<Mode, String> UNAVAILABLE = new EnumMap<>(Mode.class);
 
   private TestRedis() {}
@@ -77,13 +80,8 @@ final class TestRedis {
         COMMANDS.put(mode, client instanceof RedisClient c ? c.connect().sync()
             : ((RedisClusterClient) client).connect().sync());
         COMMANDS.get(mode).ping();
-        if (client instanceof RedisClient c) {
-          var connection = c.connect(io.lettuce.core.codec.StringCodec.UTF8);
-          CONNECTIONS.put(mode, new LettuceConnection(connection, connection.async(), null, Duration.ofSeconds(5)));
-        } else {
-          var connection = ((RedisClusterClient) client).connect(io.lettuce.core.codec.StringCodec.UTF8);
-          CONNECTIONS.put(mode, new LettuceConnection(connection, connection.async(), null, Duration.ofSeconds(5)));
-        }
+        CONNECTIONS.put(mode, client instanceof RedisClient c ? c.connect(StringCodec.UTF8)
+            : ((RedisClusterClient) client).connect(StringCodec.UTF8));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(client)));
       } catch (RedisException e) {
         COMMANDS.remove(mode);
@@ -124,10 +122,15 @@ final class TestRedis {
 
   /**
    * A store over {@code mode}'s server that shares the JVM's one connection (stores are cheap to make this way);
-   * never close it.
+   * closing it leaves the connection open.
    */
+  @SuppressWarnings("unchecked")
   static synchronized RedisSessionStore sharedStore(Mode mode, String prefix) {
-    return new RedisSessionStore(CONNECTIONS.get(mode), new KeySpace(prefix), RETENTION, mode == Mode.CLUSTER);
+    var builder = RedisSessionStore.builder().keyPrefix(prefix).retention(RETENTION);
+    Object connection = CONNECTIONS.get(mode);
+    return (connection instanceof StatefulRedisClusterConnection<?, ?> cluster
+        ? builder.connection((StatefulRedisClusterConnection<String, String>) cluster)
+        : builder.connection((StatefulRedisConnection<String, String>) connection)).build();
   }
 
   /** A builder for a store over {@code mode}'s server with its own connection, sharing the JVM's client. */
