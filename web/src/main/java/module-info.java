@@ -1,0 +1,9 @@
+/**
+ * The hosted flow of Handoff, framework-neutral. Only {@code dev.handoff.web} is API; a server adapts its requests
+ * to {@link dev.handoff.web.HostedRequest} and writes {@link dev.handoff.web.HostedResponse}s.
+ */
+module dev.handoff.web {
+  requires transitive dev.handoff.core;
+
+  exports dev.handoff.web;
+}
