@@ -4,6 +4,9 @@
  */
 module dev.handoff.web {
   requires transitive dev.handoff.core;
+  requires gg.jte.runtime;
+  // The generated templates carry @Generated, a source-only annotation.
+  requires static java.compiler;
 
   exports dev.handoff.web;
 }
