@@ -24,7 +24,6 @@ final class SignInFlow {
 
   private final EngineContext ctx;
   private final BrowserFlow browser;
-
   private final KeyedDigest emailDigests;
 
   SignInFlow(EngineContext ctx, BrowserFlow browser) {
@@ -38,13 +37,14 @@ final class SignInFlow {
       throw new HandoffException(ErrorCode.UNPROCESSABLE, "one-time-code sign-in is not configured");
     }
     RequestFields.email(email);
-    StoredSession current = browser.bound(browserSecret, ctx.clock.instant());
-    requireSendAllowed(current, ctx.clock.instant());
+    Instant now = ctx.clock.instant();
+    StoredSession current = browser.bound(browserSecret, now);
+    requireSendAllowed(current, now);
     // Counted once per call, before the write, for known and unknown emails alike.
-    countSend(current.tenant(), email, ctx.clock.instant());
+    countSend(current.tenant(), email, now);
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      Instant now = ctx.clock.instant();
       if (attempt > 0) {
+        now = ctx.clock.instant();
         current = browser.bound(browserSecret, now);
         requireSendAllowed(current, now);
       }
