@@ -1,0 +1,136 @@
+package dev.handoff.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.handoff.Handoff;
+import dev.handoff.storage.jdbc.JdbcSessionStore;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Create latency on PostgreSQL while the store sweeps expired rows, next to the same creates without a sweep, in
+ * one run: fills the table with {@code rows} expired sessions, creates sessions on one thread for a while (the
+ * baseline), then creates on while another thread deletes every expired row through
+ * {@link JdbcSessionStore#deleteExpired} (what {@code SessionSweeper} calls), and compares the percentiles.
+ *
+ * <p>{@code java -cp benchmarks.jar dev.handoff.benchmarks.SweepLatency 1000000 20 sweep.json}: rows, seconds of
+ * baseline, output file.
+ */
+public final class SweepLatency {
+  private SweepLatency() {}
+
+  public static void main(String[] args) throws Exception {
+    int rows = Integer.parseInt(args[0]);
+    int baselineSeconds = Integer.parseInt(args[1]);
+    Path out = Path.of(args[2]);
+    try (HikariDataSource pool = Databases.pool("postgresql", 4)) {
+      var store = JdbcSessionStore.builder(pool).tablePrefix(Databases.randomPrefix()).createSchemaIfMissing()
+          .build();
+      try {
+        Map<String, Object> result = run(pool, store, rows, baselineSeconds);
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.toFile(), result);
+        System.out.println(result);
+      } finally {
+        Databases.drop(pool, store.tableName());
+      }
+    }
+  }
+
+  private static Map<String, Object> run(HikariDataSource pool, JdbcSessionStore store, int rows,
+      int baselineSeconds) throws Exception {
+    Handoff engine = GigsSession.engine(store);
+    String template = engine.create(GigsSession.request()).session().id();
+    long filled = fill(pool, store.tableName(), template, rows);
+    // Warm-up: connections, statements, JIT.
+    createFor(engine, 3_000_000_000L, new AtomicBoolean(true));
+    long[] baseline = createFor(engine, baselineSeconds * 1_000_000_000L, new AtomicBoolean(true));
+
+    var sweeping = new AtomicBoolean(true);
+    long[] sweep = new long[2];
+    Thread sweeper = new Thread(() -> {
+      long started = System.nanoTime();
+      try {
+        sweep[0] = store.deleteExpired(Instant.now().minusSeconds(60), Integer.MAX_VALUE);
+      } finally {
+        sweep[1] = System.nanoTime() - started;
+        sweeping.set(false);
+      }
+    }, "sweeper");
+    sweeper.start();
+    long[] during = createFor(engine, Long.MAX_VALUE, sweeping);
+    sweeper.join();
+
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("expiredRows", filled);
+    result.put("deletedRows", sweep[0]);
+    result.put("sweepSeconds", sweep[1] / 1e9);
+    result.put("baseline", percentiles(baseline));
+    result.put("duringSweep", percentiles(during));
+    result.put("p99Ratio", percentile(during, 0.99) / percentile(baseline, 0.99));
+    return result;
+  }
+
+  /** Inserts {@code rows} expired copies of the template row in one statement, then refreshes the statistics. */
+  private static long fill(HikariDataSource pool, String table, String templateId, int rows) throws Exception {
+    String columns = "tenant, id, intent_type, intent_payload, subject, callback_url, metadata, created_at_ns, "
+        + "modified_at_ns, expires_at_ns, status, token_generation, token_digest, single_use, idempotency_key, "
+        + "request_fingerprint, browser, challenge, row_version";
+    String sql = "INSERT INTO " + table + " (" + columns + ") SELECT tenant, 'csn_expired' || g, intent_type, "
+        + "intent_payload, subject, callback_url, metadata, g, g, 1000000 + g, status, token_generation, "
+        + "token_digest, single_use, NULL, NULL, browser, challenge, 0 FROM " + table
+        + " CROSS JOIN generate_series(1, ?) AS g WHERE id = ?";
+    try (Connection c = pool.getConnection()) {
+      long inserted;
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setInt(1, rows);
+        ps.setString(2, templateId);
+        inserted = ps.executeUpdate();
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("VACUUM ANALYZE " + table);
+      }
+      return inserted;
+    }
+  }
+
+  /** Creates sessions one after another while {@code go} holds and for at most {@code nanos}; their latencies. */
+  private static long[] createFor(Handoff engine, long nanos, AtomicBoolean go) {
+    long[] latencies = new long[1 << 16];
+    int n = 0;
+    long end = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 2);
+    while (go.get() && System.nanoTime() < end) {
+      long start = System.nanoTime();
+      engine.create(GigsSession.request());
+      if (n == latencies.length) {
+        latencies = Arrays.copyOf(latencies, n * 2);
+      }
+      latencies[n++] = System.nanoTime() - start;
+    }
+    long[] result = Arrays.copyOf(latencies, n);
+    Arrays.sort(result);
+    return result;
+  }
+
+  private static Map<String, Object> percentiles(long[] sorted) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("creates", sorted.length);
+    p.put("p50Millis", percentile(sorted, 0.50));
+    p.put("p99Millis", percentile(sorted, 0.99));
+    p.put("maxMillis", sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6);
+    return p;
+  }
+
+  private static double percentile(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] / 1e6;
+  }
+}
