@@ -55,6 +55,8 @@ public final class JdbcSessionStore implements SessionStore {
   private final String findByKeySql;
   private final String replaceSql;
   private final String consumeSql;
+  /** {@link #consumeSql} returning the updated row, where the dialect can ({@code null} elsewhere). */
+  private final String consumeReturningSql;
   private final String listFirstSql;
   private final String listAfterSql;
 
@@ -73,6 +75,7 @@ public final class JdbcSessionStore implements SessionStore {
     this.consumeSql = "UPDATE " + table + " SET status = ?, browser = ?, modified_at_ns = ?,"
         + " row_version = row_version + 1"
         + " WHERE tenant = ? AND id = ? AND status = 'OPEN' AND token_generation = ? AND expires_at_ns > ?";
+    this.consumeReturningSql = dialect.hasUpdateReturning() ? consumeSql + " RETURNING " + SessionRows.COLUMNS : null;
     this.listFirstSql = select + " WHERE tenant = ? ORDER BY id " + dialect.limitClause();
     this.listAfterSql = select + " WHERE tenant = ? AND id > ? ORDER BY id " + dialect.limitClause();
   }
@@ -92,7 +95,7 @@ public final class JdbcSessionStore implements SessionStore {
     Objects.requireNonNull(session, "session");
     SessionRows.checkKeyLengths(session);
     try (Connection c = dataSource.getConnection()) {
-      inTransaction(c, () -> {
+      singleStatement(c, () -> {
         try (PreparedStatement ps = c.prepareStatement(insertSql)) {
           SessionRows.bindAll(ps, session);
           return ps.executeUpdate();
@@ -148,7 +151,7 @@ public final class JdbcSessionStore implements SessionStore {
     }
     SessionRows.checkKeyLengths(replacement);
     try (Connection c = dataSource.getConnection()) {
-      return inTransaction(c, () -> {
+      return singleStatement(c, () -> {
         try (PreparedStatement ps = c.prepareStatement(replaceSql)) {
           int next = SessionRows.bindContent(ps, 1, replacement);
           ps.setString(next++, replacement.tenant());
@@ -169,8 +172,9 @@ public final class JdbcSessionStore implements SessionStore {
   /**
    * {@inheritDoc}
    *
-   * <p>One conditional {@code UPDATE} decides, then the updated row is read back in the same transaction, while
-   * the update's row lock keeps every other writer out: the result is exactly
+   * <p>One conditional {@code UPDATE} decides. On PostgreSQL it returns the updated row itself
+   * ({@code UPDATE ... RETURNING}, one round trip); elsewhere the row is read back in the same transaction, while
+   * the update's row lock keeps every other writer out. Either way the result is exactly
    * {@code stored.consumedAs(newStatus, browser, now)}.
    */
   @Override
@@ -187,16 +191,21 @@ public final class JdbcSessionStore implements SessionStore {
       return Optional.empty(); // later than any storable expiresAt: every session has expired
     }
     long nowNanos = EpochNanos.of(now);
+    String browserJson = HostedStateJson.writeBrowser(browser);
     try (Connection c = dataSource.getConnection()) {
+      if (consumeReturningSql != null) {
+        return singleStatement(c, () -> {
+          try (PreparedStatement ps = c.prepareStatement(consumeReturningSql)) {
+            bindConsume(ps, tenant, id, tokenGeneration, newStatus, browserJson, nowNanos);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(SessionRows.read(rs)) : Optional.<StoredSession>empty();
+            }
+          }
+        });
+      }
       return inTransaction(c, () -> {
         try (PreparedStatement ps = c.prepareStatement(consumeSql)) {
-          ps.setString(1, newStatus.name());
-          SessionRows.setNullableString(ps, 2, HostedStateJson.writeBrowser(browser));
-          ps.setLong(3, nowNanos);
-          ps.setString(4, tenant);
-          ps.setString(5, id);
-          ps.setLong(6, tokenGeneration);
-          ps.setLong(7, nowNanos);
+          bindConsume(ps, tenant, id, tokenGeneration, newStatus, browserJson, nowNanos);
           if (ps.executeUpdate() != 1) {
             return Optional.empty();
           }
@@ -206,6 +215,17 @@ public final class JdbcSessionStore implements SessionStore {
     } catch (SQLException e) {
       throw SqlFailures.translate("consume a session", e);
     }
+  }
+
+  private static void bindConsume(PreparedStatement ps, String tenant, String id, long tokenGeneration,
+      SessionStatus newStatus, String browserJson, long nowNanos) throws SQLException {
+    ps.setString(1, newStatus.name());
+    SessionRows.setNullableString(ps, 2, browserJson);
+    ps.setLong(3, nowNanos);
+    ps.setString(4, tenant);
+    ps.setString(5, id);
+    ps.setLong(6, tokenGeneration);
+    ps.setLong(7, nowNanos);
   }
 
   @Override
@@ -347,6 +367,14 @@ public final class JdbcSessionStore implements SessionStore {
   @FunctionalInterface
   private interface TransactionWork<T> {
     T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code work}, one statement, as its own transaction: in auto-commit mode the statement commits itself, so
+   * no {@code COMMIT} (and, on MariaDB, no switching of auto-commit) costs a round trip of its own.
+   */
+  private static <T> T singleStatement(Connection c, TransactionWork<T> work) throws SQLException {
+    return c.getAutoCommit() ? work.run() : inTransaction(c, work);
   }
 
   /** Runs {@code work} in one transaction on {@code c}: committed if it returns, rolled back if it throws. */
