@@ -46,7 +46,11 @@ public final class CaffeineSessionStore implements SessionStore {
   private final long maximumSize;
   /** (tenant, idempotency key) → holder. Changed only while holding the lock of the holder's cache entry. */
   private final ConcurrentMap<ClaimKey, Claim> claims = new ConcurrentHashMap<>();
-  /** Tenant → its ids in ascending order, for {@link #list}. Same locking discipline as {@link #claims}. */
+  /**
+   * Tenant → its ids in ascending order, for {@link #list}. Ids are added and removed only while holding the lock of
+   * their cache entry. A tenant's set stays once created, even empty: dropping it safely would take the map's lock
+   * for the tenant on every insert, which serialised concurrent creates in one tenant.
+   */
   private final ConcurrentMap<String, NavigableSet<String>> idsByTenant = new ConcurrentHashMap<>();
 
   private CaffeineSessionStore(Builder builder) {
@@ -98,11 +102,8 @@ public final class CaffeineSessionStore implements SessionStore {
       if (session.idempotencyKey() != null) {
         claim(session);
       }
-      idsByTenant.compute(session.tenant(), (tenant, ids) -> {
-        var set = ids == null ? new ConcurrentSkipListSet<String>() : ids;
-        set.add(session.id());
-        return set;
-      });
+      // Without locking once the tenant has a set (computeIfAbsent reads an existing mapping lock-free).
+      idsByTenant.computeIfAbsent(session.tenant(), tenant -> new ConcurrentSkipListSet<>()).add(session.id());
       return session;
     });
   }
@@ -256,10 +257,10 @@ public final class CaffeineSessionStore implements SessionStore {
     if (session.idempotencyKey() != null) {
       release(session);
     }
-    idsByTenant.computeIfPresent(session.tenant(), (tenant, ids) -> {
+    NavigableSet<String> ids = idsByTenant.get(session.tenant());
+    if (ids != null) {
       ids.remove(session.id());
-      return ids.isEmpty() ? null : ids;
-    });
+    }
   }
 
   /** Runs Caffeine's pending maintenance, evicting what has expired. For tests. */
