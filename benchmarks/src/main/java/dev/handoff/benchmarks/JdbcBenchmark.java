@@ -10,6 +10,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -35,20 +38,14 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code complete}: one {@code SELECT} and one compare-and-set {@code UPDATE} of the row.
  * </ul>
  *
- * <p>The bare statements bind the columns of a real session row the engine wrote, so both sides move the same
- * bytes. Rows that an operation consumes are prepared per invocation, outside the timing.
+ * <p>The bare statements bind every column of a real session row the engine wrote (the columns are read from the
+ * table, so the benchmark follows the schema), so both sides move the same bytes. Rows that an operation consumes
+ * are prepared per invocation, outside the timing.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class JdbcBenchmark {
-  private static final String COLUMNS = "tenant, id, intent_type, intent_payload, subject, callback_url, metadata, "
-      + "created_at_ns, modified_at_ns, expires_at_ns, status, token_generation, token_digest, single_use, "
-      + "idempotency_key, request_fingerprint, browser, challenge, row_version";
-  private static final int COLUMN_COUNT = 19;
-  private static final int ID = 2;
-  private static final int STATUS = 11;
-  private static final int BROWSER = 17;
 
   @Param({"h2", "postgresql", "mariadb"})
   public String db;
@@ -60,6 +57,12 @@ public class JdbcBenchmark {
   /** The columns of a redeemed (ACTIVE) session row, as JDBC returns them; copied with a new id by the bare side. */
   private Object[] activeRow;
   private String activeId;
+  private List<String> columns;
+  private int idColumn;
+  private int statusColumn;
+  private int browserColumn;
+  private int generationColumn;
+  private int versionColumn;
   private final AtomicLong ids = new AtomicLong();
 
   private String insertSql;
@@ -76,16 +79,41 @@ public class JdbcBenchmark {
     engine = GigsSession.engine(store);
     var redemption = engine.redeem(engine.create(GigsSession.request()).token().orElseThrow());
     browserSecret = redemption.browserSecret();
-    insertSql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (" + "?, ".repeat(COLUMN_COUNT - 1) + "?)";
-    selectSql = "SELECT " + COLUMNS + " FROM " + table + " WHERE tenant = ? AND id = ?";
+    activeId = redemption.session().id();
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table + " WHERE tenant = ? AND id = ?")) {
+      ps.setString(1, GigsSession.TENANT);
+      ps.setString(2, activeId);
+      try (ResultSet rs = ps.executeQuery()) {
+        var meta = rs.getMetaData();
+        columns = new ArrayList<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          columns.add(meta.getColumnName(i).toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    idColumn = column("id");
+    statusColumn = column("status");
+    browserColumn = column("browser");
+    generationColumn = column("token_generation");
+    versionColumn = column("row_version");
+    String list = String.join(", ", columns);
+    insertSql = "INSERT INTO " + table + " (" + list + ") VALUES (" + "?, ".repeat(columns.size() - 1) + "?)";
+    selectSql = "SELECT " + list + " FROM " + table + " WHERE tenant = ? AND id = ?";
     consumeSql = "UPDATE " + table + " SET status = ?, browser = ?, modified_at_ns = ?, row_version = row_version + 1"
         + " WHERE tenant = ? AND id = ? AND status = 'OPEN' AND token_generation = ? AND expires_at_ns > ?";
-    casSql = "UPDATE " + table + " SET intent_type = ?, intent_payload = ?, subject = ?, callback_url = ?, "
-        + "metadata = ?, created_at_ns = ?, modified_at_ns = ?, expires_at_ns = ?, status = ?, "
-        + "token_generation = ?, token_digest = ?, single_use = ?, idempotency_key = ?, request_fingerprint = ?, "
-        + "browser = ?, challenge = ?, row_version = ? WHERE tenant = ? AND id = ? AND row_version = ?";
-    activeId = redemption.session().id();
+    casSql = "UPDATE " + table + " SET " + String.join(" = ?, ", columns.subList(2, columns.size()))
+        + " = ? WHERE tenant = ? AND id = ? AND row_version = ?";
     activeRow = select(GigsSession.TENANT, activeId);
+  }
+
+  /** The 1-based position of {@code name} in {@link #columns}. */
+  private int column(String name) {
+    int i = columns.indexOf(name);
+    if (i < 0) {
+      throw new IllegalStateException("the sessions table has no column " + name);
+    }
+    return i + 1;
   }
 
   @TearDown(Level.Trial)
@@ -161,11 +189,11 @@ public class JdbcBenchmark {
       Object[] found = select(c, GigsSession.TENANT, row.id);
       try (PreparedStatement ps = c.prepareStatement(consumeSql)) {
         ps.setString(1, "ACTIVE");
-        ps.setObject(2, activeRow[BROWSER - 1]);
+        ps.setObject(2, activeRow[browserColumn - 1]);
         ps.setLong(3, System.currentTimeMillis() * 1_000_000);
         ps.setString(4, GigsSession.TENANT);
         ps.setString(5, row.id);
-        ps.setLong(6, ((Number) found[11]).longValue());
+        ps.setLong(6, ((Number) found[generationColumn - 1]).longValue());
         ps.setLong(7, System.currentTimeMillis() * 1_000_000);
         return check(ps.executeUpdate());
       }
@@ -195,18 +223,19 @@ public class JdbcBenchmark {
       Object[] found = select(c, GigsSession.TENANT, row.id);
       try (PreparedStatement ps = c.prepareStatement(casSql)) {
         int p = 1;
-        for (int column = 3; column <= COLUMN_COUNT; column++) {
+        long version = ((Number) found[versionColumn - 1]).longValue();
+        for (int column = 3; column <= columns.size(); column++) {
           Object value = found[column - 1];
-          if (column == STATUS) {
+          if (column == statusColumn) {
             value = "COMPLETED";
-          } else if (column == COLUMN_COUNT) {
-            value = ((Number) value).longValue() + 1;
+          } else if (column == versionColumn) {
+            value = version + 1;
           }
           ps.setObject(p++, value);
         }
         ps.setString(p++, GigsSession.TENANT);
         ps.setString(p++, row.id);
-        ps.setLong(p, ((Number) found[COLUMN_COUNT - 1]).longValue());
+        ps.setLong(p, version);
         return check(ps.executeUpdate());
       }
     }
@@ -216,8 +245,8 @@ public class JdbcBenchmark {
   String insertRow(String status) throws SQLException {
     String id = "csn_bare" + Thread.currentThread().getId() + "x" + ids.incrementAndGet();
     try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(insertSql)) {
-      for (int column = 1; column <= COLUMN_COUNT; column++) {
-        Object value = column == ID ? id : column == STATUS ? status : activeRow[column - 1];
+      for (int column = 1; column <= columns.size(); column++) {
+        Object value = column == idColumn ? id : column == statusColumn ? status : activeRow[column - 1];
         ps.setObject(column, value);
       }
       check(ps.executeUpdate());
@@ -239,8 +268,8 @@ public class JdbcBenchmark {
         if (!rs.next()) {
           throw new IllegalStateException("no row " + id);
         }
-        var row = new Object[COLUMN_COUNT];
-        for (int i = 0; i < COLUMN_COUNT; i++) {
+        var row = new Object[columns.size()];
+        for (int i = 0; i < row.length; i++) {
           row[i] = rs.getObject(i + 1);
         }
         return row;

@@ -7,10 +7,13 @@ import dev.handoff.storage.jdbc.JdbcSessionStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -77,15 +80,30 @@ public final class SweepLatency {
     return result;
   }
 
-  /** Inserts {@code rows} expired copies of the template row in one statement, then refreshes the statistics. */
+  /**
+   * Inserts {@code rows} expired copies of the template row in one statement (the columns are read from the table),
+   * then refreshes the statistics.
+   */
   private static long fill(HikariDataSource pool, String table, String templateId, int rows) throws Exception {
-    String columns = "tenant, id, intent_type, intent_payload, subject, callback_url, metadata, created_at_ns, "
-        + "modified_at_ns, expires_at_ns, status, token_generation, token_digest, single_use, idempotency_key, "
-        + "request_fingerprint, browser, challenge, row_version";
-    String sql = "INSERT INTO " + table + " (" + columns + ") SELECT tenant, 'csn_expired' || g, intent_type, "
-        + "intent_payload, subject, callback_url, metadata, g, g, 1000000 + g, status, token_generation, "
-        + "token_digest, single_use, NULL, NULL, browser, challenge, 0 FROM " + table
-        + " CROSS JOIN generate_series(1, ?) AS g WHERE id = ?";
+    var names = new ArrayList<String>();
+    var values = new ArrayList<String>();
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
+      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+        String name = rs.getMetaData().getColumnName(i).toLowerCase(Locale.ROOT);
+        names.add(name);
+        values.add(switch (name) {
+          case "id" -> "'csn_expired' || g";
+          case "created_at_ns", "modified_at_ns" -> "g";
+          case "expires_at_ns" -> "1000000 + g";
+          case "idempotency_key", "request_fingerprint" -> "NULL";
+          case "row_version" -> "0";
+          default -> name;
+        });
+      }
+    }
+    String sql = "INSERT INTO " + table + " (" + String.join(", ", names) + ") SELECT " + String.join(", ", values)
+        + " FROM " + table + " CROSS JOIN generate_series(1, ?) AS g WHERE id = ?";
     try (Connection c = pool.getConnection()) {
       long inserted;
       try (PreparedStatement ps = c.prepareStatement(sql)) {
