@@ -123,7 +123,8 @@ public final class BenchmarkMain {
   }
 
   private static Path run(ChainedOptionsBuilder options, Path result) throws RunnerException {
-    new Runner(options.addProfiler(GCProfiler.class).resultFormat(ResultFormatType.JSON)
+    new Runner(options.addProfiler(GCProfiler.class).addProfiler(CpuTimeProfiler.class)
+        .resultFormat(ResultFormatType.JSON)
         .result(result.toString()).build()).run();
     return result;
   }

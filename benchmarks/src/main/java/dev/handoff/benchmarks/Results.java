@@ -19,7 +19,7 @@ import java.util.TreeMap;
 final class Results {
   /** One JMH benchmark at one thread count, normalised to nanoseconds per operation. */
   record Row(String benchmark, String method, Map<String, String> params, int threads, double mean, double error,
-      double best, double bytesPerOp) {
+      double best, double bytesPerOp, double cpuPerOp) {
     /** Operations per second over all threads, from the mean. */
     double throughput() {
       return threads * 1e9 / mean;
@@ -91,10 +91,11 @@ final class Results {
       }
     }
     JsonNode alloc = run.path("secondaryMetrics").path("gc.alloc.rate.norm").path("score");
+    JsonNode cpu = run.path("secondaryMetrics").path("cpu.time.norm").path("score");
     return new Row(benchmark, benchmark.substring(benchmark.lastIndexOf('.') + 1), params,
         run.get("threads").asInt(), primary.get("score").asDouble() * scale,
         primary.get("scoreError").asDouble(Double.NaN) * scale, best * scale,
-        alloc.isMissingNode() ? Double.NaN : alloc.asDouble());
+        alloc.isMissingNode() ? Double.NaN : alloc.asDouble(), cpu.isMissingNode() ? Double.NaN : cpu.asDouble());
   }
 
   private static double nanosPer(String unit) {

@@ -16,12 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
 
 /**
  * Create latency on PostgreSQL while the store sweeps expired rows, next to the same creates without a sweep, in
  * one run: fills the table with {@code rows} expired sessions, creates sessions on one thread for a while (the
  * baseline), then creates on while another thread deletes every expired row through
- * {@link JdbcSessionStore#deleteExpired} (what {@code SessionSweeper} calls), and compares the percentiles.
+ * {@link JdbcSessionStore#deleteExpired} (what {@code SessionSweeper} calls), then creates for a while again (the
+ * baseline's second half), and compares the percentiles.
  *
  * <p>{@code java -cp benchmarks.jar dev.handoff.benchmarks.SweepLatency 1000000 20 sweep.json}: rows, seconds of
  * baseline, output file.
@@ -53,7 +55,7 @@ public final class SweepLatency {
     long filled = fill(pool, store.tableName(), template, rows);
     // Warm-up: connections, statements, JIT.
     createFor(engine, 3_000_000_000L, new AtomicBoolean(true));
-    long[] baseline = createFor(engine, baselineSeconds * 1_000_000_000L, new AtomicBoolean(true));
+    long[] before = createFor(engine, baselineSeconds * 1_000_000_000L, new AtomicBoolean(true));
 
     var sweeping = new AtomicBoolean(true);
     long[] sweep = new long[2];
@@ -69,6 +71,10 @@ public final class SweepLatency {
     sweeper.start();
     long[] during = createFor(engine, Long.MAX_VALUE, sweeping);
     sweeper.join();
+    // The baseline is taken before and after the sweep, so that a change of load on a shared machine during the
+    // run weighs on both sides alike.
+    long[] after = createFor(engine, baselineSeconds * 1_000_000_000L, new AtomicBoolean(true));
+    long[] baseline = LongStream.concat(Arrays.stream(before), Arrays.stream(after)).sorted().toArray();
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("expiredRows", filled);
