@@ -1,5 +1,7 @@
 package dev.handoff;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -37,9 +39,16 @@ record BrowserSecret(String tenant, String sessionId, String value) {
       return null;
     }
     try {
-      byte[] tenant = DECODER.decode(value.substring(first + 1, second));
-      return new BrowserSecret(new String(tenant, StandardCharsets.UTF_8), value.substring(second + 1, third), value);
-    } catch (IllegalArgumentException e) {
+      String tenant = StandardCharsets.UTF_8.newDecoder()
+          .decode(ByteBuffer.wrap(DECODER.decode(value.substring(first + 1, second)))).toString();
+      String sessionId = value.substring(second + 1, third);
+      // The same rule as for every identifier, so that no store sees what create would have refused.
+      if (!RequestFields.isIdentifier(tenant, RequestFields.MAX_TENANT_LENGTH)
+          || !RequestFields.isIdentifier(sessionId, RequestFields.MAX_ID_LENGTH)) {
+        return null;
+      }
+      return new BrowserSecret(tenant, sessionId, value);
+    } catch (IllegalArgumentException | CharacterCodingException e) {
       return null;
     }
   }
