@@ -29,9 +29,10 @@ final class Report {
 
   private String write(String title) {
     out.append("# ").append(title).append("\n\n");
-    out.append("Ratios against the targets of issue 13, from JMH's mean / the best iteration / CPU time per "
-        + "operation (all of the JVM's threads; robust when other processes queue for the CPUs, and the verdict where "
-        + "it is measured); `—` where the run did not measure it.\n\n");
+    out.append("Ratios against the targets of issue 13, from JMH's mean / the best iteration / the CPU time of the "
+        + "benchmark threads per operation (robust when other processes queue for the CPUs; the verdict where it is "
+        + "measured, except for JDBC, whose time is mostly the database's); `—` where the run did not measure it. "
+        + "Thread scaling is wall-clock throughput, so it needs two otherwise idle CPUs.\n\n");
     out.append("| target | measured | met? |\n|---|---:|---|\n");
     engineTargets();
     heapTarget();
