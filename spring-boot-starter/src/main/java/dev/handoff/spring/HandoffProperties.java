@@ -159,7 +159,10 @@ public class HandoffProperties {
    * any source, a key is generated at start-up, in a development profile only (handoff.development-profiles).
    */
   public static class Keys {
-    /** Master secrets by key id: 32 random bytes each, Base64 (standard or URL-safe). They mint and redeem tokens. */
+    /**
+     * Master secrets by key id: 32 random bytes each, Base64 (standard or URL-safe). They mint and redeem tokens.
+     * A blank value is ignored.
+     */
     private Map<String, String> masterSecrets = new LinkedHashMap<>();
     /** Digest-only secrets by key id (32 bytes, Base64), for the minting tier of a split deployment. */
     private Map<String, String> digestSecrets = new LinkedHashMap<>();
@@ -210,8 +213,11 @@ public class HandoffProperties {
       this.activeKid = activeKid;
     }
 
+    /** Whether no key is configured; a blank secret counts as none, so {@code ${ENV_VARIABLE:}} works. */
     boolean isEmpty() {
-      return masterSecrets.isEmpty() && digestSecrets.isEmpty() && jwkSet == null && pem.isEmpty();
+      return masterSecrets.values().stream().allMatch(KeyRingFromProperties::isBlank)
+          && digestSecrets.values().stream().allMatch(KeyRingFromProperties::isBlank) && jwkSet == null
+          && pem.isEmpty();
     }
   }
 

@@ -21,6 +21,9 @@ final class KeyRingFromProperties {
     }
     KeyRing.Builder ring = KeyRing.builder();
     for (Map.Entry<String, String> e : keys.getMasterSecrets().entrySet()) {
+      if (isBlank(e.getValue())) {
+        continue;
+      }
       String property = "handoff.keys.master-secrets." + e.getKey();
       byte[] secret = decode(property, e.getValue());
       try {
@@ -30,6 +33,9 @@ final class KeyRingFromProperties {
       }
     }
     for (Map.Entry<String, String> e : keys.getDigestSecrets().entrySet()) {
+      if (isBlank(e.getValue())) {
+        continue;
+      }
       String property = "handoff.keys.digest-secrets." + e.getKey();
       byte[] secret = decode(property, e.getValue());
       try {
@@ -69,8 +75,12 @@ final class KeyRingFromProperties {
             + "a KeyRing bean.");
   }
 
+  static boolean isBlank(String value) {
+    return value == null || value.isBlank();
+  }
+
   private static byte[] decode(String property, String value) {
-    String trimmed = value == null ? "" : value.trim();
+    String trimmed = value.trim();
     try {
       return trimmed.indexOf('-') >= 0 || trimmed.indexOf('_') >= 0
           ? Base64.getUrlDecoder().decode(trimmed) : Base64.getDecoder().decode(trimmed);
