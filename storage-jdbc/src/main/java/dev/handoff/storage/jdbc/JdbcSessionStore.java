@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * A {@link SessionStore} in one table of a relational database reached through any {@link DataSource}: PostgreSQL,
+ * A {@link SessionStore} in two tables of a relational database reached through any {@link DataSource}: PostgreSQL,
  * MariaDB (and MySQL 8) or H2, detected from the connection's metadata. Plain JDBC, no ORM.
  *
  * <p>Every engine node may use its own store over the same database: {@link #consume} and {@link #replace} are
@@ -29,7 +29,8 @@ import javax.sql.DataSource;
  * application lock is involved. {@link #deleteExpired} works in short, bounded batches that skip rows another
  * node is deleting, so every node may sweep at once.
  *
- * <p>The table ({@code <prefix>sessions}) is created by the operator from the scripts under
+ * <p>The tables ({@code <prefix>sessions}, and {@code <prefix>counters} for rate limits) are created by the
+ * operator from the scripts under
  * {@code dev/handoff/storage/jdbc/schema/} in this jar, or by the store itself if
  * {@link Builder#createSchemaIfMissing()} is set. Instants are stored as nanoseconds since the epoch, so they
  * round-trip exactly; they must lie between the years 1677 and 2262. Tenants, ids and idempotency keys are at
@@ -48,6 +49,7 @@ public final class JdbcSessionStore implements SessionStore {
   private final DataSource dataSource;
   private final Dialect dialect;
   private final String table;
+  private final String countersTable;
   private final int deleteBatchSize;
 
   private final String insertSql;
@@ -57,11 +59,15 @@ public final class JdbcSessionStore implements SessionStore {
   private final String consumeSql;
   private final String listFirstSql;
   private final String listAfterSql;
+  private final String counterUpdateSql;
+  private final String counterSelectSql;
+  private final String counterInsertSql;
 
   private JdbcSessionStore(Builder builder, Dialect dialect) {
     this.dataSource = builder.dataSource;
     this.dialect = dialect;
     this.table = builder.tablePrefix + "sessions";
+    this.countersTable = builder.tablePrefix + "counters";
     this.deleteBatchSize = builder.deleteBatchSize;
     this.insertSql = "INSERT INTO " + table + " (" + SessionRows.COLUMNS + ") VALUES ("
         + "?, ".repeat(SessionRows.COLUMN_COUNT - 1) + "?)";
@@ -75,6 +81,14 @@ public final class JdbcSessionStore implements SessionStore {
         + " WHERE tenant = ? AND id = ? AND status = 'OPEN' AND token_generation = ? AND expires_at_ns > ?";
     this.listFirstSql = select + " WHERE tenant = ? ORDER BY id " + dialect.limitClause();
     this.listAfterSql = select + " WHERE tenant = ? AND id > ? ORDER BY id " + dialect.limitClause();
+    // Assignments in this order: MariaDB applies them left to right, so hits must be decided on the old window end.
+    this.counterUpdateSql = "UPDATE " + countersTable
+        + " SET hits = CASE WHEN window_end_ns <= ? THEN 1 ELSE hits + 1 END,"
+        + " window_end_ns = CASE WHEN window_end_ns <= ? THEN ? ELSE window_end_ns END"
+        + " WHERE tenant = ? AND counter_key = ?";
+    this.counterSelectSql = "SELECT hits FROM " + countersTable + " WHERE tenant = ? AND counter_key = ?";
+    this.counterInsertSql = "INSERT INTO " + countersTable + " (tenant, counter_key, window_end_ns, hits)"
+        + " VALUES (?, ?, ?, 1)";
   }
 
   /** A builder for a store over {@code dataSource}. */
@@ -82,9 +96,14 @@ public final class JdbcSessionStore implements SessionStore {
     return new Builder(dataSource);
   }
 
-  /** The name of the table this store uses: the prefix followed by {@code sessions}. */
+  /** The name of the sessions table: the prefix followed by {@code sessions}. */
   public String tableName() {
     return table;
+  }
+
+  /** The name of the rate-limit counters table: the prefix followed by {@code counters}. */
+  public String countersTableName() {
+    return countersTable;
   }
 
   @Override
@@ -254,39 +273,49 @@ public final class JdbcSessionStore implements SessionStore {
       throw new IllegalArgumentException("limit must be at least 1");
     }
     long before = EpochNanos.saturated(expiredBefore);
-    int total = 0;
     try (Connection c = dataSource.getConnection()) {
-      while (total < limit) {
-        int batch = Math.min(limit - total, deleteBatchSize);
-        int deleted;
-        try {
-          deleted = deleteBatch(c, before, batch);
-        } catch (SQLException e) {
-          if (total > 0 && SqlFailures.isTransactionRollback(e)) {
-            break; // lost a race with another sweeper: keep what this call already deleted
-          }
-          throw e;
-        }
-        total += deleted;
-        if (deleted < batch) {
-          break;
-        }
-      }
-      return total;
+      int sessions = deleteInBatches(c, new ExpiringRows(table, "id", "expires_at_ns"), before, limit);
+      deleteInBatches(c, new ExpiringRows(countersTable, "counter_key", "window_end_ns"), before, limit);
+      return sessions;
     } catch (SQLException e) {
       throw SqlFailures.translate("delete expired sessions", e);
     }
   }
 
-  private int deleteBatch(Connection c, long before, int batch) throws SQLException {
+  /** A table whose rows expire: its name, the key column beside {@code tenant}, and the expiry column. */
+  private record ExpiringRows(String table, String keyColumn, String expiryColumn) {}
+
+  private int deleteInBatches(Connection c, ExpiringRows rows, long before, int limit) throws SQLException {
+    int total = 0;
+    while (total < limit) {
+      int batch = Math.min(limit - total, deleteBatchSize);
+      int deleted;
+      try {
+        deleted = deleteBatch(c, rows, before, batch);
+      } catch (SQLException e) {
+        if (total > 0 && SqlFailures.isTransactionRollback(e)) {
+          break; // lost a race with another sweeper: keep what this call already deleted
+        }
+        throw e;
+      }
+      total += deleted;
+      if (deleted < batch) {
+        break;
+      }
+    }
+    return total;
+  }
+
+  private int deleteBatch(Connection c, ExpiringRows rows, long before, int batch) throws SQLException {
     switch (dialect) {
       case POSTGRESQL -> {
-        String sql = "DELETE FROM " + table + " WHERE (tenant, id) IN (SELECT tenant, id FROM " + table
-            + " WHERE expires_at_ns < ? ORDER BY expires_at_ns LIMIT ? FOR UPDATE SKIP LOCKED)";
+        String sql = "DELETE FROM " + rows.table() + " WHERE (tenant, " + rows.keyColumn() + ") IN (SELECT tenant, "
+            + rows.keyColumn() + " FROM " + rows.table() + " WHERE " + rows.expiryColumn() + " < ? ORDER BY "
+            + rows.expiryColumn() + " LIMIT ? FOR UPDATE SKIP LOCKED)";
         return inTransaction(c, () -> executeUpdate(c, sql, before, batch));
       }
       case H2 -> {
-        String sql = "DELETE FROM " + table + " WHERE expires_at_ns < ? FETCH FIRST ? ROWS ONLY";
+        String sql = "DELETE FROM " + rows.table() + " WHERE " + rows.expiryColumn() + " < ? FETCH FIRST ? ROWS ONLY";
         return inTransaction(c, () -> executeUpdate(c, sql, before, batch));
       }
       default -> {
@@ -294,7 +323,7 @@ public final class JdbcSessionStore implements SessionStore {
         // Read committed takes no gap locks, so the sweep never blocks inserts of new sessions.
         c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         try {
-          return inTransaction(c, () -> deleteByKeys(c, before, batch));
+          return inTransaction(c, () -> deleteByKeys(c, rows, before, batch));
         } finally {
           c.setTransactionIsolation(isolation);
         }
@@ -311,10 +340,11 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   /** MariaDB/MySQL: lock a batch of expired rows, skipping locked ones, then delete exactly those by key. */
-  private int deleteByKeys(Connection c, long before, int batch) throws SQLException {
+  private static int deleteByKeys(Connection c, ExpiringRows rows, long before, int batch) throws SQLException {
     var keys = new ArrayList<byte[][]>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT tenant, id FROM " + table
-        + " WHERE expires_at_ns < ? ORDER BY expires_at_ns LIMIT ? FOR UPDATE SKIP LOCKED")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT tenant, " + rows.keyColumn() + " FROM " + rows.table()
+        + " WHERE " + rows.expiryColumn() + " < ? ORDER BY " + rows.expiryColumn()
+        + " LIMIT ? FOR UPDATE SKIP LOCKED")) {
       ps.setLong(1, before);
       ps.setInt(2, batch);
       try (ResultSet rs = ps.executeQuery()) {
@@ -328,7 +358,8 @@ public final class JdbcSessionStore implements SessionStore {
     }
     // One primary-key lookup per row, so the delete touches only rows this transaction already locked: an IN or
     // OR list may be run as a scan that waits on other sweepers' rows and deadlocks with them.
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE tenant = ? AND id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + rows.table() + " WHERE tenant = ? AND "
+        + rows.keyColumn() + " = ?")) {
       for (byte[][] key : keys) {
         ps.setBytes(1, key[0]);
         ps.setBytes(2, key[1]);
@@ -340,6 +371,74 @@ public final class JdbcSessionStore implements SessionStore {
         deleted += count == Statement.SUCCESS_NO_INFO ? 1 : count;
       }
       return deleted;
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A conditional {@code UPDATE} of the counter's row, read back in the same transaction under its row lock;
+   * if no row exists, an {@code INSERT}. When another node inserted the row first (a duplicate key), the update
+   * runs again. Counters whose window ended are deleted by {@link #deleteExpired}, so a sweeper bounds the table.
+   */
+  @Override
+  public long incrementCounter(String tenant, String key, Instant windowEnd, Instant now) {
+    SessionStore.checkCounterArguments(tenant, key, windowEnd, now);
+    checkTenantLength(tenant);
+    long nowNanos = EpochNanos.saturated(now);
+    long windowEndNanos = EpochNanos.of(windowEnd);
+    try (Connection c = dataSource.getConnection()) {
+      while (true) {
+        Long counted = inTransaction(c, () -> {
+          try (PreparedStatement ps = c.prepareStatement(counterUpdateSql)) {
+            ps.setLong(1, nowNanos);
+            ps.setLong(2, nowNanos);
+            ps.setLong(3, windowEndNanos);
+            ps.setString(4, tenant);
+            ps.setString(5, key);
+            if (ps.executeUpdate() == 0) {
+              return null;
+            }
+          }
+          try (PreparedStatement ps = c.prepareStatement(counterSelectSql)) {
+            ps.setString(1, tenant);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
+        if (counted != null) {
+          return counted;
+        }
+        try {
+          inTransaction(c, () -> {
+            try (PreparedStatement ps = c.prepareStatement(counterInsertSql)) {
+              ps.setString(1, tenant);
+              ps.setString(2, key);
+              ps.setLong(3, windowEndNanos);
+              return ps.executeUpdate();
+            }
+          });
+          return 1;
+        } catch (SQLException e) {
+          if (!SqlFailures.isConstraintViolation(e)) {
+            throw e;
+          }
+          // Another caller created the counter between our update and insert: count on its row.
+        }
+      }
+    } catch (SQLException e) {
+      throw SqlFailures.translate("count a rate-limited event", e);
+    }
+  }
+
+  private static void checkTenantLength(String tenant) {
+    if (tenant.length() > SessionRows.MAX_KEY_LENGTH) {
+      throw new HandoffException(ErrorCode.INVALID_REQUEST,
+          "tenant must be at most " + SessionRows.MAX_KEY_LENGTH + " characters to be stored, got "
+              + tenant.length());
     }
   }
 
@@ -386,7 +485,8 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     /**
-     * The prefix of the table name; the table is {@code <prefix>sessions}. Default {@code handoff_}.
+     * The prefix of the table names: {@code <prefix>sessions} and {@code <prefix>counters}. Default
+     * {@code handoff_}.
      *
      * @param tablePrefix 1 to 30 characters: a lower-case letter, then lower-case letters, digits or {@code _}
      */
@@ -433,7 +533,7 @@ public final class JdbcSessionStore implements SessionStore {
       try (Connection c = dataSource.getConnection()) {
         Dialect dialect = Dialect.detect(c.getMetaData());
         if (createSchema) {
-          createSchema(c, SchemaScript.load(dialect, tablePrefix + "sessions"));
+          createSchema(c, SchemaScript.load(dialect, tablePrefix));
         }
         return new JdbcSessionStore(this, dialect);
       } catch (SQLException e) {

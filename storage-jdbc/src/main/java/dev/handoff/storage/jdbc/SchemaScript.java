@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A dialect's schema script with the table name filled in, split into statements. The scripts are plain SQL
+ * A dialect's schema script with the table prefix filled in, split into statements. The scripts are plain SQL
  * files that operators can also run by hand or copy into their migration tool. Immutable.
  */
 final class SchemaScript {
@@ -21,7 +21,7 @@ final class SchemaScript {
     this.statements = List.copyOf(statements);
   }
 
-  static SchemaScript load(Dialect dialect, String table) {
+  static SchemaScript load(Dialect dialect, String prefix) {
     String text;
     try (InputStream in = SchemaScript.class.getResourceAsStream(dialect.schemaResource())) {
       if (in == null) {
@@ -38,7 +38,7 @@ final class SchemaScript {
       }
     }
     var statements = new ArrayList<String>();
-    for (String statement : withoutComments.toString().replace("${table}", table).split(";")) {
+    for (String statement : withoutComments.toString().replace("${prefix}", prefix).split(";")) {
       if (!statement.isBlank()) {
         statements.add(statement.strip());
       }

@@ -127,6 +127,7 @@ final class TestDatabase implements AutoCloseable {
       store = JdbcSessionStore.builder(dataSource()).tablePrefix(prefix).createSchemaIfMissing().build();
     } else {
       execute("DELETE FROM " + store.tableName());
+      execute("DELETE FROM " + store.countersTableName());
     }
     return store;
   }
@@ -140,7 +141,7 @@ final class TestDatabase implements AutoCloseable {
     }
   }
 
-  /** Drops the table (if this node created one) and closes the pool. Idempotent. */
+  /** Drops the tables (if this node created them) and closes the pool. Idempotent. */
   @Override
   public void close() {
     if (pool == null) {
@@ -149,6 +150,7 @@ final class TestDatabase implements AutoCloseable {
     try {
       if (store != null) {
         execute("DROP TABLE IF EXISTS " + store.tableName());
+        execute("DROP TABLE IF EXISTS " + store.countersTableName());
       }
     } finally {
       pool.close();

@@ -41,6 +41,8 @@ import java.util.concurrent.ConcurrentSkipListSet;
  */
 public final class CaffeineSessionStore implements SessionStore {
   private final Cache<SessionKey, StoredSession> cache;
+  /** Rate-limit counters, each leaving when its window ends on the store's clock. */
+  private final Cache<CounterKey, Counter> counters;
   private final SessionExpiry expiry;
   private final ClockTicker ticker;
   private final long maximumSize;
@@ -62,6 +64,11 @@ public final class CaffeineSessionStore implements SessionStore {
             unindex(value);
           }
         })
+        .build();
+    this.counters = Caffeine.newBuilder()
+        .expireAfter(new CounterExpiry())
+        .ticker(ticker)
+        .maximumSize(builder.maximumSize)
         .build();
   }
 
@@ -225,7 +232,34 @@ public final class CaffeineSessionStore implements SessionStore {
         deleted++;
       }
     }
+    int countersDeleted = 0;
+    for (var entry : counters.asMap().entrySet()) {
+      if (countersDeleted == limit) {
+        break;
+      }
+      if (entry.getValue().windowEnd().isBefore(expiredBefore)
+          && counters.asMap().remove(entry.getKey(), entry.getValue())) {
+        countersDeleted++;
+      }
+    }
     return deleted;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Counters leave when their window ends on the store's clock. At most {@linkplain Builder#maximumSize
+   * maximum size} counters are held; beyond that Caffeine evicts some, which restarts their count, so that a flood
+   * of distinct keys cannot exhaust the heap.
+   */
+  @Override
+  public long incrementCounter(String tenant, String key, Instant windowEnd, Instant now) {
+    SessionStore.checkCounterArguments(tenant, key, windowEnd, now);
+    Counter after = counters.asMap().compute(new CounterKey(tenant, key), (k, current) ->
+        current == null || !current.windowEnd().isAfter(now)
+            ? new Counter(1, windowEnd)
+            : new Counter(current.count() + 1, current.windowEnd()));
+    return after.count();
   }
 
   /** Claims {@code session}'s idempotency key; call only while holding the lock of its cache entry. */

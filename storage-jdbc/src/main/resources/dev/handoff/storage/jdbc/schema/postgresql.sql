@@ -1,8 +1,8 @@
--- Handoff sessions, PostgreSQL 12 or later. ${table} is the table name (prefix + "sessions").
+-- Handoff sessions, PostgreSQL 12 or later. ${prefix} is the table prefix (default "handoff_").
 -- Instants are nanoseconds since the epoch (BIGINT): exact to the nanosecond, years 1677 to 2262.
 -- Keys use the "C" collation: exact, case- and padding-sensitive, ordered by code point like the other dialects.
--- Intent payload, subject, metadata, browser and challenge are JSON text written by dev.handoff.spi.Json.
-CREATE TABLE IF NOT EXISTS ${table} (
+-- Intent payload, subject, metadata, presentation, browser and challenge are JSON text written by dev.handoff.spi.Json.
+CREATE TABLE IF NOT EXISTS ${prefix}sessions (
   tenant              VARCHAR(255) COLLATE "C" NOT NULL,
   id                  VARCHAR(255) COLLATE "C" NOT NULL,
   intent_type         VARCHAR(64)  NOT NULL,
@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS ${table} (
   subject             TEXT         NOT NULL,
   callback_url        TEXT,
   metadata            TEXT         NOT NULL,
+  presentation        TEXT         NOT NULL,
   created_at_ns       BIGINT       NOT NULL,
   modified_at_ns      BIGINT       NOT NULL,
   expires_at_ns       BIGINT       NOT NULL,
@@ -22,7 +23,16 @@ CREATE TABLE IF NOT EXISTS ${table} (
   browser             TEXT,
   challenge           TEXT,
   row_version         BIGINT       NOT NULL,
-  CONSTRAINT ${table}_pk PRIMARY KEY (tenant, id),
-  CONSTRAINT ${table}_idempotency UNIQUE (tenant, idempotency_key)
+  CONSTRAINT ${prefix}sessions_pk PRIMARY KEY (tenant, id),
+  CONSTRAINT ${prefix}sessions_idempotency UNIQUE (tenant, idempotency_key)
 );
-CREATE INDEX IF NOT EXISTS ${table}_expires ON ${table} (expires_at_ns);
+CREATE INDEX IF NOT EXISTS ${prefix}sessions_expires ON ${prefix}sessions (expires_at_ns);
+-- Rate-limit counters (SessionStore.incrementCounter): one row per tenant and key, deleted with expired sessions.
+CREATE TABLE IF NOT EXISTS ${prefix}counters (
+  tenant        VARCHAR(255) COLLATE "C" NOT NULL,
+  counter_key   VARCHAR(128) COLLATE "C" NOT NULL,
+  window_end_ns BIGINT       NOT NULL,
+  hits          BIGINT       NOT NULL,
+  CONSTRAINT ${prefix}counters_pk PRIMARY KEY (tenant, counter_key)
+);
+CREATE INDEX IF NOT EXISTS ${prefix}counters_window_end ON ${prefix}counters (window_end_ns);
