@@ -5,6 +5,7 @@ import dev.handoff.IntentRegistry;
 import dev.handoff.IntentType;
 import dev.handoff.KeyRing;
 import dev.handoff.LoginPolicy;
+import dev.handoff.OperationObserver;
 import dev.handoff.SessionListener;
 import dev.handoff.spi.OtpSender;
 import dev.handoff.spi.SessionStore;
@@ -25,8 +26,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * Auto-configures a {@link Handoff} engine from {@code handoff.*}, the application's {@link UserDirectory},
- * {@link IntentType} (or {@link IntentRegistry}), {@link OtpSender}, {@link SessionListener} and
- * {@link HandoffBuilderCustomizer} beans; a {@link SessionStore} (JDBC over the application's {@code DataSource},
+ * {@link IntentType} (or {@link IntentRegistry}), {@link OtpSender}, {@link SessionListener},
+ * {@link OperationObserver} and {@link HandoffBuilderCustomizer} beans; a {@link SessionStore} (JDBC over the application's {@code DataSource},
  * else in memory); and a {@link SessionSweeper}. Every bean backs off when the application defines its own; a
  * {@code Handoff} bean of the application's replaces the engine, its key ring and intent registry altogether.
  */
@@ -81,7 +82,7 @@ public class HandoffAutoConfiguration {
     Handoff handoff(HandoffProperties properties, Environment environment, SessionStore store, KeyRing keys,
         IntentRegistry intents, ObjectProvider<UserDirectory> users, ObjectProvider<OtpSender> otpSenders,
         ObjectProvider<LoginPolicy> loginPolicy, ObjectProvider<SessionListener> listeners,
-        ObjectProvider<HandoffBuilderCustomizer> customizers) {
+        ObjectProvider<OperationObserver> observers, ObjectProvider<HandoffBuilderCustomizer> customizers) {
       UserDirectory userDirectory = users.getIfUnique();
       if (userDirectory == null) {
         throw new HandoffConfigurationException("Handoff needs exactly one bean of type dev.handoff.spi.UserDirectory "
@@ -117,6 +118,12 @@ public class HandoffAutoConfiguration {
       set("handoff.idle-timeout", properties.getIdleTimeout(), builder::idleTimeout);
       set("handoff.max-token-length", properties.getMaxTokenLength(), builder::maxTokenLength);
       listeners.orderedStream().forEach(builder::listener);
+      List<OperationObserver> allObservers = observers.orderedStream().toList();
+      if (!allObservers.isEmpty()) {
+        builder.operationObserver(allObservers.size() == 1 ? allObservers.get(0)
+            : (operation, elapsed, error, unexpected) -> allObservers.forEach(
+                o -> o.onOperation(operation, elapsed, error, unexpected)));
+      }
       customizers.orderedStream().forEach(c -> c.customize(builder));
       try {
         return builder.build();

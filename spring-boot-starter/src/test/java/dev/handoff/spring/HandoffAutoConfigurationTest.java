@@ -178,6 +178,11 @@ class HandoffAutoConfigurationTest {
     noKeys.withPropertyValues("handoff.web.public-url=https://connect.example.com").run(context ->
         assertFailure(context, "No Handoff key is configured (handoff.keys.*)",
             "handoff.keys.master-secrets.<kid>"));
+    // A blank secret (an unset ${HANDOFF_MASTER_SECRET:} placeholder) is no key.
+    noKeys.withPropertyValues("handoff.web.public-url=https://connect.example.com",
+        "handoff.keys.master-secrets.k1=").run(context ->
+        assertFailure(context, "No Handoff key is configured (handoff.keys.*)",
+            "handoff.keys.master-secrets.<kid>"));
     noKeys.withPropertyValues("spring.profiles.active=staging", "handoff.development-profiles=staging")
         .run(context -> assertThat(context.getBean(KeyRing.class).isGenerated()).isTrue());
   }

@@ -118,6 +118,26 @@ class SpringExampleApplicationTest {
     assertThat(handoffHealth.get("details").get("generatedKey").asBoolean()).isFalse();
   }
 
+  @Test
+  void showsOperationTimersAndEventCountersInActuatorMetrics() throws Exception {
+    assertThat(post("/projects/prj_2/connectSessions", """
+        {"intent": {"type": "viewSubscription", "viewSubscription": {"subscription": "sub_1"}},
+         "userDetails": {"email": "metrics@example.com"}}""")
+        .statusCode()).isEqualTo(201);
+
+    HttpResponse<String> timer = get("/actuator/metrics/handoff.operations?tag=operation:create&tag=outcome:success");
+    assertThat(timer.statusCode()).isEqualTo(200);
+    JsonNode count = json.readTree(timer.body()).get("measurements").get(0);
+    assertThat(count.get("statistic").asString()).isEqualTo("COUNT");
+    assertThat(count.get("value").asDouble()).isGreaterThanOrEqualTo(1);
+
+    HttpResponse<String> events = get("/actuator/metrics/handoff.events?tag=type:created");
+    assertThat(events.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(events.body()).get("measurements").get(0).get("value").asDouble())
+        .isGreaterThanOrEqualTo(1);
+    assertThat(json.readTree(events.body()).get("availableTags").toString()).doesNotContain("tenant");
+  }
+
   private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create(BASE + path)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
