@@ -5,6 +5,7 @@ import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.Intent;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -39,6 +40,11 @@ public final class IntentRegistry {
   /** The names of the registered types. */
   public Set<String> names() {
     return types.keySet();
+  }
+
+  /** The registered type of this name, e.g. for its display name and labels. */
+  public Optional<IntentType> find(String type) {
+    return Optional.ofNullable(types.get(type));
   }
 
   /**

@@ -7,7 +7,9 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -21,8 +23,16 @@ import java.util.function.Predicate;
  * IntentType checkout = IntentType.builder("checkoutNewSubscription")
  *     .required("plan", String.class)
  *     .optional("addons", List.class)
+ *     .displayName("Subscribe to plan {plan}")
+ *     .displayName(Locale.GERMAN, "Tarif {plan} abonnieren")
+ *     .label("plan", "Plan")
+ *     .label(Locale.GERMAN, "plan", "Tarif")
  *     .build();
  * }</pre>
+ *
+ * <p>The display name and the field labels are what the hosted page shows the end user instead of the type name
+ * and the field keys; {@code {field}} in a display name stands for that field's value. Fields without a label are
+ * not shown.
  *
  * <p>Immutable and thread-safe.
  */
@@ -34,6 +44,10 @@ public final class IntentType {
   private final Map<String, Field> fields;
   private final boolean allowsUnknownFields;
   private final List<Rule> rules;
+  /** By language tag ({@code ""} for the default), as given. */
+  private final Map<String, String> displayNames;
+  /** By language tag, then field. */
+  private final Map<String, Map<String, String>> labels;
 
   private record Field(Class<?> type, boolean required) {}
 
@@ -41,9 +55,13 @@ public final class IntentType {
 
   private IntentType(Builder b) {
     this.name = b.name;
-    this.fields = Map.copyOf(b.fields);
+    this.fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.fields)); // declaration order
     this.allowsUnknownFields = b.allowsUnknownFields;
     this.rules = List.copyOf(b.rules);
+    this.displayNames = Map.copyOf(b.displayNames);
+    var labels = new LinkedHashMap<String, Map<String, String>>();
+    b.labels.forEach((tag, byField) -> labels.put(tag, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byField))));
+    this.labels = Map.copyOf(labels);
   }
 
   /** Starts an intent type; {@code name} follows {@link Intent}'s rule for type names. */
@@ -55,6 +73,53 @@ public final class IntentType {
   /** The intent type's name, as in {@code intent.type}. */
   public String name() {
     return name;
+  }
+
+  /**
+   * The name to show the end user in {@code locale}: the one given for the locale, else for its language, else
+   * the default one; empty when none was given. May hold {@code {field}} placeholders for payload values.
+   */
+  public Optional<String> displayName(Locale locale) {
+    return Optional.ofNullable(localised(displayNames, locale));
+  }
+
+  /**
+   * The label of a payload field in {@code locale}, found like {@link #displayName}; empty when the field has no
+   * label, in which case the hosted page does not show it.
+   */
+  public Optional<String> label(String field, Locale locale) {
+    Objects.requireNonNull(field, "field");
+    for (String tag : candidates(locale)) {
+      Map<String, String> byField = labels.get(tag);
+      if (byField != null && byField.containsKey(field)) {
+        return Optional.of(byField.get(field));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The fields with a label in some locale: declared ones in declaration order, then undeclared ones. */
+  public List<String> labelledFields() {
+    var labelled = new java.util.LinkedHashSet<String>();
+    fields.keySet().stream().filter(f -> labels.values().stream().anyMatch(l -> l.containsKey(f)))
+        .forEach(labelled::add);
+    labels.values().forEach(byField -> labelled.addAll(byField.keySet()));
+    return List.copyOf(labelled);
+  }
+
+  private static String localised(Map<String, String> byTag, Locale locale) {
+    for (String tag : candidates(locale)) {
+      String value = byTag.get(tag);
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  private static List<String> candidates(Locale locale) {
+    Objects.requireNonNull(locale, "locale");
+    return List.of(locale.toLanguageTag(), locale.getLanguage(), "");
   }
 
   /** Checks {@code intent}'s payload against this type's fields and rules. */
@@ -100,6 +165,8 @@ public final class IntentType {
     private final String name;
     private final Map<String, Field> fields = new LinkedHashMap<>();
     private final List<Rule> rules = new ArrayList<>();
+    private final Map<String, String> displayNames = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> labels = new LinkedHashMap<>();
     private boolean allowsUnknownFields;
 
     private Builder(String name) {
@@ -133,6 +200,52 @@ public final class IntentType {
       return this;
     }
 
+    /**
+     * The name the hosted page shows for this intent, e.g. {@code "Subscribe to plan {plan}"}: {@code {field}}
+     * stands for the payload field's value. At most 200 characters, once per builder.
+     */
+    public Builder displayName(String displayName) {
+      return displayName(Locale.ROOT, displayName);
+    }
+
+    /** The display name in one locale (a language, or a language and region), once per locale. */
+    public Builder displayName(Locale locale, String displayName) {
+      String tag = tag(locale);
+      if (displayNames.putIfAbsent(tag, text(displayName, "displayName")) != null) {
+        throw new IllegalStateException("display name for locale '" + tag + "' given twice in intent " + name);
+      }
+      return this;
+    }
+
+    /** The label the hosted page shows for a payload field, e.g. {@code label("plan", "Plan")}; once per field. */
+    public Builder label(String field, String label) {
+      return label(Locale.ROOT, field, label);
+    }
+
+    /** The label of a payload field in one locale, once per field and locale. */
+    public Builder label(Locale locale, String field, String label) {
+      Objects.requireNonNull(field, "field");
+      String tag = tag(locale);
+      if (labels.computeIfAbsent(tag, t -> new LinkedHashMap<>()).putIfAbsent(field, text(label, "label")) != null) {
+        throw new IllegalStateException("label of '" + field + "' for locale '" + tag + "' given twice in intent "
+            + name);
+      }
+      return this;
+    }
+
+    private static String tag(Locale locale) {
+      Objects.requireNonNull(locale, "locale");
+      return locale.equals(Locale.ROOT) ? "" : locale.toLanguageTag();
+    }
+
+    private static String text(String text, String what) {
+      Objects.requireNonNull(text, what);
+      if (text.isBlank() || text.length() > 200 || text.codePoints().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException(what + " must be 1 to 200 characters without control characters");
+      }
+      return text;
+    }
+
     private Builder field(String field, Class<?> type, boolean required) {
       Objects.requireNonNull(field, "field");
       Objects.requireNonNull(type, "type");
@@ -146,7 +259,20 @@ public final class IntentType {
       return this;
     }
 
+    /**
+     * @throws IllegalStateException if a label names a field that was not declared (unless unknown fields are
+     *     allowed)
+     */
     public IntentType build() {
+      if (!allowsUnknownFields) {
+        for (var byField : labels.values()) {
+          for (String field : byField.keySet()) {
+            if (!fields.containsKey(field)) {
+              throw new IllegalStateException("label for undeclared field '" + field + "' in intent " + name);
+            }
+          }
+        }
+      }
       return new IntentType(this);
     }
   }

@@ -1,0 +1,13 @@
+/**
+ * The hosted flow of Handoff, framework-neutral. Only {@code dev.handoff.web} is API; a server adapts its requests
+ * to {@link dev.handoff.web.HostedRequest} and writes {@link dev.handoff.web.HostedResponse}s.
+ */
+module dev.handoff.web {
+  requires transitive dev.handoff.core;
+  requires gg.jte.runtime;
+  requires org.slf4j;
+  // The generated templates carry @Generated, a source-only annotation.
+  requires static java.compiler;
+
+  exports dev.handoff.web;
+}
