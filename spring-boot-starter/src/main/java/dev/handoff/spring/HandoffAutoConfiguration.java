@@ -117,6 +117,7 @@ public class HandoffAutoConfiguration {
       set("handoff.single-use", properties.getSingleUse(), builder::singleUse);
       set("handoff.idle-timeout", properties.getIdleTimeout(), builder::idleTimeout);
       set("handoff.max-token-length", properties.getMaxTokenLength(), builder::maxTokenLength);
+      set("handoff.max-session-data-bytes", properties.getMaxSessionDataBytes(), builder::maxSessionDataBytes);
       listeners.orderedStream().forEach(builder::listener);
       List<OperationObserver> allObservers = observers.orderedStream().toList();
       if (!allObservers.isEmpty()) {

@@ -31,6 +31,11 @@ public class HandoffProperties {
   /** Longest token accepted for redemption, in characters (at least 1024). Default 4096. */
   private Integer maxTokenLength;
   /**
+   * Most bytes one session may carry for the application (intent payload, metadata and user details, as compact
+   * JSON), at least 1024. Default 16 KiB.
+   */
+  private Integer maxSessionDataBytes;
+  /**
    * Profiles in which Handoff starts without production configuration: a missing key is generated (tokens then die
    * with the process) and handoff.web.public-url defaults to localhost. Outside them, both are required.
    */
@@ -107,6 +112,14 @@ public class HandoffProperties {
 
   public void setMaxTokenLength(Integer maxTokenLength) {
     this.maxTokenLength = maxTokenLength;
+  }
+
+  public Integer getMaxSessionDataBytes() {
+    return maxSessionDataBytes;
+  }
+
+  public void setMaxSessionDataBytes(Integer maxSessionDataBytes) {
+    this.maxSessionDataBytes = maxSessionDataBytes;
   }
 
   public List<String> getDevelopmentProfiles() {
@@ -351,6 +364,10 @@ public class HandoffProperties {
     private String tablePrefix = "handoff_";
     /** Most rows one transaction of a sweep deletes, 1 to 10000. */
     private int deleteBatchSize = 500;
+    /** Longest one SQL statement may run before it is cancelled (whole seconds, 1 second to 1 hour). */
+    private Duration statementTimeout = Duration.ofSeconds(5);
+    /** Largest session the store writes, in bytes of stored text (1 KiB to 15 MiB); larger ones are refused. */
+    private int maxSessionBytes = 1 << 20;
     /**
      * Whether to create Handoff's schema at start-up ("always", idempotent) or leave it to your migrations
      * ("never").
@@ -373,6 +390,22 @@ public class HandoffProperties {
       this.deleteBatchSize = deleteBatchSize;
     }
 
+    public Duration getStatementTimeout() {
+      return statementTimeout;
+    }
+
+    public void setStatementTimeout(Duration statementTimeout) {
+      this.statementTimeout = statementTimeout;
+    }
+
+    public int getMaxSessionBytes() {
+      return maxSessionBytes;
+    }
+
+    public void setMaxSessionBytes(int maxSessionBytes) {
+      this.maxSessionBytes = maxSessionBytes;
+    }
+
     public SchemaInitialization getInitializeSchema() {
       return initializeSchema;
     }
@@ -386,6 +419,8 @@ public class HandoffProperties {
   public static class Memory {
     /** Most sessions held at once (expired ones within their retention included); a full store refuses new ones. */
     private long maximumSize = 1_000_000;
+    /** Most sessions one tenant may hold at once; set it when several tenants share the node. Default none. */
+    private Long maximumSessionsPerTenant;
 
     public long getMaximumSize() {
       return maximumSize;
@@ -393,6 +428,14 @@ public class HandoffProperties {
 
     public void setMaximumSize(long maximumSize) {
       this.maximumSize = maximumSize;
+    }
+
+    public Long getMaximumSessionsPerTenant() {
+      return maximumSessionsPerTenant;
+    }
+
+    public void setMaximumSessionsPerTenant(Long maximumSessionsPerTenant) {
+      this.maximumSessionsPerTenant = maximumSessionsPerTenant;
     }
   }
 

@@ -26,10 +26,11 @@ final class HandoffStoreConfiguration {
       HandoffProperties.Jdbc jdbc = properties.getJdbc();
       JdbcSessionStore.Builder builder = JdbcSessionStore.builder(dataSource);
       try {
-        builder.tablePrefix(jdbc.getTablePrefix()).deleteBatchSize(jdbc.getDeleteBatchSize());
+        builder.tablePrefix(jdbc.getTablePrefix()).deleteBatchSize(jdbc.getDeleteBatchSize())
+            .statementTimeout(jdbc.getStatementTimeout()).maxSessionBytes(jdbc.getMaxSessionBytes());
       } catch (IllegalArgumentException e) {
         throw new HandoffConfigurationException("handoff.jdbc.* is invalid: " + e.getMessage() + ".",
-            "Fix handoff.jdbc.table-prefix or handoff.jdbc.delete-batch-size.", e);
+            "Fix the handoff.jdbc property it names.", e);
       }
       if (jdbc.getInitializeSchema() == HandoffProperties.SchemaInitialization.ALWAYS) {
         builder.createSchemaIfMissing();
@@ -53,10 +54,13 @@ final class HandoffStoreConfiguration {
         if (properties.getRetention() != null) {
           builder.retention(properties.getRetention());
         }
+        if (properties.getMemory().getMaximumSessionsPerTenant() != null) {
+          builder.maximumSessionsPerTenant(properties.getMemory().getMaximumSessionsPerTenant());
+        }
         return builder.build();
       } catch (IllegalArgumentException e) {
         throw new HandoffConfigurationException("The in-memory store cannot be built: " + e.getMessage() + ".",
-            "Fix handoff.memory.maximum-size or handoff.retention.", e);
+            "Fix handoff.memory.* or handoff.retention.", e);
       }
     }
   }

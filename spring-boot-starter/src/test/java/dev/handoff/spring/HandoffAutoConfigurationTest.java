@@ -153,6 +153,27 @@ class HandoffAutoConfigurationTest {
   }
 
   @Test
+  void appliesTheSizeLimits() {
+    runner.withPropertyValues("handoff.max-session-data-bytes=1024").run(context -> assertThatThrownBy(() ->
+        context.getBean(Handoff.class).create(CreateSessionRequest.builder("t1")
+            .intent("checkoutNewSubscription", Map.of("plan", "p".repeat(2000))).build()))
+        .isInstanceOfSatisfying(HandoffException.class, e -> assertThat(e.code())
+            .isEqualTo(ErrorCode.INVALID_REQUEST)));
+    runner.withBean(DataSource.class, HandoffAutoConfigurationTest::h2)
+        .withPropertyValues("handoff.jdbc.max-session-bytes=10")
+        .run(context -> assertFailure(context, "handoff.jdbc.* is invalid: maxSessionBytes", "handoff.jdbc"));
+    runner.withPropertyValues("handoff.memory.maximum-sessions-per-tenant=1").run(context -> {
+      Handoff handoff = context.getBean(Handoff.class);
+      handoff.create(CreateSessionRequest.builder("t1").intent("checkoutNewSubscription", Map.of("plan", "p"))
+          .build());
+      assertThatThrownBy(() -> handoff.create(CreateSessionRequest.builder("t1")
+          .intent("checkoutNewSubscription", Map.of("plan", "p")).build()))
+          .isInstanceOfSatisfying(HandoffException.class, e -> assertThat(e.code())
+              .isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS));
+    });
+  }
+
+  @Test
   void sweepsUnlessTurnedOff() {
     runner.run(context -> assertThat(context).hasSingleBean(SessionSweeper.class));
     runner.withPropertyValues("handoff.sweeper.enabled=false")
