@@ -2,14 +2,23 @@ package dev.handoff.spring;
 
 import org.springframework.core.env.Environment;
 
-/** The hosted page's entry URL, which session URLs point to: the public URL, the hosted-flow path, the entry. */
+/**
+ * Where the hosted flow is, as browsers see it: the public URL (an origin), the mount path (the servlet context
+ * path, then {@code handoff.web.path}), and the entry below it, which session URLs point to.
+ */
 final class HostedPageUrl {
-  /** The entry of the hosted flow, below {@code handoff.web.path}. */
+  /** The entry of the hosted flow, below its mount path. */
   static final String ENTRY = "/entry";
 
   private HostedPageUrl() {}
 
+  /** The engine's hosted-page URL: {@code <public-url><context-path><path>/entry}. */
   static String of(HandoffProperties properties, Environment environment) {
+    return publicUrl(properties, environment) + mountPath(properties, environment) + ENTRY;
+  }
+
+  /** {@code handoff.web.public-url} without a trailing slash; in development, localhost by default. */
+  static String publicUrl(HandoffProperties properties, Environment environment) {
     String publicUrl = properties.getWeb().getPublicUrl();
     if (publicUrl == null || publicUrl.isBlank()) {
       if (!properties.inDevelopment(environment)) {
@@ -20,14 +29,20 @@ final class HostedPageUrl {
       }
       publicUrl = "http://localhost:" + environment.getProperty("server.port", "8080");
     }
-    return strip(publicUrl.trim()) + path(properties.getWeb().getPath()) + ENTRY;
+    return strip(publicUrl.trim());
   }
 
-  /** The hosted-flow path: leading slash, no trailing one. */
+  /** The public path of the flow: the servlet context path, then {@code handoff.web.path}. */
+  static String mountPath(HandoffProperties properties, Environment environment) {
+    String contextPath = environment.getProperty("server.servlet.context-path", "");
+    return (contextPath.isBlank() || contextPath.equals("/") ? "" : path(contextPath))
+        + path(properties.getWeb().getPath());
+  }
+
+  /** A path with a leading slash and no trailing one. */
   static String path(String path) {
     String p = path == null ? "" : path.trim();
-    p = p.startsWith("/") ? p : "/" + p;
-    return strip(p);
+    return strip(p.startsWith("/") ? p : "/" + p);
   }
 
   private static String strip(String s) {

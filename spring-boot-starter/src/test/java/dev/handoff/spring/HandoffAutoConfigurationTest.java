@@ -153,6 +153,16 @@ class HandoffAutoConfigurationTest {
   }
 
   @Test
+  void pointsSessionUrlsAtTheFlowBelowTheContextPath() {
+    runner.withPropertyValues("server.servlet.context-path=/app/", "handoff.web.path=connect/",
+        "handoff.web.public-url=https://connect.example.com/").run(context -> {
+          IssuedSession issued = context.getBean(Handoff.class).create(CreateSessionRequest.builder("t1")
+              .intent("checkoutNewSubscription", Map.of("plan", "p")).build());
+          assertThat(issued.url().orElseThrow()).startsWith("https://connect.example.com/app/connect/entry?session=");
+        });
+  }
+
+  @Test
   void appliesTheSizeLimits() {
     runner.withPropertyValues("handoff.max-session-data-bytes=1024").run(context -> assertThatThrownBy(() ->
         context.getBean(Handoff.class).create(CreateSessionRequest.builder("t1")
