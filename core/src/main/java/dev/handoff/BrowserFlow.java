@@ -11,7 +11,6 @@ import dev.handoff.spi.LoginChallenge;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.Subject;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -29,7 +28,7 @@ final class BrowserFlow {
     Instant now = ctx.clock.instant();
     StoredSession session = bound(browserSecret, now);
     BrowserBinding browser = session.browser();
-    if (Duration.between(browser.lastSeenAt(), now).compareTo(ctx.idleTimeout.dividedBy(10)) >= 0) {
+    if (!now.isBefore(browser.lastSeenAt().plus(ctx.idleRefresh))) {
       // Coarse sliding: one write per tenth of the idle timeout, not one per page load. Losing the race is fine.
       ctx.replace(session.toBuilder().browser(browser.seenAt(now)).version(session.version() + 1).build(),
           session.version());

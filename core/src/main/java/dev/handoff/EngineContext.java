@@ -49,6 +49,8 @@ final class EngineContext {
   final boolean singleUseByDefault;
   final IntentRegistry intents;
   final Duration idleTimeout;
+  /** How old a browser session's last-seen time may get before a request refreshes it: a tenth of the timeout. */
+  final Duration idleRefresh;
   final OtpSender otpSender;
   final LoginPolicy loginPolicy;
   final int maxSessionDataBytes;
@@ -78,6 +80,7 @@ final class EngineContext {
     this.intents = b.intents;
     this.listeners = List.copyOf(b.listeners);
     this.idleTimeout = b.idleTimeout;
+    this.idleRefresh = b.idleTimeout.dividedBy(10); // Duration.dividedBy goes through BigDecimal: once, not per call
     this.otpSender = b.otpSender;
     this.loginPolicy = b.loginPolicy;
     this.maxSessionDataBytes = b.maxSessionDataBytes;
