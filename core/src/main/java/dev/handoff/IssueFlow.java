@@ -13,6 +13,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ final class IssueFlow {
         .subject(request.subject)
         .callbackUrl(request.callbackUrl)
         .metadata(request.metadata)
+        .presentation(SessionPresentation.with(Map.of(), request.theme, request.locale))
         .createdAt(now)
         .modifiedAt(now)
         .expiresAt(now.plus(ttl))
@@ -140,6 +142,9 @@ final class IssueFlow {
       }
       if (request.metadata != null) {
         next.metadata(request.metadata);
+      }
+      if (request.theme != null || request.locale != null) {
+        next.presentation(SessionPresentation.with(current.presentation(), request.theme, request.locale));
       }
       if (request.intent != null) {
         if (status != SessionStatus.OPEN && status != SessionStatus.LOGIN_REQUIRED) {

@@ -9,7 +9,6 @@ import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.User;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,19 +31,17 @@ final class FlowRoutes {
   private final boolean redeemOnGet;
   private final BrowserCookie cookie;
   private final RequestGuard guard;
-  private final FormTokens formTokens;
   private final IntentSummaries intents;
   private final PageRenderer renderer;
 
   FlowRoutes(Handoff handoff, String origin, String mountPath, boolean redeemOnGet, BrowserCookie cookie,
-      FormTokens formTokens, IntentSummaries intents, PageRenderer renderer) {
+      IntentSummaries intents, PageRenderer renderer) {
     this.handoff = handoff;
     this.origin = origin;
     this.mountPath = mountPath;
     this.redeemOnGet = redeemOnGet;
     this.cookie = cookie;
     this.guard = new RequestGuard(origin);
-    this.formTokens = formTokens;
     this.intents = intents;
     this.renderer = renderer;
   }
@@ -190,17 +187,16 @@ final class FlowRoutes {
       browser = handoff.authenticate(secret.get());
     } catch (HandoffException e) {
       if (e.code() == ErrorCode.INVALID_TOKEN) {
-        ended(ex, e);
+        ended(ex, secret.get(), e);
         return;
       }
       throw e;
     }
     Session session = browser.session();
-    Presentation presentation = Presentation.of(session);
-    PageTexts texts = ex.texts(presentation.locale());
+    PageTexts texts = ex.texts(session.locale());
     String wayBack = Locations.safe(session.callbackUrl());
     ex.formTarget(Locations.origin(session.callbackUrl()));
-    String formToken = formTokens.of(secret.get());
+    String formToken = handoff.formToken(secret.get());
     String notice = Notice.fromKey(ex.request.queryParameter("notice").orElse(null))
         .map(n -> texts.get(n.textKey())).orElse(null);
     var intent = intents.summarise(session.intent(), texts.locale());
@@ -208,18 +204,32 @@ final class FlowRoutes {
       boolean emailStep = !browser.loginStarted() || ex.request.queryParameter("step").filter("email"::equals)
           .isPresent();
       ex.page(200, page(ex, emailStep ? HostedPage.Kind.SIGN_IN : HostedPage.Kind.ENTER_CODE, texts,
-          presentation.theme(), emailStep ? "signin.title" : "code.title", emailStep ? "signin.message"
+          session.theme(), emailStep ? "signin.title" : "code.title", emailStep ? "signin.message"
               : "code.message", notice, intent, null, formToken, wayBack, null, null));
     } else {
-      ex.page(200, page(ex, HostedPage.Kind.REVIEW, texts, presentation.theme(), "review.title", null, notice,
+      ex.page(200, page(ex, HostedPage.Kind.REVIEW, texts, session.theme(), "review.title", null, notice,
           intent, display(browser.user()), formToken, wayBack, null, null));
     }
   }
 
-  /** A browser session that no longer works: completed, signed out, expired. Always with the way back. */
-  private void ended(Exchange ex, HandoffException e) {
-    String wayBack = Locations.safe(e.redirectUrl().orElse(null));
-    ex.problem(200, "ended", wayBack);
+  /**
+   * A browser session that no longer works: says how it ended (completed, signed out, expired), always with the
+   * way back, so that Back after completion shows "done" rather than a dead end.
+   */
+  private void ended(Exchange ex, String secret, HandoffException e) {
+    Optional<Session> known = handoff.sessionOf(secret);
+    if (known.isEmpty()) {
+      ex.problem(401, "ended", Locations.safe(e.redirectUrl().orElse(null)));
+      return;
+    }
+    Session session = known.get();
+    String key = switch (session.status()) {
+      case COMPLETED -> "done";
+      case LOGGED_OUT -> "signedOut";
+      case EXPIRED -> "expired";
+      default -> "ended";
+    };
+    ex.problem(200, key, Locations.safe(session.callbackUrl()), session);
   }
 
   private void post(Exchange ex, String path) {
@@ -232,9 +242,7 @@ final class FlowRoutes {
       ex.problem(401, "noSession", null);
       return;
     }
-    String sent = ex.request.formParameter("csrf").orElse("");
-    if (!MessageDigest.isEqual(formTokens.of(secret.get()).getBytes(StandardCharsets.US_ASCII),
-        sent.getBytes(StandardCharsets.UTF_8))) {
+    if (!handoff.isFormToken(secret.get(), ex.request.formParameter("csrf").orElse(null))) {
       ex.problem(403, "formExpired", null);
       return;
     }
@@ -266,7 +274,9 @@ final class FlowRoutes {
   private void verify(Exchange ex, String secret) {
     String code = ex.request.formParameter("code").orElse("").strip();
     try {
-      handoff.verifyLogin(secret, code);
+      BrowserSession signedIn = handoff.verifyLogin(secret, code);
+      // Signing in rotated the browser secret: the one this request carried no longer works.
+      signedIn.rotatedSecret().ifPresent(rotated -> ex.header("Set-Cookie", cookie.set(rotated)));
       ex.redirect(url("/session"));
     } catch (HandoffException e) {
       switch (e.code()) {
@@ -396,7 +406,13 @@ final class FlowRoutes {
 
     /** A page without forms: a problem ({@code problem.<key>.*} texts), or how a session ended. */
     void problem(int status, String key, String wayBack) {
-      PageTexts texts = texts(null);
+      problem(status, key, wayBack, null);
+    }
+
+    /** The same, in the language and theme of {@code session} when it is known. */
+    void problem(int status, String key, String wayBack, Session session) {
+      PageTexts texts = texts(session == null ? null : session.locale());
+      Theme theme = session == null ? Theme.DEFAULT : session.theme();
       HostedPage.Kind kind = switch (key) {
         case "done" -> HostedPage.Kind.DONE;
         case "signedOut" -> HostedPage.Kind.SIGNED_OUT;
@@ -405,7 +421,7 @@ final class FlowRoutes {
       String prefix = kind == HostedPage.Kind.PROBLEM ? "problem." + key : key;
       String message = kind == HostedPage.Kind.DONE && wayBack == null ? "done.messageNoWayBack"
           : prefix + ".message";
-      page(status, new HostedPage(kind, texts, Theme.DEFAULT, nonce, mountPath, texts.get(prefix + ".title"),
+      page(status, new HostedPage(kind, texts, theme, nonce, mountPath, texts.get(prefix + ".title"),
           texts.get(message), null, null, null, null, wayBack, null, null));
     }
 
