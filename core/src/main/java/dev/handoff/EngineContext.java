@@ -42,6 +42,7 @@ final class EngineContext {
   final Duration idleTimeout;
   final OtpSender otpSender;
   final LoginPolicy loginPolicy;
+  final int maxSessionDataBytes;
   final SessionIds ids;
   final TokenCodec tokens;
   final KeyedDigest browserDigests;
@@ -69,6 +70,7 @@ final class EngineContext {
     this.idleTimeout = b.idleTimeout;
     this.otpSender = b.otpSender;
     this.loginPolicy = b.loginPolicy;
+    this.maxSessionDataBytes = b.maxSessionDataBytes;
     this.ids = new SessionIds(b.idPrefix, random::get);
     this.tokens = new TokenCodec(b.keys, b.clockSkew, b.maxTokenLength);
     this.browserDigests = new KeyedDigest(tokens::ring, MasterKey::tokenDigestKey, "browser-session");
@@ -91,9 +93,7 @@ final class EngineContext {
 
   StoredSession find(String tenant, String sessionId) {
     RequestFields.tenant(tenant);
-    if (sessionId == null) {
-      throw new HandoffException(ErrorCode.INVALID_REQUEST, "sessionId is required");
-    }
+    RequestFields.sessionId(sessionId);
     return store.find(tenant, sessionId).orElseThrow(() ->
         new HandoffException(ErrorCode.NOT_FOUND, "no session " + sessionId + " in tenant " + tenant));
   }

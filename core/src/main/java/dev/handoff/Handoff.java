@@ -39,6 +39,8 @@ public final class Handoff {
   public static final Duration MIN_TTL = Duration.ofMinutes(1);
   /** The most sessions {@link #list} returns in one page. */
   public static final int MAX_PAGE_SIZE = 1000;
+  /** The default of {@link Builder#maxSessionDataBytes}: 16 KiB. */
+  public static final int DEFAULT_MAX_SESSION_DATA_BYTES = 16 * 1024;
 
   // One collaborator per flow, sharing one context; this class only delegates and reports to the observer.
   private final EngineContext ctx;
@@ -318,6 +320,7 @@ public final class Handoff {
     LoginPolicy loginPolicy;
     final List<SessionListener> listeners = new ArrayList<>();
     OperationObserver operationObserver;
+    Integer maxSessionDataBytes;
 
     private Builder() {}
 
@@ -450,6 +453,20 @@ public final class Handoff {
     }
 
     /**
+     * The most bytes one session may carry for the embedder: its intent payload, metadata and user details
+     * together, counted as their compact JSON in UTF-8. A create or update past it is
+     * {@link ErrorCode#INVALID_REQUEST} and stores nothing. {@value Handoff#DEFAULT_MAX_SESSION_DATA_BYTES} bytes (16 KiB)
+     * by default; at least 1024.
+     */
+    public Builder maxSessionDataBytes(int maxSessionDataBytes) {
+      if (maxSessionDataBytes < 1024) {
+        throw new IllegalArgumentException("maxSessionDataBytes must be at least 1024");
+      }
+      this.maxSessionDataBytes = once(this.maxSessionDataBytes, maxSessionDataBytes, "maxSessionDataBytes");
+      return this;
+    }
+
+    /**
      * Told the duration and outcome of every public operation, e.g. to feed Micrometer timers; none by default.
      * See {@link OperationObserver} for what it is told (nothing that identifies a tenant, user or session).
      */
@@ -489,6 +506,7 @@ public final class Handoff {
       idleTimeout = idleTimeout == null ? Duration.ofMinutes(30) : idleTimeout;
       loginPolicy = loginPolicy == null ? LoginPolicy.defaults() : loginPolicy;
       operationObserver = operationObserver == null ? OperationObserver.none() : operationObserver;
+      maxSessionDataBytes = maxSessionDataBytes == null ? DEFAULT_MAX_SESSION_DATA_BYTES : maxSessionDataBytes;
       if (maxTtl.compareTo(MIN_TTL) < 0 || defaultTtl.compareTo(MIN_TTL) < 0 || defaultTtl.compareTo(maxTtl) > 0) {
         throw new IllegalStateException("need " + MIN_TTL + " <= defaultTtl (" + defaultTtl + ") <= maxTtl ("
             + maxTtl + ")");

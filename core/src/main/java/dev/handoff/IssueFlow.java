@@ -6,6 +6,7 @@ import static dev.handoff.EngineContext.lostRace;
 
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.Intent;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.Subject;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +29,12 @@ final class IssueFlow {
   }
 
   IssuedSession create(CreateSessionRequest request) {
-    Objects.requireNonNull(request, "request");
+    RequestFields.required(request, "request");
     Instant now = ctx.clock.instant();
     ctx.intents.validate(request.intent);
     Duration ttl = request.ttl == null ? ctx.defaultTtl : checkTtl(request.ttl);
     boolean singleUse = request.singleUse == null ? ctx.singleUseByDefault : request.singleUse;
+    checkDataSize(request.intent, request.metadata, request.subject);
     String fingerprint = null;
     if (request.idempotencyKey != null) {
       fingerprint = RequestFingerprint.of(request, ttl, singleUse);
@@ -113,16 +114,16 @@ final class IssueFlow {
     if (limit < 1 || limit > Handoff.MAX_PAGE_SIZE) {
       throw new HandoffException(ErrorCode.INVALID_REQUEST, "limit must be 1 to " + Handoff.MAX_PAGE_SIZE);
     }
-    if (cursor != null && (cursor.isEmpty() || cursor.length() > 256)) {
-      throw new HandoffException(ErrorCode.INVALID_REQUEST, "malformed cursor");
-    }
+    RequestFields.cursor(cursor);
     Instant now = ctx.clock.instant();
     var page = ctx.store.list(tenant, cursor, limit);
     return new SessionList(page.sessions().stream().map(s -> Session.of(s, now)).toList(), page.nextCursor());
   }
 
   IssuedSession update(String tenant, String sessionId, UpdateSessionRequest request) {
-    Objects.requireNonNull(request, "request");
+    RequestFields.required(request, "request");
+    RequestFields.tenant(tenant);
+    RequestFields.sessionId(sessionId);
     if (request.intent != null) {
       ctx.intents.validate(request.intent);
     }
@@ -167,6 +168,7 @@ final class IssueFlow {
             .tokenDigest(ctx.tokens.digest(nonce));
       }
       StoredSession updated = next.build();
+      checkDataSize(updated.intent(), updated.metadata(), updated.subject());
       if (ctx.store.replace(updated, current.version())) {
         ctx.publish(SessionEvent.Type.UPDATED, updated, now);
         return nonce == null ? new IssuedSession(Session.of(updated, now), null, null) : issue(updated, nonce, now);
@@ -181,6 +183,14 @@ final class IssueFlow {
     }
     if (subject instanceof Subject.NewUser n && ctx.users.findByEmail(tenant, n.details().email()).isPresent()) {
       throw EngineContext.emailTaken();
+    }
+  }
+
+  private void checkDataSize(Intent intent, Map<String, Object> metadata, Subject subject) {
+    long bytes = SessionDataSize.of(intent, metadata, subject);
+    if (bytes > ctx.maxSessionDataBytes) {
+      throw new HandoffException(ErrorCode.INVALID_REQUEST, "intent payload, metadata and user details take "
+          + bytes + " bytes as JSON, more than the limit of " + ctx.maxSessionDataBytes + " bytes");
     }
   }
 

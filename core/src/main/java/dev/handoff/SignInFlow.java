@@ -14,7 +14,6 @@ import dev.handoff.spi.Subject;
 import dev.handoff.spi.User;
 import dev.handoff.spi.UserDetails;
 import java.time.Instant;
-import java.util.Objects;
 
 /** One-time-code sign-in of an unauthenticated session's browser: sends a code, then checks it. */
 final class SignInFlow {
@@ -30,11 +29,7 @@ final class SignInFlow {
     if (ctx.otpSender == null) {
       throw new HandoffException(ErrorCode.UNPROCESSABLE, "one-time-code sign-in is not configured");
     }
-    try {
-      UserDetails.ofEmail(Objects.requireNonNull(email, "email"));
-    } catch (IllegalArgumentException e) {
-      throw new HandoffException(ErrorCode.INVALID_REQUEST, "email: " + e.getMessage());
-    }
+    RequestFields.email(email);
     LoginPolicy policy = ctx.loginPolicy;
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       Instant now = ctx.clock.instant();

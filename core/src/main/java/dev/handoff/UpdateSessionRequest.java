@@ -7,7 +7,6 @@ import dev.handoff.spi.Subject;
 import dev.handoff.spi.UserDetails;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A partial change of a session (the PATCH of the Gigs API): only what is set changes. Changing the user mints a
@@ -78,7 +77,7 @@ public final class UpdateSessionRequest {
     /** Replaces the callback URL (same rule as on create). */
     public Builder callbackUrl(String callbackUrl) {
       once(this.callbackUrl, "callbackUrl");
-      this.callbackUrl = CallbackUrl.validate(Objects.requireNonNull(callbackUrl, "callbackUrl"));
+      this.callbackUrl = CallbackUrl.validate(RequestFields.required(callbackUrl, "callbackUrl"));
       return this;
     }
 
@@ -92,14 +91,14 @@ public final class UpdateSessionRequest {
     /** Replaces the theme; {@link Theme#DEFAULT} removes it. Keeps the URL. */
     public Builder theme(Theme theme) {
       once(this.theme, "theme");
-      this.theme = Objects.requireNonNull(theme, "theme");
+      this.theme = RequestFields.required(theme, "theme");
       return this;
     }
 
     /** Replaces the page's language (same rule as on create). Keeps the URL. */
     public Builder locale(Locale locale) {
       once(this.locale, "locale");
-      this.locale = SessionPresentation.checkLocale(Objects.requireNonNull(locale, "locale"));
+      this.locale = SessionPresentation.checkLocale(RequestFields.required(locale, "locale"));
       return this;
     }
 
@@ -118,7 +117,7 @@ public final class UpdateSessionRequest {
     /** Associates the session with a user to be created from these details on first redemption. */
     public Builder userDetails(UserDetails details) {
       once(this.subject, "user");
-      this.subject = new Subject.NewUser(Objects.requireNonNull(details, "details"));
+      this.subject = new Subject.NewUser(RequestFields.userDetails(details));
       return this;
     }
 

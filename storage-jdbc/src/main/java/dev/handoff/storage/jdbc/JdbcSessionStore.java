@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +31,8 @@ import javax.sql.DataSource;
  * node is deleting, so every node may sweep at once.
  *
  * <p>The tables ({@code <prefix>sessions}, and {@code <prefix>counters} for rate limits) are created by the
- * operator from the scripts under
- * {@code dev/handoff/storage/jdbc/schema/} in this jar, or by the store itself if
+ * operator from the versioned migration files under {@link #MIGRATION_LOCATION} in this jar (with Flyway or
+ * another migration tool), or by the store itself, from the same files, if
  * {@link Builder#createSchemaIfMissing()} is set. Instants are stored as nanoseconds since the epoch, so they
  * round-trip exactly; they must lie between the years 1677 and 2262. Tenants, ids and idempotency keys are at
  * most 255 characters.
@@ -44,6 +45,20 @@ import javax.sql.DataSource;
  * a pooled data source that does not take part in container-managed transactions.
  */
 public final class JdbcSessionStore implements SessionStore {
+  /**
+   * The class-path folder of the schema's versioned migration files, in Flyway's naming
+   * ({@code V1__handoff_sessions.sql}, ...), one sub-folder per database: {@code postgresql}, {@code mariadb}
+   * (also MySQL 8) and {@code h2}. For Flyway: {@code locations("classpath:db/handoff-migration/postgresql")}. It
+   * is deliberately not under Flyway's default {@code db/migration}, which would pick up all three dialects.
+   */
+  public static final String MIGRATION_LOCATION = "db/handoff-migration";
+
+  /**
+   * The placeholder the migration files use for the table prefix, in Flyway's syntax: give Flyway the
+   * placeholder {@code handoff_table_prefix} (e.g. {@code handoff_}), or replace it when copying the files.
+   */
+  public static final String TABLE_PREFIX_PLACEHOLDER = "${handoff_table_prefix}";
+
   private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,29}");
 
   private final DataSource dataSource;
@@ -51,6 +66,8 @@ public final class JdbcSessionStore implements SessionStore {
   private final String table;
   private final String countersTable;
   private final int deleteBatchSize;
+  private final int statementTimeoutSeconds;
+  private final int maxSessionBytes;
 
   private final String insertSql;
   private final String findSql;
@@ -69,6 +86,8 @@ public final class JdbcSessionStore implements SessionStore {
     this.table = builder.tablePrefix + "sessions";
     this.countersTable = builder.tablePrefix + "counters";
     this.deleteBatchSize = builder.deleteBatchSize;
+    this.statementTimeoutSeconds = (int) builder.statementTimeout.toSeconds();
+    this.maxSessionBytes = builder.maxSessionBytes;
     this.insertSql = "INSERT INTO " + table + " (" + SessionRows.COLUMNS + ") VALUES ("
         + "?, ".repeat(SessionRows.COLUMN_COUNT - 1) + "?)";
     String select = "SELECT " + SessionRows.COLUMNS + " FROM " + table;
@@ -110,9 +129,10 @@ public final class JdbcSessionStore implements SessionStore {
   public void insert(StoredSession session) {
     Objects.requireNonNull(session, "session");
     SessionRows.checkKeyLengths(session);
+    SessionRows.checkSize(session, maxSessionBytes);
     try (Connection c = dataSource.getConnection()) {
       inTransaction(c, () -> {
-        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+        try (PreparedStatement ps = prepare(c, insertSql)) {
           SessionRows.bindAll(ps, session);
           return ps.executeUpdate();
         }
@@ -148,9 +168,9 @@ public final class JdbcSessionStore implements SessionStore {
     }
   }
 
-  private static Optional<StoredSession> selectOne(Connection c, String sql, String tenant, String key)
+  private Optional<StoredSession> selectOne(Connection c, String sql, String tenant, String key)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps = prepare(c, sql)) {
       ps.setString(1, tenant);
       ps.setString(2, key);
       try (ResultSet rs = ps.executeQuery()) {
@@ -166,9 +186,10 @@ public final class JdbcSessionStore implements SessionStore {
       throw new IllegalArgumentException("replacement version must be expectedVersion + 1");
     }
     SessionRows.checkKeyLengths(replacement);
+    SessionRows.checkSize(replacement, maxSessionBytes);
     try (Connection c = dataSource.getConnection()) {
       return inTransaction(c, () -> {
-        try (PreparedStatement ps = c.prepareStatement(replaceSql)) {
+        try (PreparedStatement ps = prepare(c, replaceSql)) {
           int next = SessionRows.bindContent(ps, 1, replacement);
           ps.setString(next++, replacement.tenant());
           ps.setString(next++, replacement.id());
@@ -208,7 +229,7 @@ public final class JdbcSessionStore implements SessionStore {
     long nowNanos = EpochNanos.of(now);
     try (Connection c = dataSource.getConnection()) {
       return inTransaction(c, () -> {
-        try (PreparedStatement ps = c.prepareStatement(consumeSql)) {
+        try (PreparedStatement ps = prepare(c, consumeSql)) {
           ps.setString(1, newStatus.name());
           SessionRows.setNullableString(ps, 2, HostedStateJson.writeBrowser(browser));
           ps.setLong(3, nowNanos);
@@ -236,7 +257,7 @@ public final class JdbcSessionStore implements SessionStore {
     // One row more than asked tells whether another page follows.
     int fetch = limit == Integer.MAX_VALUE ? limit : limit + 1;
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(cursor == null ? listFirstSql : listAfterSql)) {
+        PreparedStatement ps = prepare(c, cursor == null ? listFirstSql : listAfterSql)) {
       int i = 1;
       ps.setString(i++, tenant);
       if (cursor != null) {
@@ -331,8 +352,8 @@ public final class JdbcSessionStore implements SessionStore {
     }
   }
 
-  private static int executeUpdate(Connection c, String sql, long before, int batch) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+  private int executeUpdate(Connection c, String sql, long before, int batch) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql)) {
       ps.setLong(1, before);
       ps.setInt(2, batch);
       return ps.executeUpdate();
@@ -340,9 +361,9 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   /** MariaDB/MySQL: lock a batch of expired rows, skipping locked ones, then delete exactly those by key. */
-  private static int deleteByKeys(Connection c, ExpiringRows rows, long before, int batch) throws SQLException {
+  private int deleteByKeys(Connection c, ExpiringRows rows, long before, int batch) throws SQLException {
     var keys = new ArrayList<byte[][]>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT tenant, " + rows.keyColumn() + " FROM " + rows.table()
+    try (PreparedStatement ps = prepare(c, "SELECT tenant, " + rows.keyColumn() + " FROM " + rows.table()
         + " WHERE " + rows.expiryColumn() + " < ? ORDER BY " + rows.expiryColumn()
         + " LIMIT ? FOR UPDATE SKIP LOCKED")) {
       ps.setLong(1, before);
@@ -358,7 +379,7 @@ public final class JdbcSessionStore implements SessionStore {
     }
     // One primary-key lookup per row, so the delete touches only rows this transaction already locked: an IN or
     // OR list may be run as a scan that waits on other sweepers' rows and deadlocks with them.
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + rows.table() + " WHERE tenant = ? AND "
+    try (PreparedStatement ps = prepare(c, "DELETE FROM " + rows.table() + " WHERE tenant = ? AND "
         + rows.keyColumn() + " = ?")) {
       for (byte[][] key : keys) {
         ps.setBytes(1, key[0]);
@@ -390,7 +411,7 @@ public final class JdbcSessionStore implements SessionStore {
     try (Connection c = dataSource.getConnection()) {
       while (true) {
         Long counted = inTransaction(c, () -> {
-          try (PreparedStatement ps = c.prepareStatement(counterUpdateSql)) {
+          try (PreparedStatement ps = prepare(c, counterUpdateSql)) {
             ps.setLong(1, nowNanos);
             ps.setLong(2, nowNanos);
             ps.setLong(3, windowEndNanos);
@@ -400,7 +421,7 @@ public final class JdbcSessionStore implements SessionStore {
               return null;
             }
           }
-          try (PreparedStatement ps = c.prepareStatement(counterSelectSql)) {
+          try (PreparedStatement ps = prepare(c, counterSelectSql)) {
             ps.setString(1, tenant);
             ps.setString(2, key);
             try (ResultSet rs = ps.executeQuery()) {
@@ -414,7 +435,7 @@ public final class JdbcSessionStore implements SessionStore {
         }
         try {
           inTransaction(c, () -> {
-            try (PreparedStatement ps = c.prepareStatement(counterInsertSql)) {
+            try (PreparedStatement ps = prepare(c, counterInsertSql)) {
               ps.setString(1, tenant);
               ps.setString(2, key);
               ps.setLong(3, windowEndNanos);
@@ -440,6 +461,18 @@ public final class JdbcSessionStore implements SessionStore {
           "tenant must be at most " + SessionRows.MAX_KEY_LENGTH + " characters to be stored, got "
               + tenant.length());
     }
+  }
+
+  /** A statement bounded by the {@linkplain Builder#statementTimeout statement timeout}. */
+  private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    try {
+      ps.setQueryTimeout(statementTimeoutSeconds);
+    } catch (SQLException | RuntimeException e) {
+      ps.close();
+      throw e;
+    }
+    return ps;
   }
 
   /** Work that runs inside a transaction. */
@@ -478,6 +511,8 @@ public final class JdbcSessionStore implements SessionStore {
     private final DataSource dataSource;
     private String tablePrefix = "handoff_";
     private int deleteBatchSize = 500;
+    private Duration statementTimeout = Duration.ofSeconds(5);
+    private int maxSessionBytes = 1 << 20;
     private boolean createSchema;
 
     private Builder(DataSource dataSource) {
@@ -514,8 +549,47 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     /**
-     * Lets {@link #build()} create the table and its indexes if they do not exist yet, with the bundled schema
-     * script of the detected database. Off by default: production schemas usually belong to a migration tool.
+     * How long one SQL statement may run before the driver cancels it and the call fails with
+     * {@link ErrorCode#STORAGE_UNAVAILABLE} ({@link java.sql.Statement#setQueryTimeout}): a database that stalls
+     * or a row lock held elsewhere then cannot block callers for the whole outage. An operation runs one to three
+     * statements. Waiting for a pooled connection and a dead network are bounded by the pool's and the driver's
+     * own timeouts, which the store cannot set: see {@code docs/storage.md}. Default 5 seconds.
+     *
+     * @param statementTimeout whole seconds, 1 second to 1 hour
+     */
+    public Builder statementTimeout(Duration statementTimeout) {
+      Objects.requireNonNull(statementTimeout, "statementTimeout");
+      if (statementTimeout.toNanos() % 1_000_000_000L != 0 || statementTimeout.toSeconds() < 1
+          || statementTimeout.toSeconds() > 3600) {
+        throw new IllegalArgumentException("statementTimeout must be whole seconds between 1 s and 1 h, got "
+            + statementTimeout);
+      }
+      this.statementTimeout = statementTimeout;
+      return this;
+    }
+
+    /**
+     * The largest session this store writes, in UTF-8 bytes of its stored text (JSON parts, keys, digests). A
+     * larger one is refused with {@link ErrorCode#INVALID_REQUEST} before the database is contacted, so that no
+     * value reaches a driver or server limit that would break the connection (MariaDB's
+     * {@code max_allowed_packet}, 16 MiB by default, closes the connection). The engine enforces its own, smaller
+     * limits first; this is the store's guard. Default 1 MiB.
+     *
+     * @param maxSessionBytes 1 KiB to 15 MiB
+     */
+    public Builder maxSessionBytes(int maxSessionBytes) {
+      if (maxSessionBytes < 1024 || maxSessionBytes > 15 << 20) {
+        throw new IllegalArgumentException("maxSessionBytes must be between 1024 and " + (15 << 20) + ", got "
+            + maxSessionBytes);
+      }
+      this.maxSessionBytes = maxSessionBytes;
+      return this;
+    }
+
+    /**
+     * Lets {@link #build()} create the tables and their indexes if they do not exist yet, by running every
+     * migration file of the detected database from {@link #MIGRATION_LOCATION} (each statement is
+     * {@code IF NOT EXISTS}). Off by default: production schemas usually belong to a migration tool.
      */
     public Builder createSchemaIfMissing() {
       this.createSchema = true;

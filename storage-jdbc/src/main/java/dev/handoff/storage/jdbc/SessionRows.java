@@ -103,6 +103,46 @@ final class SessionRows {
     }
   }
 
+  /**
+   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} if the session's stored text (every string and
+   *     JSON column, in UTF-8) exceeds {@code maxBytes}
+   */
+  static void checkSize(StoredSession s, int maxBytes) {
+    long bytes = utf8Length(s.tenant()) + utf8Length(s.id()) + utf8Length(s.intent().type())
+        + utf8Length(Json.write(s.intent().payload())) + utf8Length(SubjectJson.write(s.subject()))
+        + utf8Length(s.callbackUrl()) + utf8Length(Json.write(s.metadata()))
+        + utf8Length(Json.write(s.presentation())) + utf8Length(s.tokenDigest()) + utf8Length(s.idempotencyKey())
+        + utf8Length(s.requestFingerprint()) + utf8Length(HostedStateJson.writeBrowser(s.browser()))
+        + utf8Length(HostedStateJson.writeChallenge(s.challenge()));
+    if (bytes > maxBytes) {
+      throw new HandoffException(ErrorCode.INVALID_REQUEST,
+          "the session is too large to store: " + bytes + " bytes of text, at most " + maxBytes);
+    }
+  }
+
+  /** The UTF-8 length of {@code text} ({@code null}: 0) without encoding it; lone surrogates count as '?'. */
+  static long utf8Length(String text) {
+    if (text == null) {
+      return 0;
+    }
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += Character.isSurrogate(c) ? 1 : 3;
+      }
+    }
+    return bytes;
+  }
+
   /** @throws HandoffException {@link ErrorCode#INVALID_REQUEST} if a key column would not fit its column */
   static void checkKeyLengths(StoredSession s) {
     checkLength("tenant", s.tenant());

@@ -184,7 +184,7 @@ class JdbcSessionStoreTest {
 
   @ParameterizedTest
   @EnumSource(Dialect.class)
-  void schemaScriptsCreateThePrefixedTableAndItsIndexes(Dialect dialect) {
+  void migrationFilesCreateThePrefixedTablesAndTheirIndexes(Dialect dialect) {
     var statements = SchemaScript.load(dialect, "acme_").statements();
     String script = String.join(";\n", statements);
     assertThat(script).doesNotContain("${").doesNotContain("--")

@@ -778,6 +778,37 @@ public abstract class SessionStoreContract {
   }
 
   /**
+   * What the engine does with concurrent identical idempotent creates: each loser of the key reads the winner at
+   * once and must find it (else it would answer a spurious CONFLICT). An insert that failed on the key is
+   * linearizable: its winner is visible to every later read.
+   */
+  @Test
+  void theLoserOfAnIdempotencyKeyFindsTheWinnerAtOnce() throws Exception {
+    SessionStore store = newStore();
+    withPool(pool -> {
+      for (int round = 0; round < raceRounds(); round++) {
+        String key = "key-" + round;
+        var next = new AtomicInteger();
+        var missing = new AtomicInteger();
+        int wins = race(pool, () -> {
+          String id = "csn_" + key + "_" + next.getAndIncrement();
+          try {
+            store.insert(open("t1", id).idempotency(key, "fp").build());
+            return true;
+          } catch (HandoffException e) {
+            if (store.findByIdempotencyKey("t1", key).isEmpty()) {
+              missing.incrementAndGet();
+            }
+            return false;
+          }
+        });
+        assertThat(wins).as("successful inserts in round %d", round).isEqualTo(1);
+        assertThat(missing.get()).as("losers that did not see the winner in round %d", round).isZero();
+      }
+    });
+  }
+
+  /**
    * One-time-code attempts are counted by compare-and-set: of all threads that each spend one attempt (re-reading
    * and retrying when they lose), exactly as many succeed as there were attempts, never more.
    */

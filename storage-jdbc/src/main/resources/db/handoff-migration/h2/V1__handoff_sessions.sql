@@ -1,7 +1,7 @@
--- Handoff sessions, H2 2.x. ${prefix} is the table prefix (default "handoff_").
+-- Handoff sessions, H2 2.x. ${handoff_table_prefix} is the table prefix (default "handoff_").
 -- Instants are nanoseconds since the epoch (BIGINT): exact to the nanosecond, years 1677 to 2262.
 -- Intent payload, subject, metadata, presentation, browser and challenge are JSON text written by dev.handoff.spi.Json.
-CREATE TABLE IF NOT EXISTS ${prefix}sessions (
+CREATE TABLE IF NOT EXISTS ${handoff_table_prefix}sessions (
   tenant              VARCHAR(255) NOT NULL,
   id                  VARCHAR(255) NOT NULL,
   intent_type         VARCHAR(64)  NOT NULL,
@@ -22,16 +22,16 @@ CREATE TABLE IF NOT EXISTS ${prefix}sessions (
   browser             VARCHAR,
   challenge           VARCHAR,
   row_version         BIGINT       NOT NULL,
-  CONSTRAINT ${prefix}sessions_pk PRIMARY KEY (tenant, id),
-  CONSTRAINT ${prefix}sessions_idempotency UNIQUE (tenant, idempotency_key)
+  CONSTRAINT ${handoff_table_prefix}sessions_pk PRIMARY KEY (tenant, id),
+  CONSTRAINT ${handoff_table_prefix}sessions_idempotency UNIQUE (tenant, idempotency_key)
 );
-CREATE INDEX IF NOT EXISTS ${prefix}sessions_expires ON ${prefix}sessions (expires_at_ns);
+CREATE INDEX IF NOT EXISTS ${handoff_table_prefix}sessions_expires ON ${handoff_table_prefix}sessions (expires_at_ns);
 -- Rate-limit counters (SessionStore.incrementCounter): one row per tenant and key, deleted with expired sessions.
-CREATE TABLE IF NOT EXISTS ${prefix}counters (
+CREATE TABLE IF NOT EXISTS ${handoff_table_prefix}counters (
   tenant        VARCHAR(255) NOT NULL,
   counter_key   VARCHAR(128) NOT NULL,
   window_end_ns BIGINT       NOT NULL,
   hits          BIGINT       NOT NULL,
-  CONSTRAINT ${prefix}counters_pk PRIMARY KEY (tenant, counter_key)
+  CONSTRAINT ${handoff_table_prefix}counters_pk PRIMARY KEY (tenant, counter_key)
 );
-CREATE INDEX IF NOT EXISTS ${prefix}counters_window_end ON ${prefix}counters (window_end_ns);
+CREATE INDEX IF NOT EXISTS ${handoff_table_prefix}counters_window_end ON ${handoff_table_prefix}counters (window_end_ns);
