@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 final class FlowRoutes {
   private static final Logger log = LoggerFactory.getLogger(HostedFlow.class);
   private static final String HTML = "text/html; charset=utf-8";
+  /** Longer than any token an engine accepts ({@code Handoff.Builder.maxTokenLength} is 4096 by default). */
+  private static final int MAX_TOKEN_LENGTH = 16_384;
 
   private final Handoff handoff;
   private final String origin;
@@ -111,8 +113,12 @@ final class FlowRoutes {
    */
   private void entry(Exchange ex, boolean redeem) {
     Optional<String> token = ex.request.queryParameter("token").filter(t -> !t.isEmpty());
-    Optional<String> sessionId = ex.request.queryParameter("session");
+    Optional<String> sessionId = sessionId(ex.request.queryParameter("session"));
     Optional<String> secret = cookie.read(ex.request);
+    if (token.isPresent() && token.get().length() > MAX_TOKEN_LENGTH) {
+      ex.problem(400, "invalid", null); // never echo an oversized value into the continue page
+      return;
+    }
     if (token.isEmpty()) {
       if (secret.isPresent()) {
         ex.redirect(url("/session"));
@@ -144,7 +150,12 @@ final class FlowRoutes {
       ex.problem(400, "incomplete", null);
       return;
     }
-    redeem(ex, token.get(), ex.request.formParameter("session"), cookie.read(ex.request));
+    redeem(ex, token.get(), sessionId(ex.request.formParameter("session")), cookie.read(ex.request));
+  }
+
+  /** The link's {@code session} parameter, which is informational (the token names its session): only if plausible. */
+  private static Optional<String> sessionId(Optional<String> raw) {
+    return raw.filter(id -> id.length() <= 128 && id.matches("[A-Za-z0-9_-]+"));
   }
 
   private void redeem(Exchange ex, String token, Optional<String> sessionId, Optional<String> secret) {
