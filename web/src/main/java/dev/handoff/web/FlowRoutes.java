@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ final class FlowRoutes {
     } catch (RuntimeException e) {
       log.error("hosted flow failed on {} {}", request.method(), request.path(), e);
       exchange.reset();
-      exchange.problem(500, "error", null);
+      exchange.message(500, "error", null);
     }
     return exchange.response();
   }
@@ -97,13 +98,13 @@ final class FlowRoutes {
           notAllowed(ex, "POST");
         }
       }
-      default -> ex.problem(404, "notFound", null);
+      default -> ex.message(404, "notFound", null);
     }
   }
 
   private void notAllowed(Exchange ex, String allow) {
     ex.header("Allow", allow);
-    ex.problem(405, "method", null);
+    ex.message(405, "method", null);
   }
 
   /**
@@ -116,14 +117,14 @@ final class FlowRoutes {
     Optional<String> sessionId = sessionId(ex.request.queryParameter("session"));
     Optional<String> secret = cookie.read(ex.request);
     if (token.isPresent() && token.get().length() > MAX_TOKEN_LENGTH) {
-      ex.problem(400, "invalid", null); // never echo an oversized value into the continue page
+      ex.message(400, "invalid", null); // never echo an oversized value into the continue page
       return;
     }
     if (token.isEmpty()) {
       if (secret.isPresent()) {
         ex.redirect(url("/session"));
       } else {
-        ex.problem(400, "incomplete", null);
+        ex.message(400, "incomplete", null);
       }
       return;
     }
@@ -142,12 +143,12 @@ final class FlowRoutes {
   /** The continue step: redeems the link, sets the cookie, and 303 to the session page: the token is gone. */
   private void continueEntry(Exchange ex) {
     if (!guard.allows(ex.request)) {
-      ex.problem(403, "crossSite", null);
+      ex.message(403, "crossSite", null);
       return;
     }
     Optional<String> token = ex.request.formParameter("token").filter(t -> !t.isEmpty());
     if (token.isEmpty()) {
-      ex.problem(400, "incomplete", null);
+      ex.message(400, "incomplete", null);
       return;
     }
     redeem(ex, token.get(), sessionId(ex.request.formParameter("session")), cookie.read(ex.request));
@@ -190,7 +191,7 @@ final class FlowRoutes {
   private void sessionPage(Exchange ex) {
     Optional<String> secret = cookie.read(ex.request);
     if (secret.isEmpty()) {
-      ex.problem(401, "noSession", null);
+      ex.message(401, "noSession", null);
       return;
     }
     BrowserSession browser;
@@ -230,7 +231,7 @@ final class FlowRoutes {
   private void ended(Exchange ex, String secret, HandoffException e) {
     Optional<Session> known = handoff.sessionOf(secret);
     if (known.isEmpty()) {
-      ex.problem(401, "ended", Locations.safe(e.redirectUrl().orElse(null)));
+      ex.message(401, "ended", Locations.safe(e.redirectUrl().orElse(null)));
       return;
     }
     Session session = known.get();
@@ -240,21 +241,21 @@ final class FlowRoutes {
       case EXPIRED -> "expired";
       default -> "ended";
     };
-    ex.problem(200, key, Locations.safe(session.callbackUrl()), session);
+    ex.message(200, key, Locations.safe(session.callbackUrl()), session);
   }
 
   private void post(Exchange ex, String path) {
     if (!guard.allows(ex.request)) {
-      ex.problem(403, "crossSite", null);
+      ex.message(403, "crossSite", null);
       return;
     }
     Optional<String> secret = cookie.read(ex.request);
     if (secret.isEmpty()) {
-      ex.problem(401, "noSession", null);
+      ex.message(401, "noSession", null);
       return;
     }
     if (!handoff.isFormToken(secret.get(), ex.request.formParameter("csrf").orElse(null))) {
-      ex.problem(403, "formExpired", null);
+      ex.message(403, "formExpired", null);
       return;
     }
     switch (path) {
@@ -302,45 +303,35 @@ final class FlowRoutes {
   }
 
   private void complete(Exchange ex, String secret) {
-    Session done;
-    try {
-      done = handoff.completeFromBrowser(secret);
-    } catch (HandoffException e) {
-      if (e.code() == ErrorCode.CONFLICT || e.code() == ErrorCode.INVALID_TOKEN) {
-        ex.redirect(url("/session"));
-        return;
-      }
-      throw e;
-    }
-    String callback = Locations.safe(done.callbackUrl());
-    ex.redirect(callback == null ? url("/session") : callback);
+    end(ex, () -> handoff.completeFromBrowser(secret), true);
   }
 
   /** Leaves without completing: the browser session ends, and the end user goes back to the callback. */
   private void cancel(Exchange ex, String secret) {
-    Session left;
-    try {
-      left = handoff.logout(secret);
-    } catch (HandoffException e) {
-      if (e.code() == ErrorCode.CONFLICT || e.code() == ErrorCode.INVALID_TOKEN) {
-        ex.redirect(url("/session"));
-        return;
-      }
-      throw e;
-    }
-    String callback = Locations.safe(left.callbackUrl());
-    ex.redirect(callback == null ? url("/session") : callback);
+    end(ex, () -> handoff.logout(secret), true);
   }
 
   private void logout(Exchange ex, String secret) {
+    end(ex, () -> handoff.logout(secret), false);
+  }
+
+  /**
+   * Ends the session one way or another, then goes to the callback, or to the session page, which says how it
+   * ended. A session that cannot end so (not signed in yet, ended already) goes to the session page as well.
+   */
+  private void end(Exchange ex, Supplier<Session> ending, boolean toCallback) {
+    Session ended;
     try {
-      handoff.logout(secret);
+      ended = ending.get();
     } catch (HandoffException e) {
       if (e.code() != ErrorCode.CONFLICT && e.code() != ErrorCode.INVALID_TOKEN) {
         throw e;
       }
+      ex.redirect(url("/session"));
+      return;
     }
-    ex.redirect(url("/session"));
+    String callback = toCallback ? Locations.safe(ended.callbackUrl()) : null;
+    ex.redirect(callback == null ? url("/session") : callback);
   }
 
   /** The page for a failed step: what happened, and the way back to the callback URL when the engine knows it. */
@@ -355,7 +346,7 @@ final class FlowRoutes {
       case STORAGE_UNAVAILABLE -> "unavailable";
       default -> "error";
     };
-    ex.problem(e.httpStatus(), key, wayBack);
+    ex.message(e.httpStatus(), key, wayBack);
   }
 
   private static String display(User user) {
@@ -416,12 +407,12 @@ final class FlowRoutes {
     }
 
     /** A page without forms: a problem ({@code problem.<key>.*} texts), or how a session ended. */
-    void problem(int status, String key, String wayBack) {
-      problem(status, key, wayBack, null);
+    void message(int status, String key, String wayBack) {
+      message(status, key, wayBack, null);
     }
 
     /** The same, in the language and theme of {@code session} when it is known. */
-    void problem(int status, String key, String wayBack, Session session) {
+    void message(int status, String key, String wayBack, Session session) {
       PageTexts texts = texts(session == null ? null : session.locale());
       Theme theme = session == null ? Theme.DEFAULT : session.theme();
       HostedPage.Kind kind = switch (key) {
