@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -33,17 +34,19 @@ import java.util.regex.Pattern;
  * {@code {"error", "detail"}}.
  */
 final class CustomerSessions extends Endpoint {
+  private static final long serialVersionUID = 1L;
   private static final Set<String> FIELDS = Set.of("customer_id", "return_url", "member_id", "external_member_id");
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final int MAX_RETURN_URL_LENGTH = 2083;
   private static final int MAX_EXTERNAL_ID_LENGTH = 256;
 
-  private final Handoff handoff;
-  private final ApiKeys keys;
-  private final SampleDirectory directory;
+  private final transient Handoff handoff;
+  private final transient ApiKeys keys;
+  private final transient SampleDirectory directory;
 
-  CustomerSessions(Handoff handoff, ApiKeys keys, SampleDirectory directory) {
+  CustomerSessions(Handoff handoff, ApiKeys keys, SampleDirectory directory, Duration requestTimeout) {
+    super(requestTimeout);
     this.handoff = handoff;
     this.keys = keys;
     this.directory = directory;
@@ -209,7 +212,7 @@ final class CustomerSessions extends Endpoint {
   }
 
   @Override
-  protected void sendInternalError(Exchange ex) throws IOException {
-    sendError(ex, 500, "InternalServerError", "internal error");
+  protected void sendProblem(Exchange ex, int status, String message) throws IOException {
+    sendError(ex, status, status == 408 ? "RequestTimeout" : "InternalServerError", message);
   }
 }

@@ -11,6 +11,7 @@ import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.Subject;
 import dev.handoff.spi.UserDetails;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,14 +24,16 @@ import java.util.Set;
  * {@code gigs:<project>}; errors are Gigs-style {@code {"object": "error", "type", "message", "details"}}.
  */
 final class GigsConnectSessions extends Endpoint {
+  private static final long serialVersionUID = 1L;
   private static final Set<String> CREATE_FIELDS = Set.of("callbackUrl", "intent", "user", "userDetails");
   private static final Set<String> UPDATE_FIELDS = Set.of("callbackUrl", "intent", "user", "userDetails");
   private static final Set<String> USER_DETAILS_FIELDS = Set.of("email", "fullName", "birthday", "preferredLocale");
 
-  private final Handoff handoff;
-  private final ApiKeys keys;
+  private final transient Handoff handoff;
+  private final transient ApiKeys keys;
 
-  GigsConnectSessions(Handoff handoff, ApiKeys keys) {
+  GigsConnectSessions(Handoff handoff, ApiKeys keys, Duration requestTimeout) {
+    super(requestTimeout);
     this.handoff = handoff;
     this.keys = keys;
   }
@@ -189,6 +192,7 @@ final class GigsConnectSessions extends Endpoint {
       case 400 -> "invalidRequest";
       case 401 -> "unauthorized";
       case 404 -> "notFound";
+      case 408 -> "requestTimeout";
       case 409 -> "conflict";
       case 410 -> "expired";
       case 413 -> "payloadTooLarge";
@@ -210,7 +214,7 @@ final class GigsConnectSessions extends Endpoint {
   }
 
   @Override
-  protected void sendInternalError(Exchange ex) throws IOException {
-    sendError(ex, 500, "internalError", "internal error", List.of());
+  protected void sendProblem(Exchange ex, int status, String message) throws IOException {
+    sendError(ex, status, typeOf(status), message, List.of());
   }
 }

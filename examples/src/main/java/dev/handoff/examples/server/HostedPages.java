@@ -7,6 +7,7 @@ import dev.handoff.Session;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import java.io.IOException;
+import java.time.Duration;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -30,19 +31,21 @@ import javax.crypto.spec.SecretKeySpec;
  * echo, and a POST whose {@code Origin} header names another origin is refused.
  */
 final class HostedPages extends Endpoint {
+  private static final long serialVersionUID = 1L;
   static final String COOKIE = "handoff_browser";
 
-  private final Handoff handoff;
+  private final transient Handoff handoff;
   private final String origin;
   private final boolean secureCookie;
-  private final SecretKeySpec formKey;
+  private final transient SecretKeySpec formKey;
 
   /**
    * @param handoff any engine on the shared store and key ring: redemption and the browser session do not
    *     depend on the API that created the session
    * @param publicUrl the server's public base URL, e.g. {@code http://localhost:8080}
    */
-  HostedPages(Handoff handoff, URI publicUrl) {
+  HostedPages(Handoff handoff, URI publicUrl, Duration requestTimeout) {
+    super(requestTimeout);
     this.handoff = handoff;
     this.origin = publicUrl.getScheme() + "://" + publicUrl.getRawAuthority();
     String host = publicUrl.getHost();
@@ -288,7 +291,7 @@ final class HostedPages extends Endpoint {
   }
 
   @Override
-  protected void sendInternalError(Exchange ex) throws IOException {
-    ex.sendHtml(500, HostedPageViews.problem("Something went wrong", "Please try again later.", null));
+  protected void sendProblem(Exchange ex, int status, String message) throws IOException {
+    ex.sendHtml(status, HostedPageViews.problem("Something went wrong", "Please try again later.", null));
   }
 }

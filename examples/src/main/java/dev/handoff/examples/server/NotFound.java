@@ -1,17 +1,24 @@
 package dev.handoff.examples.server;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 
 /** Every path that belongs to no API: a plain JSON 404. */
 final class NotFound extends Endpoint {
+  private static final long serialVersionUID = 1L;
+
+  NotFound(Duration requestTimeout) {
+    super(requestTimeout);
+  }
+
   @Override
   protected void serve(Exchange ex) throws IOException {
     ex.sendJson(404, Map.of("error", "not found"));
   }
 
   @Override
-  protected void sendInternalError(Exchange ex) throws IOException {
-    ex.sendJson(500, Map.of("error", "internal error"));
+  protected void sendProblem(Exchange ex, int status, String message) throws IOException {
+    ex.sendJson(status, Map.of("error", message));
   }
 }

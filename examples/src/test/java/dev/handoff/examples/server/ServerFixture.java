@@ -63,6 +63,10 @@ final class ServerFixture implements AutoCloseable {
   }
 
   ServerFixture(String publicUrl, String jdbcUrl) throws IOException {
+    this(publicUrl, jdbcUrl, ExampleServer.Limits.defaults());
+  }
+
+  ServerFixture(String publicUrl, String jdbcUrl, ExampleServer.Limits limits) throws IOException {
     var keys = new ApiKeys(List.of(
         new Grant(Api.GIGS, "dev", GIGS_KEY),
         new Grant(Api.GIGS, "other", GIGS_OTHER_KEY),
@@ -74,7 +78,7 @@ final class ServerFixture implements AutoCloseable {
         "eve@example.com", false, "Eve", null, null, "individual"));
     directory.add(SampleDirectory.gigsTenant("dev"), new User("usr_grace", "grace@example.com", "Grace Hopper"));
     server = ExampleServer.start(new ExampleServer.Config(0, publicUrl, keys, directory,
-        (tenant, session, email, code) -> sentCodes.add(new String[] {email, code}), clock, events::add, jdbcUrl));
+        (tenant, session, email, code) -> sentCodes.add(new String[] {email, code}), clock, events::add, jdbcUrl, limits));
     base = URI.create("http://localhost:" + server.port());
   }
 
