@@ -109,9 +109,19 @@ final class Chromium implements AutoCloseable {
         .map(LogEntry::toString).toList();
   }
 
-  /** Forgets cookies of every site, as a browser that never opened the link. */
+  /** Forgets the cookies of every site, as a browser that never opened any link. */
   void forgetCookies() {
-    driver.manage().deleteAllCookies();
+    driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+  }
+
+  /** Turns JavaScript off (or on again) for the pages that follow, as some users and some browsers have it. */
+  void javascript(boolean enabled) {
+    driver.executeCdpCommand("Emulation.setScriptExecutionDisabled", Map.of("value", !enabled));
+  }
+
+  /** Resizes the window, e.g. to a phone's 390 × 844. */
+  void windowSize(int width, int height) {
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
   }
 
   @Override

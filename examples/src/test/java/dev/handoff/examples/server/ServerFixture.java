@@ -49,6 +49,8 @@ final class ServerFixture implements AutoCloseable {
   final SampleDirectory directory = SampleDirectory.withSamples();
   final List<String[]> sentCodes = new CopyOnWriteArrayList<>();
   final List<SessionEvent> events = new CopyOnWriteArrayList<>();
+  /** What the example's dev-mode {@link ConsoleOtpSender} printed. */
+  private final java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
   final ExampleServer server;
   final URI base;
   /** A client without cookies, as an API caller is. */
@@ -77,8 +79,12 @@ final class ServerFixture implements AutoCloseable {
     directory.addCustomer(new Customer(OTHER_CUSTOMER, OTHER_WORKSPACE, joined, null, Map.of(), null,
         "eve@example.com", false, "Eve", null, null, "individual"));
     directory.add(SampleDirectory.gigsTenant("dev"), new User("usr_grace", "grace@example.com", "Grace Hopper"));
+    var devSender = new ConsoleOtpSender(new java.io.PrintStream(console, true, StandardCharsets.UTF_8));
     server = ExampleServer.start(new ExampleServer.Config(0, publicUrl, keys, directory,
-        (tenant, session, email, code) -> sentCodes.add(new String[] {email, code}), clock, events::add, jdbcUrl, limits));
+        (tenant, session, email, code) -> {
+          sentCodes.add(new String[] {email, code});
+          devSender.send(tenant, session, email, code);
+        }, clock, events::add, jdbcUrl, limits));
     base = URI.create("http://localhost:" + server.port());
   }
 
@@ -192,6 +198,11 @@ final class ServerFixture implements AutoCloseable {
   String lastCodeFor(String email) {
     return sentCodes.stream().filter(c -> c[0].equals(email)).reduce((a, b) -> b).map(c -> c[1])
         .orElseThrow(() -> new AssertionError("no code sent to " + email));
+  }
+
+  /** What the dev-mode console sender printed so far. */
+  String console() {
+    return console.toString(StandardCharsets.UTF_8);
   }
 
   /** The ids of a tenant's stored sessions, to prove that a rejected request stored nothing. */
