@@ -5,6 +5,7 @@
 module dev.handoff.web {
   requires transitive dev.handoff.core;
   requires gg.jte.runtime;
+  requires org.slf4j;
   // The generated templates carry @Generated, a source-only annotation.
   requires static java.compiler;
 

@@ -1,6 +1,7 @@
 package dev.handoff.web;
 
 import dev.handoff.Handoff;
+import dev.handoff.IntentRegistry;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -30,20 +31,20 @@ import java.util.Objects;
  * many nodes. Thread-safe; build one per mount point and share it.
  */
 public final class HostedFlow {
-  private final Handoff handoff;
-  private final URI publicUrl;
   private final String origin;
   private final String mountPath;
   private final boolean redeemOnGet;
-  private final String cookieBaseName;
+  private final BrowserCookie cookie;
+  private final FlowRoutes routes;
 
   private HostedFlow(Builder b) {
-    this.handoff = b.handoff;
-    this.publicUrl = b.publicUrl;
     this.origin = b.publicUrl.toASCIIString();
     this.mountPath = b.mountPath == null ? "" : b.mountPath;
     this.redeemOnGet = b.redeemOnGet != null && b.redeemOnGet;
-    this.cookieBaseName = b.cookieName == null ? "handoff" : b.cookieName;
+    boolean secure = !b.publicUrl.getScheme().equals("http");
+    this.cookie = new BrowserCookie(b.cookieName == null ? "handoff" : b.cookieName, secure, mountPath);
+    this.routes = new FlowRoutes(b.handoff, origin, mountPath, redeemOnGet, cookie, new FormTokens(),
+        new IntentSummaries(b.intents), b.renderer == null ? PageRenderer.defaults() : b.renderer);
   }
 
   /** Starts configuring the flow for an engine. */
@@ -56,8 +57,7 @@ public final class HostedFlow {
    * page with the right status. Every response carries the security headers.
    */
   public HostedResponse handle(HostedRequest request) {
-    Objects.requireNonNull(request, "request");
-    return HostedResponse.status(404).body("Not found", "text/plain; charset=utf-8").build();
+    return routes.handle(Objects.requireNonNull(request, "request"));
   }
 
   /**
@@ -78,6 +78,11 @@ public final class HostedFlow {
     return mountPath;
   }
 
+  /** The name of the browser-session cookie, e.g. {@code __Host-handoff}. */
+  public String cookieName() {
+    return cookie.name();
+  }
+
   @Override
   public String toString() {
     return "HostedFlow[" + entryUrl() + ", redeemOnGet=" + redeemOnGet + "]";
@@ -93,6 +98,8 @@ public final class HostedFlow {
     private String mountPath;
     private Boolean redeemOnGet;
     private String cookieName;
+    private IntentRegistry intents;
+    private PageRenderer renderer;
 
     private Builder(Handoff handoff) {
       this.handoff = handoff;
@@ -169,6 +176,22 @@ public final class HostedFlow {
         throw new IllegalArgumentException("cookieName must be 1 to 32 of [A-Za-z0-9_-], not starting with __");
       }
       this.cookieName = once(this.cookieName, cookieName, "cookieName");
+      return this;
+    }
+
+    /**
+     * The intent types whose display names and field labels the pages show. Give the registry of every engine
+     * whose sessions these pages serve (a registry may hold the types of several). Without it, pages spell out
+     * the intent's type name and show its plain payload values.
+     */
+    public Builder intents(IntentRegistry intents) {
+      this.intents = once(this.intents, Objects.requireNonNull(intents, "intents"), "intents");
+      return this;
+    }
+
+    /** Renders the pages; {@link PageRenderer#defaults()} by default. See {@link PageRenderer} to replace some. */
+    public Builder pageRenderer(PageRenderer renderer) {
+      this.renderer = once(this.renderer, Objects.requireNonNull(renderer, "renderer"), "pageRenderer");
       return this;
     }
 

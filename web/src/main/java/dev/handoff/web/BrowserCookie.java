@@ -1,0 +1,33 @@
+package dev.handoff.web;
+
+import java.util.Optional;
+
+/**
+ * The browser-session cookie: {@code HttpOnly}, {@code SameSite=Lax}, and over https {@code Secure} with the
+ * {@code __Host-} prefix (so no subdomain can set or shadow it; that prefix requires {@code Path=/}). Over http to
+ * a loopback host browsers would drop a {@code Secure} cookie, so there it is a plain one scoped to the mount path.
+ */
+final class BrowserCookie {
+  private final String name;
+  private final String attributes;
+
+  BrowserCookie(String baseName, boolean secure, String mountPath) {
+    this.name = secure ? "__Host-" + baseName : baseName;
+    this.attributes = secure ? "; Path=/; Secure; HttpOnly; SameSite=Lax"
+        : "; Path=" + (mountPath.isEmpty() ? "/" : mountPath) + "; HttpOnly; SameSite=Lax";
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** The cookie's value, if the request carries one that could be a browser secret at all. */
+  Optional<String> read(HostedRequest request) {
+    return request.cookie(name).filter(v -> !v.isEmpty() && v.length() <= 512 && v.matches("[A-Za-z0-9._-]+"));
+  }
+
+  /** The {@code Set-Cookie} value that stores {@code secret}. */
+  String set(String secret) {
+    return name + "=" + secret + attributes;
+  }
+}

@@ -1,0 +1,436 @@
+package dev.handoff.web;
+
+import dev.handoff.BrowserSession;
+import dev.handoff.Handoff;
+import dev.handoff.Redemption;
+import dev.handoff.Session;
+import dev.handoff.Theme;
+import dev.handoff.spi.ErrorCode;
+import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.User;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol of the hosted flow: which route does what, with which checks, answering with which page or
+ * redirect. Every state change is a POST that passed {@link RequestGuard} and (once a browser session exists) the
+ * form token, and answers with a 303, so that reloading and Back never repeat it. Stateless and thread-safe.
+ */
+final class FlowRoutes {
+  private static final Logger log = LoggerFactory.getLogger(HostedFlow.class);
+  private static final String HTML = "text/html; charset=utf-8";
+
+  private final Handoff handoff;
+  private final String origin;
+  private final String mountPath;
+  private final boolean redeemOnGet;
+  private final BrowserCookie cookie;
+  private final RequestGuard guard;
+  private final FormTokens formTokens;
+  private final IntentSummaries intents;
+  private final PageRenderer renderer;
+
+  FlowRoutes(Handoff handoff, String origin, String mountPath, boolean redeemOnGet, BrowserCookie cookie,
+      FormTokens formTokens, IntentSummaries intents, PageRenderer renderer) {
+    this.handoff = handoff;
+    this.origin = origin;
+    this.mountPath = mountPath;
+    this.redeemOnGet = redeemOnGet;
+    this.cookie = cookie;
+    this.guard = new RequestGuard(origin);
+    this.formTokens = formTokens;
+    this.intents = intents;
+    this.renderer = renderer;
+  }
+
+  HostedResponse handle(HostedRequest request) {
+    var exchange = new Exchange(request, SecurityHeaders.nonce());
+    try {
+      route(exchange);
+    } catch (HandoffException e) {
+      problem(exchange, e);
+    } catch (RuntimeException e) {
+      log.error("hosted flow failed on {} {}", request.method(), request.path(), e);
+      exchange.reset();
+      exchange.problem(500, "error", null);
+    }
+    return exchange.response();
+  }
+
+  private void route(Exchange ex) {
+    String path = ex.request.path().isEmpty() ? "/" : ex.request.path();
+    String method = ex.request.method();
+    boolean read = method.equals("GET") || method.equals("HEAD");
+    switch (path) {
+      case "/" -> {
+        if (read) {
+          ex.redirect(url("/session"));
+        } else {
+          notAllowed(ex, "GET, HEAD");
+        }
+      }
+      case "/entry" -> {
+        if (read) {
+          entry(ex, method.equals("GET") && redeemOnGet);
+        } else if (method.equals("POST")) {
+          continueEntry(ex);
+        } else {
+          notAllowed(ex, "GET, HEAD, POST");
+        }
+      }
+      case "/session" -> {
+        if (read) {
+          sessionPage(ex);
+        } else {
+          notAllowed(ex, "GET, HEAD");
+        }
+      }
+      case "/login", "/verify", "/complete", "/cancel", "/logout" -> {
+        if (method.equals("POST")) {
+          post(ex, path);
+        } else {
+          notAllowed(ex, "POST");
+        }
+      }
+      default -> ex.problem(404, "notFound", null);
+    }
+  }
+
+  private void notAllowed(Exchange ex, String allow) {
+    ex.header("Allow", allow);
+    ex.problem(405, "method", null);
+  }
+
+  /**
+   * The link. Never consumes it (unless configured to on GET): scanners and previewers fetch links before the
+   * person does. A browser that is already in this session goes straight to it, and a bad request leaves any
+   * cookie alone.
+   */
+  private void entry(Exchange ex, boolean redeem) {
+    Optional<String> token = ex.request.queryParameter("token").filter(t -> !t.isEmpty());
+    Optional<String> sessionId = ex.request.queryParameter("session");
+    Optional<String> secret = cookie.read(ex.request);
+    if (token.isEmpty()) {
+      if (secret.isPresent()) {
+        ex.redirect(url("/session"));
+      } else {
+        ex.problem(400, "incomplete", null);
+      }
+      return;
+    }
+    if (inSession(secret, sessionId)) {
+      ex.redirect(url("/session"));
+      return;
+    }
+    if (redeem) {
+      redeem(ex, token.get(), sessionId, secret);
+      return;
+    }
+    ex.page(200, page(ex, HostedPage.Kind.CONTINUE, ex.texts(null), Theme.DEFAULT, "continue.title",
+        "continue.message", null, null, null, null, null, sessionId.orElse(null), token.get()));
+  }
+
+  /** The continue step: redeems the link, sets the cookie, and 303 to the session page: the token is gone. */
+  private void continueEntry(Exchange ex) {
+    if (!guard.allows(ex.request)) {
+      ex.problem(403, "crossSite", null);
+      return;
+    }
+    Optional<String> token = ex.request.formParameter("token").filter(t -> !t.isEmpty());
+    if (token.isEmpty()) {
+      ex.problem(400, "incomplete", null);
+      return;
+    }
+    redeem(ex, token.get(), ex.request.formParameter("session"), cookie.read(ex.request));
+  }
+
+  private void redeem(Exchange ex, String token, Optional<String> sessionId, Optional<String> secret) {
+    Redemption redemption;
+    try {
+      redemption = handoff.redeem(token);
+    } catch (HandoffException e) {
+      // A second click on a used link, from the browser that used it: go on where it is.
+      if (e.code() == ErrorCode.INVALID_TOKEN && inSession(secret, sessionId)) {
+        ex.redirect(url("/session"));
+        return;
+      }
+      throw e;
+    }
+    ex.header("Set-Cookie", cookie.set(redemption.browserSecret()));
+    ex.redirect(url("/session"));
+  }
+
+  /** Whether the browser's cookie is a live browser session of the session the link names. */
+  private boolean inSession(Optional<String> secret, Optional<String> sessionId) {
+    if (secret.isEmpty() || sessionId.isEmpty()) {
+      return false;
+    }
+    try {
+      return handoff.authenticate(secret.get()).session().id().equals(sessionId.get());
+    } catch (HandoffException e) {
+      return false;
+    }
+  }
+
+  /** The page for where this browser's session is: sign-in, code, review; or how it ended. */
+  private void sessionPage(Exchange ex) {
+    Optional<String> secret = cookie.read(ex.request);
+    if (secret.isEmpty()) {
+      ex.problem(401, "noSession", null);
+      return;
+    }
+    BrowserSession browser;
+    try {
+      browser = handoff.authenticate(secret.get());
+    } catch (HandoffException e) {
+      if (e.code() == ErrorCode.INVALID_TOKEN) {
+        ended(ex, e);
+        return;
+      }
+      throw e;
+    }
+    Session session = browser.session();
+    Presentation presentation = Presentation.of(session);
+    PageTexts texts = ex.texts(presentation.locale());
+    String wayBack = Locations.safe(session.callbackUrl());
+    ex.formTarget(Locations.origin(session.callbackUrl()));
+    String formToken = formTokens.of(secret.get());
+    String notice = Notice.fromKey(ex.request.queryParameter("notice").orElse(null))
+        .map(n -> texts.get(n.textKey())).orElse(null);
+    var intent = intents.summarise(session.intent(), texts.locale());
+    if (browser.loginRequired()) {
+      boolean emailStep = !browser.loginStarted() || ex.request.queryParameter("step").filter("email"::equals)
+          .isPresent();
+      ex.page(200, page(ex, emailStep ? HostedPage.Kind.SIGN_IN : HostedPage.Kind.ENTER_CODE, texts,
+          presentation.theme(), emailStep ? "signin.title" : "code.title", emailStep ? "signin.message"
+              : "code.message", notice, intent, null, formToken, wayBack, null, null));
+    } else {
+      ex.page(200, page(ex, HostedPage.Kind.REVIEW, texts, presentation.theme(), "review.title", null, notice,
+          intent, display(browser.user()), formToken, wayBack, null, null));
+    }
+  }
+
+  /** A browser session that no longer works: completed, signed out, expired. Always with the way back. */
+  private void ended(Exchange ex, HandoffException e) {
+    String wayBack = Locations.safe(e.redirectUrl().orElse(null));
+    ex.problem(200, "ended", wayBack);
+  }
+
+  private void post(Exchange ex, String path) {
+    if (!guard.allows(ex.request)) {
+      ex.problem(403, "crossSite", null);
+      return;
+    }
+    Optional<String> secret = cookie.read(ex.request);
+    if (secret.isEmpty()) {
+      ex.problem(401, "noSession", null);
+      return;
+    }
+    String sent = ex.request.formParameter("csrf").orElse("");
+    if (!MessageDigest.isEqual(formTokens.of(secret.get()).getBytes(StandardCharsets.US_ASCII),
+        sent.getBytes(StandardCharsets.UTF_8))) {
+      ex.problem(403, "formExpired", null);
+      return;
+    }
+    switch (path) {
+      case "/login" -> login(ex, secret.get());
+      case "/verify" -> verify(ex, secret.get());
+      case "/complete" -> complete(ex, secret.get());
+      case "/cancel" -> cancel(ex, secret.get());
+      default -> logout(ex, secret.get());
+    }
+  }
+
+  private void login(Exchange ex, String secret) {
+    String email = ex.request.formParameter("email").orElse("").strip();
+    try {
+      handoff.startLogin(secret, email);
+      ex.redirect(url("/session"));
+    } catch (HandoffException e) {
+      switch (e.code()) {
+        case INVALID_REQUEST -> ex.redirect(url("/session?step=email&notice=" + Notice.INVALID_EMAIL.key()));
+        case TOO_MANY_ATTEMPTS -> ex.redirect(url("/session?step=email&notice=" + Notice.TOO_MANY_SENDS.key()));
+        case UNPROCESSABLE -> ex.redirect(url("/session?step=email&notice=" + Notice.SIGN_IN_UNAVAILABLE.key()));
+        case INVALID_TOKEN, CONFLICT -> ex.redirect(url("/session"));
+        default -> throw e;
+      }
+    }
+  }
+
+  private void verify(Exchange ex, String secret) {
+    String code = ex.request.formParameter("code").orElse("").strip();
+    try {
+      handoff.verifyLogin(secret, code);
+      ex.redirect(url("/session"));
+    } catch (HandoffException e) {
+      switch (e.code()) {
+        // A dead browser session is an INVALID_TOKEN too: the session page then says how it ended.
+        case INVALID_TOKEN, INVALID_REQUEST -> ex.redirect(url("/session?notice=" + Notice.WRONG_CODE.key()));
+        case TOO_MANY_ATTEMPTS -> ex.redirect(url("/session?step=email&notice=" + Notice.LOCKED.key()));
+        case EXPIRED -> ex.redirect(url("/session?step=email&notice=" + Notice.CODE_EXPIRED.key()));
+        case CONFLICT -> ex.redirect(url("/session"));
+        default -> throw e;
+      }
+    }
+  }
+
+  private void complete(Exchange ex, String secret) {
+    Session done;
+    try {
+      done = handoff.completeFromBrowser(secret);
+    } catch (HandoffException e) {
+      if (e.code() == ErrorCode.CONFLICT || e.code() == ErrorCode.INVALID_TOKEN) {
+        ex.redirect(url("/session"));
+        return;
+      }
+      throw e;
+    }
+    String callback = Locations.safe(done.callbackUrl());
+    ex.redirect(callback == null ? url("/session") : callback);
+  }
+
+  /** Leaves without completing: the browser session ends, and the end user goes back to the callback. */
+  private void cancel(Exchange ex, String secret) {
+    Session left;
+    try {
+      left = handoff.logout(secret);
+    } catch (HandoffException e) {
+      if (e.code() == ErrorCode.CONFLICT || e.code() == ErrorCode.INVALID_TOKEN) {
+        ex.redirect(url("/session"));
+        return;
+      }
+      throw e;
+    }
+    String callback = Locations.safe(left.callbackUrl());
+    ex.redirect(callback == null ? url("/session") : callback);
+  }
+
+  private void logout(Exchange ex, String secret) {
+    try {
+      handoff.logout(secret);
+    } catch (HandoffException e) {
+      if (e.code() != ErrorCode.CONFLICT && e.code() != ErrorCode.INVALID_TOKEN) {
+        throw e;
+      }
+    }
+    ex.redirect(url("/session"));
+  }
+
+  /** The page for a failed step: what happened, and the way back to the callback URL when the engine knows it. */
+  private void problem(Exchange ex, HandoffException e) {
+    ex.reset();
+    String wayBack = Locations.safe(e.redirectUrl().orElse(null));
+    String key = switch (e.code()) {
+      case INVALID_TOKEN, INVALID_REQUEST -> "invalid";
+      case EXPIRED -> "expired";
+      case NOT_FOUND -> "userGone";
+      case UNPROCESSABLE -> "emailTaken";
+      case STORAGE_UNAVAILABLE -> "unavailable";
+      default -> "error";
+    };
+    ex.problem(e.httpStatus(), key, wayBack);
+  }
+
+  private static String display(User user) {
+    if (user == null) {
+      return null;
+    }
+    return user.name() == null || user.name().isBlank() ? user.email() : user.name() + " (" + user.email() + ")";
+  }
+
+  /** The public URL of a route of the flow. */
+  private String url(String route) {
+    return origin + mountPath + route;
+  }
+
+  private HostedPage page(Exchange ex, HostedPage.Kind kind, PageTexts texts, Theme theme, String titleKey,
+      String messageKey, String notice, HostedPage.IntentSummary intent, String user, String formToken,
+      String wayBack, String sessionId, String token) {
+    return new HostedPage(kind, texts, theme, ex.nonce, mountPath, texts.get(titleKey),
+        messageKey == null ? null : texts.get(messageKey), notice, intent, user, formToken, wayBack, sessionId,
+        token);
+  }
+
+  /** One request on its way to its response. */
+  private final class Exchange {
+    final HostedRequest request;
+    final String nonce;
+    private final List<String[]> headers = new ArrayList<>();
+    private int status = 200;
+    private String location;
+    private String body;
+    private String formTarget;
+
+    Exchange(HostedRequest request, String nonce) {
+      this.request = request;
+      this.nonce = nonce;
+    }
+
+    PageTexts texts(Locale sessionLocale) {
+      return PageLocale.choose(sessionLocale, request);
+    }
+
+    void header(String name, String value) {
+      headers.add(new String[] {name, value});
+    }
+
+    void formTarget(String callbackOrigin) {
+      this.formTarget = callbackOrigin;
+    }
+
+    void redirect(String url) {
+      status = 303;
+      location = url;
+    }
+
+    void page(int status, HostedPage page) {
+      this.status = status;
+      this.body = renderer.render(page);
+    }
+
+    /** A page without forms: a problem ({@code problem.<key>.*} texts), or how a session ended. */
+    void problem(int status, String key, String wayBack) {
+      PageTexts texts = texts(null);
+      HostedPage.Kind kind = switch (key) {
+        case "done" -> HostedPage.Kind.DONE;
+        case "signedOut" -> HostedPage.Kind.SIGNED_OUT;
+        default -> HostedPage.Kind.PROBLEM;
+      };
+      String prefix = kind == HostedPage.Kind.PROBLEM ? "problem." + key : key;
+      String message = kind == HostedPage.Kind.DONE && wayBack == null ? "done.messageNoWayBack"
+          : prefix + ".message";
+      page(status, new HostedPage(kind, texts, Theme.DEFAULT, nonce, mountPath, texts.get(prefix + ".title"),
+          texts.get(message), null, null, null, null, wayBack, null, null));
+    }
+
+    /** Forgets what was decided before a failure, keeping nothing half-done (no cookie from a failed step). */
+    void reset() {
+      headers.clear();
+      location = null;
+      body = null;
+      formTarget = null;
+    }
+
+    HostedResponse response() {
+      var response = HostedResponse.status(status);
+      SecurityHeaders.apply(response, nonce, formTarget);
+      for (String[] h : headers) {
+        response.header(h[0], h[1]);
+      }
+      if (location != null) {
+        response.header("Location", location);
+      }
+      if (body != null) {
+        byte[] bytes = request.method().equals("HEAD") ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        response.body(bytes, HTML);
+      }
+      return response.build();
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.handoff.web;
+
+import dev.handoff.web.templates.JtecodeGenerated;
+import dev.handoff.web.templates.JtecontinueGenerated;
+import dev.handoff.web.templates.JtemessageGenerated;
+import dev.handoff.web.templates.JtereviewGenerated;
+import dev.handoff.web.templates.JtesigninGenerated;
+import gg.jte.html.OwaspHtmlTemplateOutput;
+import gg.jte.output.StringOutput;
+
+/**
+ * The built-in pages: the JTE templates of {@code src/main/jte}, compiled with this module. JTE escapes every
+ * value for the HTML context it lands in (element text, attribute, URL attribute, script). Stateless.
+ */
+final class JtePages implements PageRenderer {
+  static final JtePages INSTANCE = new JtePages();
+
+  private JtePages() {}
+
+  @Override
+  public String render(HostedPage page) {
+    var out = new StringOutput(4096);
+    var html = new OwaspHtmlTemplateOutput(out);
+    switch (page.kind()) {
+      case CONTINUE -> JtecontinueGenerated.render(html, null, page);
+      case SIGN_IN -> JtesigninGenerated.render(html, null, page);
+      case ENTER_CODE -> JtecodeGenerated.render(html, null, page);
+      case REVIEW -> JtereviewGenerated.render(html, null, page);
+      case DONE, SIGNED_OUT, PROBLEM -> JtemessageGenerated.render(html, null, page);
+    }
+    return out.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "PageRenderer.defaults()";
+  }
+}
