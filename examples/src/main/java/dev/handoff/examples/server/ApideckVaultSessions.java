@@ -62,6 +62,7 @@ final class ApideckVaultSessions extends Endpoint {
         .optional("custom_consumer_settings", Map.class)
         .rule(ApideckVaultSessions::knownUnifiedApis, "settings.unified_apis has an unknown unified API; known: "
             + UNIFIED_APIS.stream().sorted().toList())
+        .displayName("Connect your integrations").displayName(Locale.GERMAN, "Integrationen verbinden")
         .build());
   }
 

@@ -20,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -58,6 +59,7 @@ final class CustomerSessions extends Endpoint {
         .required("customer_id", String.class)
         .optional("member_id", String.class)
         .optional("external_member_id", String.class)
+        .displayName("Open your customer portal").displayName(Locale.GERMAN, "Kundenportal öffnen")
         .build());
   }
 

@@ -9,10 +9,12 @@ import dev.handoff.LoginPolicy;
 import dev.handoff.SessionListener;
 import dev.handoff.examples.server.ApiKeys.Api;
 import dev.handoff.examples.server.ApiKeys.Grant;
+import dev.handoff.servlet.HandoffServlet;
 import dev.handoff.spi.OtpSender;
 import dev.handoff.spi.SessionStore;
 import dev.handoff.storage.jdbc.JdbcSessionStore;
 import dev.handoff.storage.memory.CaffeineSessionStore;
+import dev.handoff.web.HostedFlow;
 import jakarta.servlet.Servlet;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -112,8 +114,12 @@ public final class ExampleServer implements AutoCloseable {
     }
   }
 
+  /** Where the hosted flow is mounted: its links are {@code <public URL>/checkout/entry?session=…&token=…}. */
+  static final String HOSTED_FLOW_PATH = "/checkout";
+
   /** The engines: one per API, and one for the hosted pages; all on the same store and key ring. */
-  record Engines(Handoff gigs, Handoff apideck, Handoff customerSessions, Handoff hostedPages) {}
+  record Engines(Handoff gigs, Handoff apideck, Handoff customerSessions, Handoff hostedPages,
+      IntentRegistry intents) {}
 
   private final Server jetty;
   private final ServerConnector connector;
@@ -177,7 +183,10 @@ public final class ExampleServer implements AutoCloseable {
       }
       storeResources = pool;
     }
-    Engines engines = engines(config, store, publicUrl.resolve("/checkout/entry").toString());
+    Engines engines = engines(config, store, publicUrl.toString() + HOSTED_FLOW_PATH + "/entry");
+    // The hosted pages: Handoff's hosted flow (handoff-web) through its servlet (handoff-servlet).
+    HostedFlow flow = HostedFlow.builder(engines.hostedPages()).publicUrl(publicUrl.toString())
+        .mountPath(HOSTED_FLOW_PATH).intents(engines.intents()).build();
     Duration timeout = limits.requestTimeout();
     var context = new ServletContextHandler();
     context.setContextPath("/");
@@ -186,7 +195,7 @@ public final class ExampleServer implements AutoCloseable {
         timeout));
     mount(context, "/api/*", new CustomerSessions(engines.customerSessions(), config.keys(), config.directory(),
         timeout));
-    mount(context, "/checkout/*", new HostedPages(engines.hostedPages(), publicUrl, timeout));
+    mount(context, HOSTED_FLOW_PATH + "/*", HandoffServlet.builder(flow).requestTimeout(timeout).build());
     mount(context, "/", new NotFound(timeout));
     jetty.setHandler(context);
     try {
@@ -234,13 +243,17 @@ public final class ExampleServer implements AutoCloseable {
     // Redeeming, signing in and completing do not depend on the creating API; sign-up lets a new email in.
     Handoff hostedPages = engine(config, store, keys, hostedPageUrl, all).otpSender(config.otpSender())
         .loginPolicy(LoginPolicy.defaults().withSignUp(true)).listener(audit).build();
-    return new Engines(gigs, apideck, customerSessions, hostedPages);
+    return new Engines(gigs, apideck, customerSessions, hostedPages, registry(all));
   }
 
   private static Handoff.Builder engine(Config config, SessionStore store, KeyRing keys, String hostedPageUrl,
       List<IntentType> intents) {
     return Handoff.builder().store(store).keys(keys).userDirectory(config.directory()).clock(config.clock())
-        .hostedPageUrl(hostedPageUrl).intents(IntentRegistry.of(intents.toArray(IntentType[]::new)));
+        .hostedPageUrl(hostedPageUrl).intents(registry(intents));
+  }
+
+  private static IntentRegistry registry(List<IntentType> intents) {
+    return IntentRegistry.of(intents.toArray(IntentType[]::new));
   }
 
   /** The port it listens on. */

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,27 +39,41 @@ final class GigsConnectSessions extends Endpoint {
     this.keys = keys;
   }
 
-  /** Gigs' intent types, each with the fields of its payload; unknown fields are refused. */
+  /**
+   * Gigs' intent types, each with the fields of its payload (unknown fields are refused), and what the hosted page
+   * calls it and its fields, in English and German.
+   */
   static List<IntentType> intentTypes() {
     return List.of(
         IntentType.builder("checkoutNewSubscription").required("plan", String.class).optional("addons", List.class)
             .optional("allowPlanChange", Boolean.class)
-            .rule(p -> stringList(p.get("addons")), "addons must be a list of addon ids").build(),
+            .rule(p -> stringList(p.get("addons")), "addons must be a list of addon ids")
+            .displayName("Subscribe to a new plan").displayName(Locale.GERMAN, "Neuen Tarif abonnieren")
+            .label("plan", "Plan").label(Locale.GERMAN, "plan", "Tarif")
+            .label("addons", "Add-ons").label(Locale.GERMAN, "addons", "Zusatzoptionen").build(),
         IntentType.builder("checkoutAddon").required("subscription", String.class).required("addons", List.class)
             .rule(p -> stringList(p.get("addons")) && !((List<?>) p.get("addons")).isEmpty(),
-                "addons must be a non-empty list of addon ids").build(),
+                "addons must be a non-empty list of addon ids")
+            .displayName("Add to your subscription").displayName(Locale.GERMAN, "Zu Ihrem Abo hinzubuchen")
+            .label("subscription", "Subscription").label(Locale.GERMAN, "subscription", "Abo")
+            .label("addons", "Add-ons").label(Locale.GERMAN, "addons", "Zusatzoptionen").build(),
         IntentType.builder("changeSubscription").required("subscription", String.class)
-            .optional("plan", String.class).build(),
-        subscriptionIntent("cancelSubscription"),
-        subscriptionIntent("resumeSubscription"),
-        subscriptionIntent("completePorting"),
-        subscriptionIntent("confirmPayment"),
-        subscriptionIntent("viewSubscription"),
-        subscriptionIntent("viewEsimInstallation"));
+            .optional("plan", String.class)
+            .displayName("Change your subscription").displayName(Locale.GERMAN, "Abo ändern")
+            .label("subscription", "Subscription").label(Locale.GERMAN, "subscription", "Abo")
+            .label("plan", "New plan").label(Locale.GERMAN, "plan", "Neuer Tarif").build(),
+        subscriptionIntent("cancelSubscription", "Cancel your subscription", "Abo kündigen"),
+        subscriptionIntent("resumeSubscription", "Resume your subscription", "Abo fortsetzen"),
+        subscriptionIntent("completePorting", "Complete moving your number", "Rufnummernmitnahme abschließen"),
+        subscriptionIntent("confirmPayment", "Confirm your payment", "Zahlung bestätigen"),
+        subscriptionIntent("viewSubscription", "Your subscription", "Ihr Abo"),
+        subscriptionIntent("viewEsimInstallation", "Install your eSIM", "eSIM installieren"));
   }
 
-  private static IntentType subscriptionIntent(String name) {
-    return IntentType.builder(name).required("subscription", String.class).build();
+  private static IntentType subscriptionIntent(String name, String english, String german) {
+    return IntentType.builder(name).required("subscription", String.class).displayName(english)
+        .displayName(Locale.GERMAN, german).label("subscription", "Subscription")
+        .label(Locale.GERMAN, "subscription", "Abo").build();
   }
 
   private static boolean stringList(Object value) {

@@ -65,9 +65,16 @@ final class BrowserFixture implements AutoCloseable {
 
   /** Waits until the page has its heading and, if it was the continue page, has continued. */
   static void waitForPage(ChromeDriver driver) {
-    new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> !d.findElements(By.tagName("h1")).isEmpty()
+    waiting(driver).until(d -> !d.findElements(By.tagName("h1")).isEmpty()
         && "complete".equals(((ChromeDriver) d).executeScript("return document.readyState"))
         && d.findElements(By.id("continue")).isEmpty());
+  }
+
+  /** Waits of up to 10 seconds that look often: the pages are local and fast. */
+  static WebDriverWait waiting(org.openqa.selenium.WebDriver driver) {
+    var wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+    wait.pollingEvery(Duration.ofMillis(20));
+    return wait;
   }
 
   /** Clicks the submit button of the form posting to {@code /checkout/<route>}, and waits for the next page. */
@@ -75,7 +82,7 @@ final class BrowserFixture implements AutoCloseable {
     String before = driver().getCurrentUrl();
     WebElement button = driver().findElement(By.cssSelector("form[action$='/checkout/" + route + "'] button"));
     button.click();
-    new WebDriverWait(driver(), Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector(
+    waiting(driver()).until(d -> d.findElements(By.cssSelector(
         "form[action$='/checkout/" + route + "'] button")).isEmpty() || !d.getCurrentUrl().equals(before)
         || stale(button));
     waitForPage(driver());
@@ -123,7 +130,7 @@ final class BrowserFixture implements AutoCloseable {
 
   /** Waits until the browser is on the app's callback page. */
   void waitForCallback(String callback) {
-    new WebDriverWait(driver(), Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().equals(callback));
+    waiting(driver()).until(d -> d.getCurrentUrl().equals(callback));
     assertThat(heading()).isEqualTo("Back in the app");
   }
 

@@ -44,6 +44,10 @@ final class ServerFixture implements AutoCloseable {
   static final String SEED_APP = SampleDirectory.APIDECK_APP;
 
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+  private static final Pattern CONTINUE_FORM =
+      Pattern.compile("<form id=\"continue\" method=\"post\" action=\"([^\"]+)\">(.*?)</form>", Pattern.DOTALL);
+  private static final Pattern HIDDEN_INPUT =
+      Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
 
   final TestClock clock = new TestClock(Instant.parse("2026-01-05T10:00:00Z"));
   final SampleDirectory directory = SampleDirectory.withSamples();
@@ -184,14 +188,39 @@ final class ServerFixture implements AutoCloseable {
     return m.group(1);
   }
 
-  /** Opens a hosted-page URL in the browser: the entry redirects to the session page, which is returned. */
+  /**
+   * Opens a hosted-page URL in the browser: the link shows the continue page (it never redeems on GET), whose form
+   * posts the link's session and token; that redeems it, sets the cookie and redirects to the session page, which
+   * is returned.
+   */
   HttpResponse<String> open(HttpClient browser, String url) {
     var entry = get(browser, url);
-    assertThat(entry.statusCode()).as(entry.body()).isEqualTo(303);
-    assertThat(entry.headers().firstValue("Location")).hasValue("/checkout/session");
+    assertThat(entry.statusCode()).as(entry.body()).isEqualTo(200);
+    var continued = continueFrom(browser, entry);
+    assertThat(continued.statusCode()).as(continued.body()).isEqualTo(303);
+    assertThat(continued.headers().firstValue("Location")).hasValue(base + "/checkout/session");
     var page = get(browser, "/checkout/session");
     assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
     return page;
+  }
+
+  /** Presses Continue on the continue page: posts its hidden fields to its form's action, as a browser would. */
+  HttpResponse<String> continueFrom(HttpClient browser, HttpResponse<String> continuePage) {
+    return continueFrom(browser, continuePage, base.toString());
+  }
+
+  /** Presses Continue, the browser sending {@code origin} as the page's origin. */
+  HttpResponse<String> continueFrom(HttpClient browser, HttpResponse<String> continuePage, String origin) {
+    var form = CONTINUE_FORM.matcher(continuePage.body());
+    assertThat(form.find()).as("the continue form in:\n%s", continuePage.body()).isTrue();
+    var fields = new ArrayList<String>();
+    var input = HIDDEN_INPUT.matcher(form.group(2));
+    while (input.find()) {
+      fields.add(input.group(1));
+      fields.add(input.group(2).replace("&amp;", "&"));
+    }
+    return postWithHeaders(browser, URI.create(form.group(1)).getPath(), List.of("Origin", origin),
+        fields.toArray(String[]::new));
   }
 
   /** The last code "emailed" to {@code email}. */

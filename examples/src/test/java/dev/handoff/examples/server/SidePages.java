@@ -79,7 +79,7 @@ final class SidePages implements AutoCloseable {
         html = "<!DOCTYPE html><html lang=\"en\"><head><title>You won</title></head><body><h1>You won a prize"
             + "</h1>" + form + "</form><script>document.getElementById('f').submit();</script></body></html>";
       } else {
-        response.sendError(404);
+        response.setStatus(204); // no icon, and no 404 in the console
         return;
       }
       response.setContentType("text/html; charset=utf-8");
