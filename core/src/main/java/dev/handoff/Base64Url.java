@@ -101,6 +101,23 @@ final class Base64Url {
     return at - start;
   }
 
+  /**
+   * Checks that the alphabet characters {@code src[from, to)} are the one canonical spelling of their bytes: a
+   * possible length, and zero bits after the last byte.
+   *
+   * @throws TokenRejected otherwise
+   */
+  static void requireCanonical(byte[] src, int from, int to) {
+    int len = to - from;
+    if (decodedLength(len) < 0) {
+      throw new TokenRejected("base64url length");
+    }
+    int rest = len % 4;
+    if (rest != 0 && (value(src[to - 1]) & (rest == 2 ? 0x0f : 0x03)) != 0) {
+      throw new TokenRejected("base64url trailing bits");
+    }
+  }
+
   /** Whether {@code b} is a character of the alphabet. */
   static boolean isAlphabet(byte b) {
     return VALUES[b & 0xff] >= 0;

@@ -1,5 +1,7 @@
 package dev.handoff;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -33,9 +35,15 @@ record BrowserSecret(String tenant, String sessionId, String value) {
       return null;
     }
     try {
-      String tenant = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+      String tenant = StandardCharsets.UTF_8.newDecoder()
+          .decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(parts[1]))).toString();
+      // The same rule as for every identifier, so that no store sees what create would have refused.
+      if (!RequestFields.isIdentifier(tenant, RequestFields.MAX_TENANT_LENGTH)
+          || !RequestFields.isIdentifier(parts[2], RequestFields.MAX_ID_LENGTH)) {
+        return null;
+      }
       return new BrowserSecret(tenant, parts[2], value);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | CharacterCodingException e) {
       return null;
     }
   }

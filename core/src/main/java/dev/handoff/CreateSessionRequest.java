@@ -7,7 +7,6 @@ import dev.handoff.spi.Subject;
 import dev.handoff.spi.UserDetails;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * What the embedding server asks for when it creates a hosted session. Build one with {@link #builder(String)};
@@ -78,7 +77,7 @@ public final class CreateSessionRequest {
     /** Required: what the end user comes to do. */
     public Builder intent(Intent intent) {
       setOnce(this.intent, "intent");
-      this.intent = Objects.requireNonNull(intent, "intent");
+      this.intent = RequestFields.intent(intent);
       return this;
     }
 
@@ -94,7 +93,7 @@ public final class CreateSessionRequest {
 
     /** Authenticates the session as a new user, created from these details on first redemption. */
     public Builder userDetails(UserDetails details) {
-      return subject(new Subject.NewUser(Objects.requireNonNull(details, "details")));
+      return subject(new Subject.NewUser(RequestFields.userDetails(details)));
     }
 
     private Builder subject(Subject subject) {
@@ -109,7 +108,7 @@ public final class CreateSessionRequest {
     /** Where the hosted page sends the end user back to: {@code https} (or {@code http} on localhost). */
     public Builder callbackUrl(String callbackUrl) {
       setOnce(this.callbackUrl, "callbackUrl");
-      this.callbackUrl = CallbackUrl.validate(Objects.requireNonNull(callbackUrl, "callbackUrl"));
+      this.callbackUrl = CallbackUrl.validate(RequestFields.required(callbackUrl, "callbackUrl"));
       return this;
     }
 
@@ -126,7 +125,7 @@ public final class CreateSessionRequest {
     /** The session's lifetime; the engine's default when not given. Checked against the engine's bounds. */
     public Builder ttl(Duration ttl) {
       setOnce(this.ttl, "ttl");
-      this.ttl = Objects.requireNonNull(ttl, "ttl");
+      this.ttl = RequestFields.required(ttl, "ttl");
       return this;
     }
 

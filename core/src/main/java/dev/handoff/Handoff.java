@@ -1,28 +1,19 @@
 package dev.handoff;
 
-import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
-import dev.handoff.spi.LoginChallenge;
 import dev.handoff.spi.OtpSender;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.SessionStore;
-import dev.handoff.spi.StoredSession;
-import dev.handoff.spi.Subject;
-import dev.handoff.spi.User;
-import dev.handoff.spi.UserDetails;
 import dev.handoff.spi.UserDirectory;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,66 +38,29 @@ public final class Handoff {
   public static final Duration MIN_TTL = Duration.ofMinutes(1);
   /** The most sessions {@link #list} returns in one page. */
   public static final int MAX_PAGE_SIZE = 1000;
+  /** The default of {@link Builder#maxSessionDataBytes}: 16 KiB. */
+  public static final int DEFAULT_MAX_SESSION_DATA_BYTES = 16 * 1024;
 
-  /** How often a compare-and-set that lost a race is retried before giving up with CONFLICT. */
-  private static final int CAS_ATTEMPTS = 16;
-
-  private final SessionStore store;
-  private final UserDirectory users;
-  private final Clock clock;
-  private final String hostedPageUrl;
-  private final Duration defaultTtl;
-  private final Duration maxTtl;
-  private final Duration retention;
-  private final Duration clockSkew;
-  private final boolean singleUseByDefault;
-  private final IntentRegistry intents;
-  private final List<SessionListener> listeners;
-  private final Duration idleTimeout;
-  private final OtpSender otpSender;
-  private final LoginPolicy loginPolicy;
-  /**
-   * One DRBG per thread: the platform default (NativePRNG) serialises every thread on one global lock, measured at
-   * 175 ns per call alone and 1 µs with two threads (benchmarks/README.md).
-   */
-  private final ThreadLocal<SecureRandom> random = ThreadLocal.withInitial(Handoff::newDrbg);
-  private final SessionIds ids;
-  private final TokenCodec tokens;
-  private final KeyedDigest browserDigests;
-  private final KeyedDigest codeDigests;
-  private final OneTimeCodes codes;
+  // One collaborator per flow, sharing one context; this class only delegates and reports to the observer.
+  private final EngineContext ctx;
+  private final IssueFlow issuing;
+  private final RedeemFlow redemption;
+  private final BrowserFlow browser;
+  private final SignInFlow signIn;
+  private final LifecycleFlow lifecycle;
+  private final OperationObserver observer;
 
   private Handoff(Builder b) {
-    this.store = b.store;
-    this.users = b.users;
-    this.clock = b.clock;
-    this.hostedPageUrl = b.hostedPageUrl;
-    this.defaultTtl = b.defaultTtl;
-    this.maxTtl = b.maxTtl;
-    this.retention = b.retention;
-    this.clockSkew = b.clockSkew;
-    this.singleUseByDefault = b.singleUse;
-    this.intents = b.intents;
-    this.listeners = List.copyOf(b.listeners);
-    this.idleTimeout = b.idleTimeout;
-    this.otpSender = b.otpSender;
-    this.loginPolicy = b.loginPolicy;
-    this.ids = new SessionIds(b.idPrefix, random::get);
-    this.tokens = new TokenCodec(b.keys, b.clockSkew, b.maxTokenLength);
-    this.browserDigests = new KeyedDigest(tokens::ring, MasterKey::tokenDigestKey, "browser-session");
-    this.codeDigests = new KeyedDigest(tokens::ring, MasterKey::otpDigestKey, "one-time-code");
-    this.codes = new OneTimeCodes(b.loginPolicy, random::get);
+    this.ctx = new EngineContext(b);
+    this.issuing = new IssueFlow(ctx);
+    this.redemption = new RedeemFlow(ctx);
+    this.browser = new BrowserFlow(ctx);
+    this.signIn = new SignInFlow(ctx, browser);
+    this.lifecycle = new LifecycleFlow(ctx);
+    this.observer = b.operationObserver;
     if (b.keys.isGenerated()) {
       log.warn("No key ring configured: generated {}. URLs minted now cannot be redeemed after a restart or on "
           + "another node; configure Handoff.builder().keys(...) in production.", b.keys);
-    }
-  }
-
-  private static SecureRandom newDrbg() {
-    try {
-      return SecureRandom.getInstance("DRBG");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("DRBG is required by every Java 17 platform", e);
     }
   }
 
@@ -124,78 +78,7 @@ public final class Handoff {
    *     idempotency key used with another request, more than 24 hours ago, or for a session no longer open
    */
   public IssuedSession create(CreateSessionRequest request) {
-    Objects.requireNonNull(request, "request");
-    Instant now = clock.instant();
-    intents.validate(request.intent);
-    Duration ttl = request.ttl == null ? defaultTtl : checkTtl(request.ttl);
-    boolean singleUse = request.singleUse == null ? singleUseByDefault : request.singleUse;
-    String fingerprint = null;
-    if (request.idempotencyKey != null) {
-      fingerprint = RequestFingerprint.of(request, ttl, singleUse);
-      var earlier = store.findByIdempotencyKey(request.tenant, request.idempotencyKey);
-      if (earlier.isPresent()) {
-        return replay(earlier.get(), fingerprint, now);
-      }
-    }
-    checkSubject(request.tenant, request.subject);
-    String nonce = tokens.newNonce();
-    var session = StoredSession.builder()
-        .tenant(request.tenant)
-        .id(ids.next(now))
-        .intent(request.intent)
-        .subject(request.subject)
-        .callbackUrl(request.callbackUrl)
-        .metadata(request.metadata)
-        .createdAt(now)
-        .modifiedAt(now)
-        .expiresAt(now.plus(ttl))
-        .status(SessionStatus.OPEN)
-        .tokenGeneration(1)
-        .tokenDigest(tokens.digest(nonce))
-        .singleUse(singleUse)
-        .idempotency(request.idempotencyKey, fingerprint)
-        .version(0)
-        .build();
-    try {
-      store.insert(session);
-    } catch (HandoffException e) {
-      if (e.code() == ErrorCode.CONFLICT && request.idempotencyKey != null) {
-        // A concurrent create with the same key won the insert: answer as its retry.
-        var winner = store.findByIdempotencyKey(request.tenant, request.idempotencyKey).orElseThrow(() -> e);
-        return replay(winner, fingerprint, now);
-      }
-      throw e;
-    }
-    log.debug("created session {} in tenant {}", session.id(), session.tenant());
-    publish(SessionEvent.Type.CREATED, session, now);
-    return issue(session, nonce, now);
-  }
-
-  private IssuedSession replay(StoredSession earlier, String fingerprint, Instant now) {
-    if (!earlier.requestFingerprint().equals(fingerprint)) {
-      throw new HandoffException(ErrorCode.CONFLICT, "idempotency key was already used with a different request");
-    }
-    if (!now.isBefore(earlier.createdAt().plus(IDEMPOTENCY_WINDOW))) {
-      throw new HandoffException(ErrorCode.CONFLICT, "idempotency key is older than 24 hours; use a new key");
-    }
-    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      StoredSession current = attempt == 0 ? earlier : reload(earlier);
-      if (current.statusAt(now) != SessionStatus.OPEN) {
-        throw new HandoffException(ErrorCode.CONFLICT,
-            "the session created under this idempotency key is " + current.statusAt(now));
-      }
-      String nonce = tokens.newNonce();
-      var remint = current.toBuilder()
-          .tokenGeneration(current.tokenGeneration() + 1)
-          .tokenDigest(tokens.digest(nonce))
-          .modifiedAt(now)
-          .version(current.version() + 1)
-          .build();
-      if (store.replace(remint, current.version())) {
-        return issue(remint, nonce, now);
-      }
-    }
-    throw lostRace();
+    return observed(Operation.CREATE, () -> issuing.create(request));
   }
 
   /**
@@ -204,7 +87,7 @@ public final class Handoff {
    * @throws HandoffException {@link ErrorCode#NOT_FOUND} if the tenant has no such session
    */
   public Session get(String tenant, String sessionId) {
-    return Session.of(find(tenant, sessionId), clock.instant());
+    return observed(Operation.GET, () -> issuing.get(tenant, sessionId));
   }
 
   /**
@@ -215,16 +98,7 @@ public final class Handoff {
    * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a limit out of range or a malformed cursor
    */
   public SessionList list(String tenant, String cursor, int limit) {
-    RequestFields.tenant(tenant);
-    if (limit < 1 || limit > MAX_PAGE_SIZE) {
-      throw new HandoffException(ErrorCode.INVALID_REQUEST, "limit must be 1 to " + MAX_PAGE_SIZE);
-    }
-    if (cursor != null && (cursor.isEmpty() || cursor.length() > 256)) {
-      throw new HandoffException(ErrorCode.INVALID_REQUEST, "malformed cursor");
-    }
-    Instant now = clock.instant();
-    var page = store.list(tenant, cursor, limit);
-    return new SessionList(page.sessions().stream().map(s -> Session.of(s, now)).toList(), page.nextCursor());
+    return observed(Operation.LIST, () -> issuing.list(tenant, cursor, limit));
   }
 
   /**
@@ -237,54 +111,7 @@ public final class Handoff {
    *     {@link #create} for the new user
    */
   public IssuedSession update(String tenant, String sessionId, UpdateSessionRequest request) {
-    Objects.requireNonNull(request, "request");
-    if (request.intent != null) {
-      intents.validate(request.intent);
-    }
-    if (request.changesUser()) {
-      checkSubject(tenant, request.subject);
-    }
-    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      Instant now = clock.instant();
-      StoredSession current = find(tenant, sessionId);
-      SessionStatus status = requireLive(current, now);
-      if (request.isEmpty()) {
-        return new IssuedSession(Session.of(current, now), null, null);
-      }
-      var next = current.toBuilder().modifiedAt(now).version(current.version() + 1);
-      if (request.callbackUrl != null) {
-        next.callbackUrl(request.callbackUrl);
-      }
-      if (request.metadata != null) {
-        next.metadata(request.metadata);
-      }
-      if (request.intent != null) {
-        if (status != SessionStatus.OPEN && status != SessionStatus.LOGIN_REQUIRED) {
-          throw error(ErrorCode.CONFLICT, "the intent of a session that is " + status + " cannot change", current);
-        }
-        next.intent(request.intent);
-      }
-      String nonce = null;
-      if (request.changesUser()) {
-        if (status != SessionStatus.OPEN && status != SessionStatus.LOGIN_REQUIRED) {
-          throw new HandoffException(ErrorCode.CONFLICT, "the user of a session that is " + status
-              + " cannot change");
-        }
-        nonce = tokens.newNonce();
-        next.subject(request.subject)
-            .status(SessionStatus.OPEN)
-            .browser(null)
-            .challenge(null)
-            .tokenGeneration(current.tokenGeneration() + 1)
-            .tokenDigest(tokens.digest(nonce));
-      }
-      StoredSession updated = next.build();
-      if (store.replace(updated, current.version())) {
-        publish(SessionEvent.Type.UPDATED, updated, now);
-        return nonce == null ? new IssuedSession(Session.of(updated, now), null, null) : issue(updated, nonce, now);
-      }
-    }
-    throw lostRace();
+    return observed(Operation.UPDATE, () -> issuing.update(tenant, sessionId, request));
   }
 
   /**
@@ -298,124 +125,7 @@ public final class Handoff {
    *     if the session's user no longer exists
    */
   public Redemption redeem(String token) {
-    Instant now = clock.instant();
-    TokenClaims claims = tokens.open(token, now);
-    boolean tokenExpired = !now.isBefore(claims.expiresAt().plus(clockSkew));
-    var found = store.find(claims.tenant(), claims.sessionId());
-    if (found.isEmpty()) {
-      // The token is authentic, so its session existed: an expired one may have been purged since.
-      throw tokenExpired ? expiredError(null) : TokenCodec.invalid();
-    }
-    StoredSession session = found.get();
-    if (session.tokenGeneration() != claims.generation() || !tokens.matches(claims.nonce(), session.tokenDigest())) {
-      throw error(ErrorCode.INVALID_TOKEN, "this link was replaced by a newer one", session);
-    }
-    if (tokenExpired || session.statusAt(now) == SessionStatus.EXPIRED) {
-      throw expired(session, now);
-    }
-    SessionStatus status = session.statusAt(now);
-    boolean reuse = !session.singleUse()
-        && (status == SessionStatus.ACTIVE || status == SessionStatus.LOGIN_REQUIRED);
-    if (status != SessionStatus.OPEN && !reuse) {
-      throw error(ErrorCode.INVALID_TOKEN, status == SessionStatus.ACTIVE || status == SessionStatus.LOGIN_REQUIRED
-          ? "this link was already used" : "this session is " + status, session);
-    }
-    var secret = BrowserSecret.create(session.tenant(), session.id(), random.get());
-    var browser = new BrowserBinding(browserDigests.digest(secret.value()), now, now);
-    if (reuse) {
-      return rebind(session, browser, secret, now);
-    }
-    User existing = null;
-    if (session.subject() instanceof Subject.ExistingUser) {
-      existing = resolveUser(session);
-    } else if (session.subject() instanceof Subject.NewUser n
-        && users.findByEmail(session.tenant(), n.details().email()).isPresent()) {
-      // Either a concurrent redemption already created the user, or someone took the email meanwhile.
-      if (reload(session).status() != SessionStatus.OPEN) {
-        throw error(ErrorCode.INVALID_TOKEN, "this link was already used", session);
-      }
-      throw emailTaken();
-    }
-    SessionStatus target = session.subject().isAuthenticated() ? SessionStatus.ACTIVE : SessionStatus.LOGIN_REQUIRED;
-    var consumed = store.consume(session.tenant(), session.id(), session.tokenGeneration(), target, browser, now);
-    if (consumed.isEmpty()) {
-      StoredSession latest = reload(session);
-      if (latest.statusAt(now) == SessionStatus.EXPIRED) {
-        throw expired(latest, now);
-      }
-      throw error(ErrorCode.INVALID_TOKEN, "this link was already used", session);
-    }
-    StoredSession active = consumed.get();
-    if (active.subject() instanceof Subject.NewUser n) {
-      return provisionUser(active, n, secret, now);
-    }
-    return redeemed(active, existing, secret, now);
-  }
-
-  /** A reusable link redeemed again: the new browser session replaces the earlier one. */
-  private Redemption rebind(StoredSession session, BrowserBinding browser, BrowserSecret secret, Instant now) {
-    StoredSession current = session;
-    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      var rebound = current.toBuilder().browser(browser).modifiedAt(now).version(current.version() + 1).build();
-      if (store.replace(rebound, current.version())) {
-        return redeemed(rebound, resolveUser(rebound), secret, now);
-      }
-      current = reload(current);
-      requireLive(current, now);
-    }
-    throw lostRace();
-  }
-
-  /** Creates the session's user; the caller consumed the token, so this runs once per session. */
-  private Redemption provisionUser(StoredSession active, Subject.NewUser newUser, BrowserSecret secret, Instant now) {
-    User user;
-    try {
-      user = users.create(active.tenant(), newUser.details());
-    } catch (RuntimeException e) {
-      reopen(active);
-      throw e;
-    }
-    StoredSession current = active;
-    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      var bound = current.toBuilder()
-          .subject(new Subject.ExistingUser(user.id()))
-          .modifiedAt(now)
-          .version(current.version() + 1)
-          .build();
-      if (store.replace(bound, current.version())) {
-        return redeemed(bound, user, secret, now);
-      }
-      current = reload(current);
-    }
-    throw lostRace();
-  }
-
-  /** Undoes a consume whose redemption failed afterwards, so that the end user can try the same link again. */
-  private void reopen(StoredSession consumed) {
-    var open = consumed.toBuilder().status(SessionStatus.OPEN).browser(null).version(consumed.version() + 1).build();
-    if (!store.replace(open, consumed.version())) {
-      log.warn("could not reopen session {} after a failed redemption", consumed.id());
-    }
-  }
-
-  private Redemption redeemed(StoredSession session, User user, BrowserSecret secret, Instant now) {
-    log.debug("redeemed session {} in tenant {}", session.id(), session.tenant());
-    publish(SessionEvent.Type.REDEEMED, session, now);
-    return new Redemption(Session.of(session, now), user, secret.value());
-  }
-
-  private User resolveUser(StoredSession session) {
-    Subject subject = session.subject();
-    if (subject instanceof Subject.ExistingUser u) {
-      return users.findById(session.tenant(), u.userId()).orElseThrow(() ->
-          new HandoffException(ErrorCode.NOT_FOUND, "the session's user no longer exists"));
-    }
-    if (subject instanceof Subject.NewUser n) {
-      // A reusable session whose user another redemption is creating right now.
-      return users.findByEmail(session.tenant(), n.details().email()).orElseThrow(() ->
-          new HandoffException(ErrorCode.CONFLICT, "the session's user is being created; try again"));
-    }
-    return null;
+    return observed(Operation.REDEEM, () -> redemption.redeem(token));
   }
 
   /**
@@ -426,7 +136,7 @@ public final class Handoff {
    *     unless the session is {@link SessionStatus#ACTIVE}
    */
   public Session complete(String tenant, String sessionId) {
-    return transition(tenant, sessionId, SessionStatus.COMPLETED, SessionEvent.Type.COMPLETED);
+    return observed(Operation.COMPLETE, () -> lifecycle.complete(tenant, sessionId));
   }
 
   /**
@@ -436,7 +146,7 @@ public final class Handoff {
    *     if it is already finished
    */
   public Session revoke(String tenant, String sessionId) {
-    return transition(tenant, sessionId, SessionStatus.REVOKED, SessionEvent.Type.REVOKED);
+    return observed(Operation.REVOKE, () -> lifecycle.revoke(tenant, sessionId));
   }
 
   /**
@@ -447,18 +157,7 @@ public final class Handoff {
    *     finished, expired or idle for longer than the idle timeout (with the callback URL where known)
    */
   public BrowserSession authenticate(String browserSecret) {
-    Instant now = clock.instant();
-    StoredSession session = bound(browserSecret, now);
-    BrowserBinding browser = session.browser();
-    if (Duration.between(browser.lastSeenAt(), now).compareTo(idleTimeout.dividedBy(10)) >= 0) {
-      // Coarse sliding: one write per tenth of the idle timeout, not one per page load. Losing the race is fine.
-      store.replace(session.toBuilder().browser(browser.seenAt(now)).version(session.version() + 1).build(),
-          session.version());
-    }
-    LoginChallenge challenge = session.challenge();
-    boolean loginStarted = challenge != null && challenge.attemptsLeft() > 0 && now.isBefore(challenge.expiresAt());
-    return new BrowserSession(Session.of(session, now), session.subject() instanceof Subject.ExistingUser
-        ? resolveUser(session) : null, loginStarted);
+    return observed(Operation.AUTHENTICATE, () -> browser.authenticate(browserSecret));
   }
 
   /**
@@ -467,7 +166,7 @@ public final class Handoff {
    * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} if the secret is not that of a live browser session
    */
   public Session logout(String browserSecret) {
-    return browserTransition(browserSecret, SessionStatus.LOGGED_OUT, SessionEvent.Type.LOGGED_OUT);
+    return observed(Operation.LOGOUT, () -> browser.logout(browserSecret));
   }
 
   /**
@@ -477,21 +176,7 @@ public final class Handoff {
    *     session; {@link ErrorCode#CONFLICT} while the end user has not signed in
    */
   public Session completeFromBrowser(String browserSecret) {
-    return browserTransition(browserSecret, SessionStatus.COMPLETED, SessionEvent.Type.COMPLETED);
-  }
-
-  private Session browserTransition(String browserSecret, SessionStatus target, SessionEvent.Type event) {
-    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      Instant now = clock.instant();
-      StoredSession current = bound(browserSecret, now);
-      SessionLifecycle.check(current.status(), target);
-      var next = current.toBuilder().status(target).modifiedAt(now).version(current.version() + 1).build();
-      if (store.replace(next, current.version())) {
-        publish(event, next, now);
-        return Session.of(next, now);
-      }
-    }
-    throw lostRace();
+    return observed(Operation.COMPLETE_FROM_BROWSER, () -> browser.complete(browserSecret));
   }
 
   /**
@@ -506,38 +191,10 @@ public final class Handoff {
    *     {@link ErrorCode#UNPROCESSABLE} if the engine has no {@link OtpSender}
    */
   public void startLogin(String browserSecret, String email) {
-    if (otpSender == null) {
-      throw new HandoffException(ErrorCode.UNPROCESSABLE, "one-time-code sign-in is not configured");
-    }
-    try {
-      UserDetails.ofEmail(Objects.requireNonNull(email, "email"));
-    } catch (IllegalArgumentException e) {
-      throw new HandoffException(ErrorCode.INVALID_REQUEST, "email: " + e.getMessage());
-    }
-    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      Instant now = clock.instant();
-      StoredSession current = bound(browserSecret, now);
-      if (current.status() != SessionStatus.LOGIN_REQUIRED) {
-        throw error(ErrorCode.CONFLICT, "the session does not wait for a sign-in", current);
-      }
-      LoginChallenge earlier = current.challenge();
-      if (earlier != null && (earlier.sends() >= loginPolicy.maxSends()
-          || now.isBefore(earlier.lastSentAt().plus(loginPolicy.minSendInterval())))) {
-        throw new HandoffException(ErrorCode.TOO_MANY_ATTEMPTS, "too many codes sent; wait or start over");
-      }
-      String code = codes.next();
-      var challenge = new LoginChallenge(email, codeDigests.digest(code), now.plus(loginPolicy.codeTtl()),
-          loginPolicy.maxAttempts(), earlier == null ? 1 : earlier.sends() + 1, now);
-      var next = current.toBuilder().challenge(challenge).modifiedAt(now).version(current.version() + 1).build();
-      if (store.replace(next, current.version())) {
-        boolean mayEnter = users.findByEmail(current.tenant(), email).isPresent() || loginPolicy.signUp();
-        if (mayEnter) {
-          otpSender.send(current.tenant(), current.id(), email, code);
-        }
-        return;
-      }
-    }
-    throw lostRace();
+    observed(Operation.START_LOGIN, () -> {
+      signIn.startLogin(browserSecret, email);
+      return null;
+    });
   }
 
   /**
@@ -550,107 +207,7 @@ public final class Handoff {
    *     {@link ErrorCode#CONFLICT} if no sign-in was started or the session does not wait for one
    */
   public BrowserSession verifyLogin(String browserSecret, String code) {
-    if (code == null || code.isEmpty() || code.length() > 64) {
-      throw new HandoffException(ErrorCode.INVALID_REQUEST, "a code is required");
-    }
-    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      Instant now = clock.instant();
-      StoredSession current = bound(browserSecret, now);
-      LoginChallenge challenge = current.challenge();
-      if (current.status() != SessionStatus.LOGIN_REQUIRED || challenge == null) {
-        throw error(ErrorCode.CONFLICT, "no sign-in is in progress for this session", current);
-      }
-      if (challenge.attemptsLeft() == 0) {
-        throw tooManyAttempts();
-      }
-      if (!now.isBefore(challenge.expiresAt())) {
-        throw new HandoffException(ErrorCode.EXPIRED, "the code has expired; request a new one");
-      }
-      User user = codeDigests.matches(code, challenge.codeDigest()) ? signInUser(current.tenant(), challenge) : null;
-      if (user == null) {
-        LoginChallenge spent = challenge.withOneAttemptLess();
-        var next = current.toBuilder().challenge(spent).modifiedAt(now).version(current.version() + 1).build();
-        if (store.replace(next, current.version())) {
-          throw spent.attemptsLeft() == 0 ? tooManyAttempts()
-              : new HandoffException(ErrorCode.INVALID_TOKEN, "wrong code");
-        }
-        continue;
-      }
-      SessionLifecycle.check(current.status(), SessionStatus.ACTIVE);
-      var next = current.toBuilder().subject(new Subject.ExistingUser(user.id())).status(SessionStatus.ACTIVE)
-          .challenge(null).modifiedAt(now).version(current.version() + 1).build();
-      if (store.replace(next, current.version())) {
-        publish(SessionEvent.Type.SIGNED_IN, next, now);
-        return new BrowserSession(Session.of(next, now), user, false);
-      }
-    }
-    throw lostRace();
-  }
-
-  /** The user a verified email signs in as, or {@code null} if the tenant does not know it and sign-up is off. */
-  private User signInUser(String tenant, LoginChallenge challenge) {
-    var known = users.findByEmail(tenant, challenge.email());
-    if (known.isPresent() || !loginPolicy.signUp()) {
-      return known.orElse(null);
-    }
-    try {
-      return users.create(tenant, UserDetails.ofEmail(challenge.email()));
-    } catch (HandoffException e) {
-      // A concurrent verification of the same code created it first.
-      return users.findByEmail(tenant, challenge.email()).orElseThrow(() -> e);
-    }
-  }
-
-  private static HandoffException tooManyAttempts() {
-    return new HandoffException(ErrorCode.TOO_MANY_ATTEMPTS, "too many wrong codes; request a new one");
-  }
-
-  /**
-   * The live session a browser-session secret belongs to. Every failure is the same INVALID_TOKEN, so that a
-   * secret cannot be probed; an idle browser session is logged out on the way.
-   */
-  private StoredSession bound(String browserSecret, Instant now) {
-    var secret = BrowserSecret.parse(browserSecret);
-    if (secret == null) {
-      throw new HandoffException(ErrorCode.INVALID_TOKEN, "invalid browser session");
-    }
-    var found = store.find(secret.tenant(), secret.sessionId());
-    if (found.isEmpty() || found.get().browser() == null
-        || !browserDigests.matches(secret.value(), found.get().browser().secretDigest())) {
-      throw new HandoffException(ErrorCode.INVALID_TOKEN, "invalid browser session");
-    }
-    StoredSession session = found.get();
-    SessionStatus status = session.statusAt(now);
-    if (status == SessionStatus.EXPIRED) {
-      expired(session, now); // records the expiry; the caller still gets the uniform INVALID_TOKEN
-      throw error(ErrorCode.INVALID_TOKEN, "the session has expired", session);
-    }
-    if (status != SessionStatus.ACTIVE && status != SessionStatus.LOGIN_REQUIRED) {
-      throw error(ErrorCode.INVALID_TOKEN, "the browser session has ended", session);
-    }
-    if (!now.isBefore(session.browser().lastSeenAt().plus(idleTimeout))) {
-      var loggedOut = session.toBuilder().status(SessionStatus.LOGGED_OUT).modifiedAt(now)
-          .version(session.version() + 1).build();
-      if (store.replace(loggedOut, session.version())) {
-        publish(SessionEvent.Type.LOGGED_OUT, loggedOut, now);
-      }
-      throw error(ErrorCode.INVALID_TOKEN, "the browser session was idle too long", session);
-    }
-    return session;
-  }
-
-  private Session transition(String tenant, String sessionId, SessionStatus target, SessionEvent.Type event) {
-    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      Instant now = clock.instant();
-      StoredSession current = find(tenant, sessionId);
-      SessionLifecycle.check(requireLive(current, now), target);
-      var next = current.toBuilder().status(target).modifiedAt(now).version(current.version() + 1).build();
-      if (store.replace(next, current.version())) {
-        publish(event, next, now);
-        return Session.of(next, now);
-      }
-    }
-    throw lostRace();
+    return observed(Operation.VERIFY_LOGIN, () -> signIn.verifyLogin(browserSecret, code));
   }
 
   /**
@@ -660,7 +217,7 @@ public final class Handoff {
    * that keyed them stays in the ring. Thread-safe; redemptions and mints in flight finish with either ring.
    */
   public void rotateKeys(KeyRing keys) {
-    tokens.rotate(keys);
+    ctx.tokens.rotate(keys);
     log.info("key ring rotated: active kid {}", keys.kid());
   }
 
@@ -671,139 +228,65 @@ public final class Handoff {
    * @return how many sessions were deleted
    */
   public int purgeExpired(int limit) {
-    if (limit < 1) {
-      throw new HandoffException(ErrorCode.INVALID_REQUEST, "limit must be at least 1");
-    }
-    return store.deleteExpired(clock.instant().minus(retention), limit);
+    return observed(Operation.PURGE, () -> lifecycle.purgeExpired(limit));
   }
 
-  private StoredSession find(String tenant, String sessionId) {
-    RequestFields.tenant(tenant);
-    Objects.requireNonNull(sessionId, "sessionId");
-    return store.find(tenant, sessionId).orElseThrow(() ->
-        new HandoffException(ErrorCode.NOT_FOUND, "no session " + sessionId + " in tenant " + tenant));
-  }
-
-  private StoredSession reload(StoredSession session) {
-    return find(session.tenant(), session.id());
-  }
-
-  /** The session's status at {@code now}; a finished session cannot change any more. */
-  private SessionStatus requireLive(StoredSession session, Instant now) {
-    SessionStatus status = session.statusAt(now);
-    if (status == SessionStatus.EXPIRED) {
-      throw expired(session, now);
-    }
-    if (status.isTerminal()) {
-      throw error(ErrorCode.CONFLICT, "the session is " + status, session);
-    }
-    return status;
-  }
-
-  /** Records that the session expired (once, by whoever notices first) and returns the error to throw. */
-  private HandoffException expired(StoredSession session, Instant now) {
-    if (!session.status().isTerminal()) {
-      var expired = session.toBuilder().status(SessionStatus.EXPIRED).modifiedAt(now)
-          .version(session.version() + 1).build();
-      if (store.replace(expired, session.version())) {
-        publish(SessionEvent.Type.EXPIRED, expired, now);
-      }
-    }
-    return expiredError(session);
-  }
-
-  private static HandoffException expiredError(StoredSession session) {
-    return error(ErrorCode.EXPIRED, "the session has expired", session);
-  }
-
-  /** An error about an identified session: it carries the callback URL, so the hosted page has a way back. */
-  private static HandoffException error(ErrorCode code, String message, StoredSession session) {
-    return new HandoffException(code, message, session == null ? null : session.callbackUrl(), null);
-  }
-
-  private void checkSubject(String tenant, Subject subject) {
-    if (subject instanceof Subject.ExistingUser u && users.findById(tenant, u.userId()).isEmpty()) {
-      throw new HandoffException(ErrorCode.NOT_FOUND, "no user " + u.userId() + " in tenant " + tenant);
-    }
-    if (subject instanceof Subject.NewUser n) {
-      requireEmailFree(tenant, n);
-    }
-  }
-
-  private void requireEmailFree(String tenant, Subject.NewUser newUser) {
-    if (users.findByEmail(tenant, newUser.details().email()).isPresent()) {
-      throw emailTaken();
-    }
-  }
-
-  private static HandoffException emailTaken() {
-    return new HandoffException(ErrorCode.UNPROCESSABLE, "a user with this email already exists");
-  }
-
-  private Duration checkTtl(Duration ttl) {
-    if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(maxTtl) > 0) {
-      throw new HandoffException(ErrorCode.INVALID_REQUEST,
-          "session length must be between " + MIN_TTL + " and " + maxTtl + ", got " + ttl);
-    }
-    return ttl;
-  }
-
-  private IssuedSession issue(StoredSession session, String nonce, Instant now) {
-    String token = tokens.mint(new TokenClaims(session.tenant(), session.id(), session.tokenGeneration(), now,
-        session.expiresAt(), nonce));
-    String url = hostedPageUrl + (hostedPageUrl.indexOf('?') < 0 ? '?' : '&')
-        + "session=" + URLEncoder.encode(session.id(), StandardCharsets.UTF_8) + "&token=" + token;
-    return new IssuedSession(Session.of(session, now), url, token);
-  }
-
-  private void publish(SessionEvent.Type type, StoredSession session, Instant now) {
-    if (listeners.isEmpty()) {
-      return;
-    }
-    var event = new SessionEvent(type, Session.of(session, now), now);
-    for (SessionListener listener : listeners) {
+  /** Runs one public operation and tells the observer how long it took and how it ended. */
+  private <T> T observed(Operation operation, Supplier<T> body) {
+    long start = System.nanoTime();
+    ErrorCode error = null;
+    Class<? extends Throwable> unexpected = null;
+    try {
+      return body.get();
+    } catch (HandoffException e) {
+      error = e.code();
+      throw e;
+    } catch (RuntimeException | Error e) {
+      unexpected = e.getClass();
+      throw e;
+    } finally {
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       try {
-        listener.onEvent(event);
+        observer.onOperation(operation, elapsed, error, unexpected);
       } catch (RuntimeException e) {
-        log.warn("session listener {} failed on {} of session {}", listener.getClass().getName(), type,
-            session.id(), e);
+        log.warn("operation observer {} failed on {}", observer.getClass().getName(), operation, e);
       }
     }
-  }
-
-  private static HandoffException lostRace() {
-    return new HandoffException(ErrorCode.CONFLICT, "the session is being changed concurrently; try again");
   }
 
   @Override
   public String toString() {
-    return "Handoff[store=" + store.getClass().getSimpleName() + ", intents=" + intents.names() + "]";
+    return "Handoff[store=" + ctx.store.getClass().getSimpleName() + ", intents=" + ctx.intents.names() + "]";
   }
 
   /**
    * Configures a {@link Handoff}. Every property may be set once: a second call fails at once with
    * {@link IllegalStateException}, as {@link #build()} does when a required one is missing. Not thread-safe.
    *
+   * <p>Fields are package-private only for the engine's own construction.
+   *
    * <p>Required: {@link #store}, {@link #userDirectory}, {@link #hostedPageUrl}, {@link #intents}.
    */
   public static final class Builder {
-    private SessionStore store;
-    private UserDirectory users;
-    private KeyRing keys;
-    private Clock clock;
-    private String hostedPageUrl;
-    private Duration defaultTtl;
-    private Duration maxTtl;
-    private Duration retention;
-    private Duration clockSkew;
-    private String idPrefix;
-    private IntentRegistry intents;
-    private Boolean singleUse;
-    private Integer maxTokenLength;
-    private Duration idleTimeout;
-    private OtpSender otpSender;
-    private LoginPolicy loginPolicy;
-    private final List<SessionListener> listeners = new ArrayList<>();
+    SessionStore store;
+    UserDirectory users;
+    KeyRing keys;
+    Clock clock;
+    String hostedPageUrl;
+    Duration defaultTtl;
+    Duration maxTtl;
+    Duration retention;
+    Duration clockSkew;
+    String idPrefix;
+    IntentRegistry intents;
+    Boolean singleUse;
+    Integer maxTokenLength;
+    Duration idleTimeout;
+    OtpSender otpSender;
+    LoginPolicy loginPolicy;
+    final List<SessionListener> listeners = new ArrayList<>();
+    OperationObserver operationObserver;
+    Integer maxSessionDataBytes;
 
     private Builder() {}
 
@@ -936,9 +419,43 @@ public final class Handoff {
     }
 
     /**
+     * The most bytes one session may carry for the embedder: its intent payload, metadata and user details
+     * together, counted as their compact JSON in UTF-8. A create or update past it is
+     * {@link ErrorCode#INVALID_REQUEST} and stores nothing. {@value Handoff#DEFAULT_MAX_SESSION_DATA_BYTES} bytes (16 KiB)
+     * by default; at least 1024.
+     */
+    public Builder maxSessionDataBytes(int maxSessionDataBytes) {
+      if (maxSessionDataBytes < 1024) {
+        throw new IllegalArgumentException("maxSessionDataBytes must be at least 1024");
+      }
+      this.maxSessionDataBytes = once(this.maxSessionDataBytes, maxSessionDataBytes, "maxSessionDataBytes");
+      return this;
+    }
+
+    /**
+     * Told the duration and outcome of every public operation, e.g. to feed Micrometer timers; none by default.
+     * See {@link OperationObserver} for what it is told (nothing that identifies a tenant, user or session).
+     */
+    public Builder operationObserver(OperationObserver operationObserver) {
+      this.operationObserver = once(this.operationObserver, operationObserver, "operationObserver");
+      return this;
+    }
+
+    /**
      * @throws IllegalStateException if a required property is missing or the TTLs contradict each other
      */
     public Handoff build() {
+      resolveDefaults();
+      return new Handoff(this);
+    }
+
+    /** The context of an engine as {@link #build()} would make it, for tests of one flow. */
+    EngineContext buildContext() {
+      resolveDefaults();
+      return new EngineContext(this);
+    }
+
+    private void resolveDefaults() {
       require(store, "store");
       require(users, "userDirectory");
       require(hostedPageUrl, "hostedPageUrl");
@@ -954,11 +471,12 @@ public final class Handoff {
       maxTokenLength = maxTokenLength == null ? 4096 : maxTokenLength;
       idleTimeout = idleTimeout == null ? Duration.ofMinutes(30) : idleTimeout;
       loginPolicy = loginPolicy == null ? LoginPolicy.defaults() : loginPolicy;
+      operationObserver = operationObserver == null ? OperationObserver.none() : operationObserver;
+      maxSessionDataBytes = maxSessionDataBytes == null ? DEFAULT_MAX_SESSION_DATA_BYTES : maxSessionDataBytes;
       if (maxTtl.compareTo(MIN_TTL) < 0 || defaultTtl.compareTo(MIN_TTL) < 0 || defaultTtl.compareTo(maxTtl) > 0) {
         throw new IllegalStateException("need " + MIN_TTL + " <= defaultTtl (" + defaultTtl + ") <= maxTtl ("
             + maxTtl + ")");
       }
-      return new Handoff(this);
     }
 
     private static <T> T once(T current, T value, String name) {

@@ -1,8 +1,18 @@
 package dev.handoff;
 
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import dev.handoff.spi.ErrorCode;
+import dev.handoff.spi.HandoffException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,6 +46,7 @@ import javax.crypto.SecretKey;
  * {@code toString()} shows the key ids only.
  */
 public final class KeyRing {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KeyRing.class);
   /** Length of a master secret or digest secret in bytes. */
   public static final int MASTER_SECRET_BYTES = 32;
   /** The longest key id. */
@@ -125,6 +136,72 @@ public final class KeyRing {
   /** Whether this ring was generated at start-up rather than configured. */
   public boolean isGenerated() {
     return generated;
+  }
+
+  /**
+   * Exports the content-encryption keys of {@code dir} tokens as a JWK Set, so that any JOSE library opens such a
+   * token with the exported key alone (no HKDF step). Each token names its key in its protected header's
+   * {@code kid}, {@code <ring kid>.<salt>} (read it with {@link #tokenKeyId}); every node mints under short-lived
+   * keys of that form, derived from the ring's master secret, so keys are exported by those full kids, one
+   * {@code oct} key ({@code alg=dir}, {@code use=enc}) each, in the order given, duplicates once.
+   *
+   * <p>For interoperability with a party that opens tokens itself, and for incident response. <b>The result is
+   * secret</b>: whoever holds it can read, and forge, tokens under those kids until the ring secret is retired.
+   * The master secret itself is never exported; nor is anything for split-deployment ({@code ECDH-ES+A256KW})
+   * tokens, whose private key the embedder already holds. Each export is logged at WARN with the kids only.
+   *
+   * @param tokenKids the {@code kid}s of the tokens whose keys to export; at least one
+   * @return the JWK Set as JSON, {@code {"keys":[...]}}, secret values included
+   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} if the collection is null or empty, or a kid is not
+   *     {@code <ring kid>.<salt>} for a master secret of this ring (the message names the kid: kids are not
+   *     secret)
+   */
+  public String exportTokenKeys(Collection<String> tokenKids) {
+    if (tokenKids == null || tokenKids.isEmpty()) {
+      throw new HandoffException(ErrorCode.INVALID_REQUEST, "name at least one token kid to export");
+    }
+    var keys = new ArrayList<JWK>();
+    var seen = new LinkedHashSet<String>();
+    for (String kid : tokenKids) {
+      String ringKid = kid == null ? null : SubKey.ringKid(kid);
+      MasterKey secret = ringKid == null ? null : secrets.get(ringKid);
+      if (secret == null || !secret.mintsTokens()) {
+        throw new HandoffException(ErrorCode.INVALID_REQUEST, "not a token kid of this ring's master secrets: "
+            + (kid == null ? "null" : kid.length() > 64 ? kid.substring(0, 64) + "..." : kid));
+      }
+      if (seen.add(kid)) {
+        byte[] key = SubKey.derive(secret, kid).key().getEncoded();
+        try {
+          keys.add(new OctetSequenceKey.Builder(key).keyID(kid).algorithm(JWEAlgorithm.DIR)
+              .keyUse(KeyUse.ENCRYPTION).build());
+        } finally {
+          Arrays.fill(key, (byte) 0);
+        }
+      }
+    }
+    log.warn("exported the token keys of kids {}", seen);
+    return new JWKSet(keys).toString(false);
+  }
+
+  /**
+   * The {@code kid} of a token's protected header, read without any key and without decrypting: the name to pass
+   * to {@link #exportTokenKeys}.
+   *
+   * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} if the token has no readable Handoff header
+   */
+  public static String tokenKeyId(String token) {
+    int dot = token == null ? -1 : token.indexOf('.');
+    if (dot < 1 || dot > TokenCodec.MAX_HEADER_CHARS) {
+      throw TokenCodec.invalid();
+    }
+    try {
+      byte[] text = token.substring(0, dot).getBytes(StandardCharsets.ISO_8859_1);
+      byte[] json = new byte[text.length];
+      int length = Base64Url.decode(text, 0, text.length, json, 0);
+      return JoseHeader.parse(json, 0, length).kid();
+    } catch (TokenRejected e) {
+      throw TokenCodec.invalid();
+    }
   }
 
   /** The secret named {@code kid} if it is one of the ring. */

@@ -31,7 +31,7 @@ final class TokenCodec {
   private static final int IV_CHARS = 16;
   private static final int TAG_CHARS = 22;
   /** A token's header is small; anything longer is refused before decoding. */
-  private static final int MAX_HEADER_CHARS = 1024;
+  static final int MAX_HEADER_CHARS = 1024;
 
   private final Duration clockSkew;
   private final int maxTokenLength;
@@ -224,6 +224,10 @@ final class TokenCodec {
         if (text[i] != '.' && !Base64Url.isAlphabet(text[i])) {
           throw new TokenRejected("not base64url");
         }
+      }
+      // nimbus decodes leniently: one token must not have several spellings, so each part is canonical here.
+      for (int part = 0; part < 4; part++) {
+        Base64Url.requireCanonical(text, dots[part] + 1, part < 3 ? dots[part + 1] : text.length);
       }
       return openAgreement(token, header, ring);
     }

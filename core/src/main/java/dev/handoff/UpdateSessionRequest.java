@@ -6,7 +6,6 @@ import dev.handoff.spi.Intent;
 import dev.handoff.spi.Subject;
 import dev.handoff.spi.UserDetails;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A partial change of a session (the PATCH of the Gigs API): only what is set changes. Changing the user mints a
@@ -70,7 +69,7 @@ public final class UpdateSessionRequest {
     /** Replaces the callback URL (same rule as on create). */
     public Builder callbackUrl(String callbackUrl) {
       once(this.callbackUrl, "callbackUrl");
-      this.callbackUrl = CallbackUrl.validate(Objects.requireNonNull(callbackUrl, "callbackUrl"));
+      this.callbackUrl = CallbackUrl.validate(RequestFields.required(callbackUrl, "callbackUrl"));
       return this;
     }
 
@@ -91,7 +90,7 @@ public final class UpdateSessionRequest {
     /** Associates the session with a user to be created from these details on first redemption. */
     public Builder userDetails(UserDetails details) {
       once(this.subject, "user");
-      this.subject = new Subject.NewUser(Objects.requireNonNull(details, "details"));
+      this.subject = new Subject.NewUser(RequestFields.userDetails(details));
       return this;
     }
 

@@ -52,6 +52,29 @@ class SplitDeploymentTest {
   }
 
   @Test
+  void refusesANonCanonicalSpellingOfEveryPart() throws Exception {
+    String token = api.mint(claims("acme", "s5", 1));
+    String[] parts = token.split("\\.", -1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    int altered = 0;
+    for (int part = 1; part < 5; part++) {
+      int rest = parts[part].length() % 4;
+      if (rest == 0) {
+        continue;
+      }
+      // The same bytes with a non-zero unused bit in the last character: a second spelling of this token.
+      char last = parts[part].charAt(parts[part].length() - 1);
+      char sibling = alphabet.charAt(alphabet.indexOf(last) | 1);
+      var copy = parts.clone();
+      copy[part] = parts[part].substring(0, parts[part].length() - 1) + sibling;
+      TokenHardeningTest.assertInvalid(page, String.join(".", copy));
+      altered++;
+    }
+    assertThat(altered).as("the wrapped key and the tag have unused bits").isGreaterThanOrEqualTo(2);
+    assertThat(page.open(token, NOW).sessionId()).isEqualTo("s5");
+  }
+
+  @Test
   void nimbusAndJose4jDecryptIt() throws Exception {
     var c = claims("acme", "s3", 1);
     var jwe = JWEObject.parse(api.mint(c));

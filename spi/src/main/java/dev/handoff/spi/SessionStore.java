@@ -1,6 +1,7 @@
 package dev.handoff.spi;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -77,11 +78,65 @@ public interface SessionStore {
 
   /**
    * Deletes at most {@code limit} sessions, of any tenant, whose {@code expiresAt} is before
-   * {@code expiredBefore}. Safe to call concurrently, from any number of nodes.
+   * {@code expiredBefore}, and at most {@code limit} {@linkplain #incrementCounter counters} whose window ended
+   * before it. Safe to call concurrently, from any number of nodes.
    *
-   * @param limit the largest number of sessions to delete in this call, at least 1
-   * @return how many sessions were deleted
+   * @param limit the largest number of sessions (and of counters) to delete in this call, at least 1
+   * @return how many sessions were deleted (counters are not counted)
    * @throws IllegalArgumentException if {@code limit < 1}
    */
   int deleteExpired(Instant expiredBefore, int limit);
+
+  /**
+   * Counts one event in a fixed window, for rate limits that every node sharing this store must see. Atomically:
+   * if the counter {@code (tenant, key)} is absent, or the window it was started with has ended (its stored
+   * {@code windowEnd} is at or before {@code now}), it starts again at 1 with {@code windowEnd}; otherwise it
+   * grows by one and keeps its stored {@code windowEnd}. Of any number of concurrent calls on one counter, each
+   * gets a distinct count.
+   *
+   * <p>Counters live apart from sessions: they never show in {@link #find} or {@link #list}. A store may drop a
+   * counter on its own once its {@code windowEnd} has passed (an expiry on the store's clock), and
+   * {@link #deleteExpired} drops those whose window ended before its {@code expiredBefore}. Keys are chosen by the
+   * engine: opaque printable ASCII (keyed digests, never an address or a token in clear), 1 to
+   * {@link #MAX_COUNTER_KEY_LENGTH} characters.
+   *
+   * @param tenant the tenant the counter belongs to; counters of different tenants are independent
+   * @param key the counter within the tenant
+   * @param windowEnd when a counter started by this call ends; must be after {@code now}
+   * @param now the engine's current time
+   * @return the count after this call, at least 1
+   * @throws IllegalArgumentException if {@code windowEnd} is not after {@code now}, or {@code key} is not 1 to
+   *     {@link #MAX_COUNTER_KEY_LENGTH} printable ASCII characters ({@code '!'} to {@code '~'})
+   */
+  long incrementCounter(String tenant, String key, Instant windowEnd, Instant now);
+
+  /** The longest counter key {@link #incrementCounter} accepts. */
+  int MAX_COUNTER_KEY_LENGTH = 128;
+
+  /**
+   * Checks the arguments of {@link #incrementCounter} as the contract requires, for implementations to call first.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException as {@link #incrementCounter} documents
+   */
+  static void checkCounterArguments(String tenant, String key, Instant windowEnd, Instant now) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(windowEnd, "windowEnd");
+    Objects.requireNonNull(now, "now");
+    if (key.isEmpty() || key.length() > MAX_COUNTER_KEY_LENGTH) {
+      throw new IllegalArgumentException("counter key must be 1 to " + MAX_COUNTER_KEY_LENGTH
+          + " characters, got " + key.length());
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c < '!' || c > '~') {
+        throw new IllegalArgumentException("counter key must be printable ASCII, found U+"
+            + String.format("%04X", (int) c) + " at index " + i);
+      }
+    }
+    if (!windowEnd.isAfter(now)) {
+      throw new IllegalArgumentException("windowEnd must be after now");
+    }
+  }
 }

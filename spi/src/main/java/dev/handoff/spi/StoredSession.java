@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param subject who the session is for
  * @param callbackUrl where the hosted page sends the end user back to, or {@code null}
  * @param metadata JSON-shaped data of the embedding server, stored and returned as is (see {@link Json})
+ * @param presentation JSON-shaped state of the hosted page (e.g. its theme and locale), stored and returned as is
+ *     like {@code metadata}; empty unless set. It must hold nothing secret: {@link #toString()} shows it
  * @param createdAt when the session was created
  * @param modifiedAt when the session last changed
  * @param expiresAt the first instant at which the session is expired (it is valid while {@code now < expiresAt})
@@ -38,6 +40,7 @@ public record StoredSession(
     Subject subject,
     String callbackUrl,
     Map<String, Object> metadata,
+    Map<String, Object> presentation,
     Instant createdAt,
     Instant modifiedAt,
     Instant expiresAt,
@@ -57,6 +60,7 @@ public record StoredSession(
     Objects.requireNonNull(intent, "intent");
     Objects.requireNonNull(subject, "subject");
     metadata = Json.copyOf(Objects.requireNonNull(metadata, "metadata"));
+    presentation = Json.copyOf(Objects.requireNonNull(presentation, "presentation"));
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(modifiedAt, "modifiedAt");
     Objects.requireNonNull(expiresAt, "expiresAt");
@@ -104,11 +108,12 @@ public record StoredSession(
     return new Builder();
   }
 
-  /** Omits metadata and the subject's personal data. */
+  /** Omits metadata and the subject's personal data; shows the presentation, which holds no secret. */
   @Override
   public String toString() {
     return "StoredSession[tenant=" + tenant + ", id=" + id + ", intent=" + intent.type()
-        + ", subject=" + subject.getClass().getSimpleName() + ", status=" + status
+        + ", subject=" + subject.getClass().getSimpleName() + ", presentation=" + presentation
+        + ", status=" + status
         + ", expiresAt=" + expiresAt + ", tokenGeneration=" + tokenGeneration + ", version=" + version + "]";
   }
 
@@ -120,6 +125,7 @@ public record StoredSession(
     private Subject subject = Subject.ANONYMOUS;
     private String callbackUrl;
     private Map<String, Object> metadata = Map.of();
+    private Map<String, Object> presentation = Map.of();
     private Instant createdAt;
     private Instant modifiedAt;
     private Instant expiresAt;
@@ -142,6 +148,7 @@ public record StoredSession(
       subject = s.subject;
       callbackUrl = s.callbackUrl;
       metadata = s.metadata;
+      presentation = s.presentation;
       createdAt = s.createdAt;
       modifiedAt = s.modifiedAt;
       expiresAt = s.expiresAt;
@@ -183,6 +190,12 @@ public record StoredSession(
 
     public Builder metadata(Map<String, Object> metadata) {
       this.metadata = metadata;
+      return this;
+    }
+
+    /** The hosted page's JSON-shaped state (theme, locale, ...); default empty. */
+    public Builder presentation(Map<String, Object> presentation) {
+      this.presentation = presentation;
       return this;
     }
 
@@ -246,9 +259,9 @@ public record StoredSession(
     }
 
     public StoredSession build() {
-      return new StoredSession(tenant, id, intent, subject, callbackUrl, metadata, createdAt, modifiedAt,
-          expiresAt, status, tokenGeneration, tokenDigest, singleUse, idempotencyKey, requestFingerprint, browser,
-          challenge, version);
+      return new StoredSession(tenant, id, intent, subject, callbackUrl, metadata, presentation, createdAt,
+          modifiedAt, expiresAt, status, tokenGeneration, tokenDigest, singleUse, idempotencyKey,
+          requestFingerprint, browser, challenge, version);
     }
   }
 }

@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.util.Locale;
 
 /**
- * The SQL differences between the supported databases: which schema script, how to limit a query, and how to
+ * The SQL differences between the supported databases: which migration files, how to limit a query, and how to
  * delete a bounded batch of expired rows without blocking or deadlocking other nodes. Immutable.
  */
 enum Dialect {
@@ -49,9 +49,9 @@ enum Dialect {
         "unsupported database '" + product + "': JdbcSessionStore supports " + SUPPORTED);
   }
 
-  /** The class-path resource with this dialect's schema script. */
-  String schemaResource() {
-    return "/dev/handoff/storage/jdbc/schema/" + scriptName + ".sql";
+  /** The class-path folder of this dialect's migration files, without a leading slash. */
+  String migrationFolder() {
+    return JdbcSessionStore.MIGRATION_LOCATION + "/" + scriptName;
   }
 
   /** The clause that limits a query to {@code ?} rows, bound as the last parameter. */

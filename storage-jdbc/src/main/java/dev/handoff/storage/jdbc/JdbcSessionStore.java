@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * A {@link SessionStore} in one table of a relational database reached through any {@link DataSource}: PostgreSQL,
+ * A {@link SessionStore} in two tables of a relational database reached through any {@link DataSource}: PostgreSQL,
  * MariaDB (and MySQL 8) or H2, detected from the connection's metadata. Plain JDBC, no ORM.
  *
  * <p>Every engine node may use its own store over the same database: {@link #consume} and {@link #replace} are
@@ -29,8 +30,9 @@ import javax.sql.DataSource;
  * application lock is involved. {@link #deleteExpired} works in short, bounded batches that skip rows another
  * node is deleting, so every node may sweep at once.
  *
- * <p>The table ({@code <prefix>sessions}) is created by the operator from the scripts under
- * {@code dev/handoff/storage/jdbc/schema/} in this jar, or by the store itself if
+ * <p>The tables ({@code <prefix>sessions}, and {@code <prefix>counters} for rate limits) are created by the
+ * operator from the versioned migration files under {@link #MIGRATION_LOCATION} in this jar (with Flyway or
+ * another migration tool), or by the store itself, from the same files, if
  * {@link Builder#createSchemaIfMissing()} is set. Instants are stored as nanoseconds since the epoch, so they
  * round-trip exactly; they must lie between the years 1677 and 2262. Tenants, ids and idempotency keys are at
  * most 255 characters.
@@ -43,12 +45,29 @@ import javax.sql.DataSource;
  * a pooled data source that does not take part in container-managed transactions.
  */
 public final class JdbcSessionStore implements SessionStore {
+  /**
+   * The class-path folder of the schema's versioned migration files, in Flyway's naming
+   * ({@code V1__handoff_sessions.sql}, ...), one sub-folder per database: {@code postgresql}, {@code mariadb}
+   * (also MySQL 8) and {@code h2}. For Flyway: {@code locations("classpath:db/handoff-migration/postgresql")}. It
+   * is deliberately not under Flyway's default {@code db/migration}, which would pick up all three dialects.
+   */
+  public static final String MIGRATION_LOCATION = "db/handoff-migration";
+
+  /**
+   * The placeholder the migration files use for the table prefix, in Flyway's syntax: give Flyway the
+   * placeholder {@code handoff_table_prefix} (e.g. {@code handoff_}), or replace it when copying the files.
+   */
+  public static final String TABLE_PREFIX_PLACEHOLDER = "${handoff_table_prefix}";
+
   private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,29}");
 
   private final DataSource dataSource;
   private final Dialect dialect;
   private final String table;
+  private final String countersTable;
   private final int deleteBatchSize;
+  private final int statementTimeoutSeconds;
+  private final int maxSessionBytes;
 
   private final String insertSql;
   private final String findSql;
@@ -57,12 +76,18 @@ public final class JdbcSessionStore implements SessionStore {
   private final String consumeSql;
   private final String listFirstSql;
   private final String listAfterSql;
+  private final String counterUpdateSql;
+  private final String counterSelectSql;
+  private final String counterInsertSql;
 
   private JdbcSessionStore(Builder builder, Dialect dialect) {
     this.dataSource = builder.dataSource;
     this.dialect = dialect;
     this.table = builder.tablePrefix + "sessions";
+    this.countersTable = builder.tablePrefix + "counters";
     this.deleteBatchSize = builder.deleteBatchSize;
+    this.statementTimeoutSeconds = (int) builder.statementTimeout.toSeconds();
+    this.maxSessionBytes = builder.maxSessionBytes;
     this.insertSql = "INSERT INTO " + table + " (" + SessionRows.COLUMNS + ") VALUES ("
         + "?, ".repeat(SessionRows.COLUMN_COUNT - 1) + "?)";
     String select = "SELECT " + SessionRows.COLUMNS + " FROM " + table;
@@ -75,6 +100,14 @@ public final class JdbcSessionStore implements SessionStore {
         + " WHERE tenant = ? AND id = ? AND status = 'OPEN' AND token_generation = ? AND expires_at_ns > ?";
     this.listFirstSql = select + " WHERE tenant = ? ORDER BY id " + dialect.limitClause();
     this.listAfterSql = select + " WHERE tenant = ? AND id > ? ORDER BY id " + dialect.limitClause();
+    // Assignments in this order: MariaDB applies them left to right, so hits must be decided on the old window end.
+    this.counterUpdateSql = "UPDATE " + countersTable
+        + " SET hits = CASE WHEN window_end_ns <= ? THEN 1 ELSE hits + 1 END,"
+        + " window_end_ns = CASE WHEN window_end_ns <= ? THEN ? ELSE window_end_ns END"
+        + " WHERE tenant = ? AND counter_key = ?";
+    this.counterSelectSql = "SELECT hits FROM " + countersTable + " WHERE tenant = ? AND counter_key = ?";
+    this.counterInsertSql = "INSERT INTO " + countersTable + " (tenant, counter_key, window_end_ns, hits)"
+        + " VALUES (?, ?, ?, 1)";
   }
 
   /** A builder for a store over {@code dataSource}. */
@@ -82,18 +115,24 @@ public final class JdbcSessionStore implements SessionStore {
     return new Builder(dataSource);
   }
 
-  /** The name of the table this store uses: the prefix followed by {@code sessions}. */
+  /** The name of the sessions table: the prefix followed by {@code sessions}. */
   public String tableName() {
     return table;
+  }
+
+  /** The name of the rate-limit counters table: the prefix followed by {@code counters}. */
+  public String countersTableName() {
+    return countersTable;
   }
 
   @Override
   public void insert(StoredSession session) {
     Objects.requireNonNull(session, "session");
     SessionRows.checkKeyLengths(session);
+    SessionRows.checkSize(session, maxSessionBytes);
     try (Connection c = dataSource.getConnection()) {
       inTransaction(c, () -> {
-        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+        try (PreparedStatement ps = prepare(c, insertSql)) {
           SessionRows.bindAll(ps, session);
           return ps.executeUpdate();
         }
@@ -129,9 +168,9 @@ public final class JdbcSessionStore implements SessionStore {
     }
   }
 
-  private static Optional<StoredSession> selectOne(Connection c, String sql, String tenant, String key)
+  private Optional<StoredSession> selectOne(Connection c, String sql, String tenant, String key)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps = prepare(c, sql)) {
       ps.setString(1, tenant);
       ps.setString(2, key);
       try (ResultSet rs = ps.executeQuery()) {
@@ -147,9 +186,10 @@ public final class JdbcSessionStore implements SessionStore {
       throw new IllegalArgumentException("replacement version must be expectedVersion + 1");
     }
     SessionRows.checkKeyLengths(replacement);
+    SessionRows.checkSize(replacement, maxSessionBytes);
     try (Connection c = dataSource.getConnection()) {
       return inTransaction(c, () -> {
-        try (PreparedStatement ps = c.prepareStatement(replaceSql)) {
+        try (PreparedStatement ps = prepare(c, replaceSql)) {
           int next = SessionRows.bindContent(ps, 1, replacement);
           ps.setString(next++, replacement.tenant());
           ps.setString(next++, replacement.id());
@@ -189,7 +229,7 @@ public final class JdbcSessionStore implements SessionStore {
     long nowNanos = EpochNanos.of(now);
     try (Connection c = dataSource.getConnection()) {
       return inTransaction(c, () -> {
-        try (PreparedStatement ps = c.prepareStatement(consumeSql)) {
+        try (PreparedStatement ps = prepare(c, consumeSql)) {
           ps.setString(1, newStatus.name());
           SessionRows.setNullableString(ps, 2, HostedStateJson.writeBrowser(browser));
           ps.setLong(3, nowNanos);
@@ -217,7 +257,7 @@ public final class JdbcSessionStore implements SessionStore {
     // One row more than asked tells whether another page follows.
     int fetch = limit == Integer.MAX_VALUE ? limit : limit + 1;
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(cursor == null ? listFirstSql : listAfterSql)) {
+        PreparedStatement ps = prepare(c, cursor == null ? listFirstSql : listAfterSql)) {
       int i = 1;
       ps.setString(i++, tenant);
       if (cursor != null) {
@@ -254,39 +294,49 @@ public final class JdbcSessionStore implements SessionStore {
       throw new IllegalArgumentException("limit must be at least 1");
     }
     long before = EpochNanos.saturated(expiredBefore);
-    int total = 0;
     try (Connection c = dataSource.getConnection()) {
-      while (total < limit) {
-        int batch = Math.min(limit - total, deleteBatchSize);
-        int deleted;
-        try {
-          deleted = deleteBatch(c, before, batch);
-        } catch (SQLException e) {
-          if (total > 0 && SqlFailures.isTransactionRollback(e)) {
-            break; // lost a race with another sweeper: keep what this call already deleted
-          }
-          throw e;
-        }
-        total += deleted;
-        if (deleted < batch) {
-          break;
-        }
-      }
-      return total;
+      int sessions = deleteInBatches(c, new ExpiringRows(table, "id", "expires_at_ns"), before, limit);
+      deleteInBatches(c, new ExpiringRows(countersTable, "counter_key", "window_end_ns"), before, limit);
+      return sessions;
     } catch (SQLException e) {
       throw SqlFailures.translate("delete expired sessions", e);
     }
   }
 
-  private int deleteBatch(Connection c, long before, int batch) throws SQLException {
+  /** A table whose rows expire: its name, the key column beside {@code tenant}, and the expiry column. */
+  private record ExpiringRows(String table, String keyColumn, String expiryColumn) {}
+
+  private int deleteInBatches(Connection c, ExpiringRows rows, long before, int limit) throws SQLException {
+    int total = 0;
+    while (total < limit) {
+      int batch = Math.min(limit - total, deleteBatchSize);
+      int deleted;
+      try {
+        deleted = deleteBatch(c, rows, before, batch);
+      } catch (SQLException e) {
+        if (total > 0 && SqlFailures.isTransactionRollback(e)) {
+          break; // lost a race with another sweeper: keep what this call already deleted
+        }
+        throw e;
+      }
+      total += deleted;
+      if (deleted < batch) {
+        break;
+      }
+    }
+    return total;
+  }
+
+  private int deleteBatch(Connection c, ExpiringRows rows, long before, int batch) throws SQLException {
     switch (dialect) {
       case POSTGRESQL -> {
-        String sql = "DELETE FROM " + table + " WHERE (tenant, id) IN (SELECT tenant, id FROM " + table
-            + " WHERE expires_at_ns < ? ORDER BY expires_at_ns LIMIT ? FOR UPDATE SKIP LOCKED)";
+        String sql = "DELETE FROM " + rows.table() + " WHERE (tenant, " + rows.keyColumn() + ") IN (SELECT tenant, "
+            + rows.keyColumn() + " FROM " + rows.table() + " WHERE " + rows.expiryColumn() + " < ? ORDER BY "
+            + rows.expiryColumn() + " LIMIT ? FOR UPDATE SKIP LOCKED)";
         return inTransaction(c, () -> executeUpdate(c, sql, before, batch));
       }
       case H2 -> {
-        String sql = "DELETE FROM " + table + " WHERE expires_at_ns < ? FETCH FIRST ? ROWS ONLY";
+        String sql = "DELETE FROM " + rows.table() + " WHERE " + rows.expiryColumn() + " < ? FETCH FIRST ? ROWS ONLY";
         return inTransaction(c, () -> executeUpdate(c, sql, before, batch));
       }
       default -> {
@@ -294,7 +344,7 @@ public final class JdbcSessionStore implements SessionStore {
         // Read committed takes no gap locks, so the sweep never blocks inserts of new sessions.
         c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         try {
-          return inTransaction(c, () -> deleteByKeys(c, before, batch));
+          return inTransaction(c, () -> deleteByKeys(c, rows, before, batch));
         } finally {
           c.setTransactionIsolation(isolation);
         }
@@ -302,8 +352,8 @@ public final class JdbcSessionStore implements SessionStore {
     }
   }
 
-  private static int executeUpdate(Connection c, String sql, long before, int batch) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+  private int executeUpdate(Connection c, String sql, long before, int batch) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql)) {
       ps.setLong(1, before);
       ps.setInt(2, batch);
       return ps.executeUpdate();
@@ -311,10 +361,11 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   /** MariaDB/MySQL: lock a batch of expired rows, skipping locked ones, then delete exactly those by key. */
-  private int deleteByKeys(Connection c, long before, int batch) throws SQLException {
+  private int deleteByKeys(Connection c, ExpiringRows rows, long before, int batch) throws SQLException {
     var keys = new ArrayList<byte[][]>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT tenant, id FROM " + table
-        + " WHERE expires_at_ns < ? ORDER BY expires_at_ns LIMIT ? FOR UPDATE SKIP LOCKED")) {
+    try (PreparedStatement ps = prepare(c, "SELECT tenant, " + rows.keyColumn() + " FROM " + rows.table()
+        + " WHERE " + rows.expiryColumn() + " < ? ORDER BY " + rows.expiryColumn()
+        + " LIMIT ? FOR UPDATE SKIP LOCKED")) {
       ps.setLong(1, before);
       ps.setInt(2, batch);
       try (ResultSet rs = ps.executeQuery()) {
@@ -328,7 +379,8 @@ public final class JdbcSessionStore implements SessionStore {
     }
     // One primary-key lookup per row, so the delete touches only rows this transaction already locked: an IN or
     // OR list may be run as a scan that waits on other sweepers' rows and deadlocks with them.
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE tenant = ? AND id = ?")) {
+    try (PreparedStatement ps = prepare(c, "DELETE FROM " + rows.table() + " WHERE tenant = ? AND "
+        + rows.keyColumn() + " = ?")) {
       for (byte[][] key : keys) {
         ps.setBytes(1, key[0]);
         ps.setBytes(2, key[1]);
@@ -341,6 +393,86 @@ public final class JdbcSessionStore implements SessionStore {
       }
       return deleted;
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A conditional {@code UPDATE} of the counter's row, read back in the same transaction under its row lock;
+   * if no row exists, an {@code INSERT}. When another node inserted the row first (a duplicate key), the update
+   * runs again. Counters whose window ended are deleted by {@link #deleteExpired}, so a sweeper bounds the table.
+   */
+  @Override
+  public long incrementCounter(String tenant, String key, Instant windowEnd, Instant now) {
+    SessionStore.checkCounterArguments(tenant, key, windowEnd, now);
+    checkTenantLength(tenant);
+    long nowNanos = EpochNanos.saturated(now);
+    long windowEndNanos = EpochNanos.of(windowEnd);
+    try (Connection c = dataSource.getConnection()) {
+      while (true) {
+        Long counted = inTransaction(c, () -> {
+          try (PreparedStatement ps = prepare(c, counterUpdateSql)) {
+            ps.setLong(1, nowNanos);
+            ps.setLong(2, nowNanos);
+            ps.setLong(3, windowEndNanos);
+            ps.setString(4, tenant);
+            ps.setString(5, key);
+            if (ps.executeUpdate() == 0) {
+              return null;
+            }
+          }
+          try (PreparedStatement ps = prepare(c, counterSelectSql)) {
+            ps.setString(1, tenant);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
+        if (counted != null) {
+          return counted;
+        }
+        try {
+          inTransaction(c, () -> {
+            try (PreparedStatement ps = prepare(c, counterInsertSql)) {
+              ps.setString(1, tenant);
+              ps.setString(2, key);
+              ps.setLong(3, windowEndNanos);
+              return ps.executeUpdate();
+            }
+          });
+          return 1;
+        } catch (SQLException e) {
+          if (!SqlFailures.isConstraintViolation(e)) {
+            throw e;
+          }
+          // Another caller created the counter between our update and insert: count on its row.
+        }
+      }
+    } catch (SQLException e) {
+      throw SqlFailures.translate("count a rate-limited event", e);
+    }
+  }
+
+  private static void checkTenantLength(String tenant) {
+    if (tenant.length() > SessionRows.MAX_KEY_LENGTH) {
+      throw new HandoffException(ErrorCode.INVALID_REQUEST,
+          "tenant must be at most " + SessionRows.MAX_KEY_LENGTH + " characters to be stored, got "
+              + tenant.length());
+    }
+  }
+
+  /** A statement bounded by the {@linkplain Builder#statementTimeout statement timeout}. */
+  private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    try {
+      ps.setQueryTimeout(statementTimeoutSeconds);
+    } catch (SQLException | RuntimeException e) {
+      ps.close();
+      throw e;
+    }
+    return ps;
   }
 
   /** Work that runs inside a transaction. */
@@ -379,6 +511,8 @@ public final class JdbcSessionStore implements SessionStore {
     private final DataSource dataSource;
     private String tablePrefix = "handoff_";
     private int deleteBatchSize = 500;
+    private Duration statementTimeout = Duration.ofSeconds(5);
+    private int maxSessionBytes = 1 << 20;
     private boolean createSchema;
 
     private Builder(DataSource dataSource) {
@@ -386,7 +520,8 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     /**
-     * The prefix of the table name; the table is {@code <prefix>sessions}. Default {@code handoff_}.
+     * The prefix of the table names: {@code <prefix>sessions} and {@code <prefix>counters}. Default
+     * {@code handoff_}.
      *
      * @param tablePrefix 1 to 30 characters: a lower-case letter, then lower-case letters, digits or {@code _}
      */
@@ -414,8 +549,47 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     /**
-     * Lets {@link #build()} create the table and its indexes if they do not exist yet, with the bundled schema
-     * script of the detected database. Off by default: production schemas usually belong to a migration tool.
+     * How long one SQL statement may run before the driver cancels it and the call fails with
+     * {@link ErrorCode#STORAGE_UNAVAILABLE} ({@link java.sql.Statement#setQueryTimeout}): a database that stalls
+     * or a row lock held elsewhere then cannot block callers for the whole outage. An operation runs one to three
+     * statements. Waiting for a pooled connection and a dead network are bounded by the pool's and the driver's
+     * own timeouts, which the store cannot set: see {@code docs/storage.md}. Default 5 seconds.
+     *
+     * @param statementTimeout whole seconds, 1 second to 1 hour
+     */
+    public Builder statementTimeout(Duration statementTimeout) {
+      Objects.requireNonNull(statementTimeout, "statementTimeout");
+      if (statementTimeout.toNanos() % 1_000_000_000L != 0 || statementTimeout.toSeconds() < 1
+          || statementTimeout.toSeconds() > 3600) {
+        throw new IllegalArgumentException("statementTimeout must be whole seconds between 1 s and 1 h, got "
+            + statementTimeout);
+      }
+      this.statementTimeout = statementTimeout;
+      return this;
+    }
+
+    /**
+     * The largest session this store writes, in UTF-8 bytes of its stored text (JSON parts, keys, digests). A
+     * larger one is refused with {@link ErrorCode#INVALID_REQUEST} before the database is contacted, so that no
+     * value reaches a driver or server limit that would break the connection (MariaDB's
+     * {@code max_allowed_packet}, 16 MiB by default, closes the connection). The engine enforces its own, smaller
+     * limits first; this is the store's guard. Default 1 MiB.
+     *
+     * @param maxSessionBytes 1 KiB to 15 MiB
+     */
+    public Builder maxSessionBytes(int maxSessionBytes) {
+      if (maxSessionBytes < 1024 || maxSessionBytes > 15 << 20) {
+        throw new IllegalArgumentException("maxSessionBytes must be between 1024 and " + (15 << 20) + ", got "
+            + maxSessionBytes);
+      }
+      this.maxSessionBytes = maxSessionBytes;
+      return this;
+    }
+
+    /**
+     * Lets {@link #build()} create the tables and their indexes if they do not exist yet, by running every
+     * migration file of the detected database from {@link #MIGRATION_LOCATION} (each statement is
+     * {@code IF NOT EXISTS}). Off by default: production schemas usually belong to a migration tool.
      */
     public Builder createSchemaIfMissing() {
       this.createSchema = true;
@@ -433,7 +607,7 @@ public final class JdbcSessionStore implements SessionStore {
       try (Connection c = dataSource.getConnection()) {
         Dialect dialect = Dialect.detect(c.getMetaData());
         if (createSchema) {
-          createSchema(c, SchemaScript.load(dialect, tablePrefix + "sessions"));
+          createSchema(c, SchemaScript.load(dialect, tablePrefix));
         }
         return new JdbcSessionStore(this, dialect);
       } catch (SQLException e) {

@@ -11,26 +11,44 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A dialect's schema script with the table name filled in, split into statements. The scripts are plain SQL
- * files that operators can also run by hand or copy into their migration tool. Immutable.
+ * A dialect's migration files, in version order, with the table prefix filled in and split into statements:
+ * what {@link JdbcSessionStore.Builder#createSchemaIfMissing()} runs. The files are the very ones Flyway (or an
+ * operator, or another migration tool) applies from {@link JdbcSessionStore#MIGRATION_LOCATION}. Immutable.
  */
 final class SchemaScript {
+  /**
+   * Every migration file of each dialect, in version order. A new migration is added here and in each dialect's
+   * folder (a test compares the two); like V1 it must be safe to run again ({@code IF NOT EXISTS}), because
+   * {@code createSchemaIfMissing()} keeps no history and runs them all at every start.
+   */
+  static final List<String> MIGRATIONS = List.of("V1__handoff_sessions.sql");
+
   private final List<String> statements;
 
   private SchemaScript(List<String> statements) {
     this.statements = List.copyOf(statements);
   }
 
-  static SchemaScript load(Dialect dialect, String table) {
-    String text;
-    try (InputStream in = SchemaScript.class.getResourceAsStream(dialect.schemaResource())) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + dialect.schemaResource());
+  static SchemaScript load(Dialect dialect, String prefix) {
+    var statements = new ArrayList<String>();
+    for (String migration : MIGRATIONS) {
+      String resource = "/" + dialect.migrationFolder() + "/" + migration;
+      String text;
+      try (InputStream in = SchemaScript.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException("missing resource " + resource);
+        }
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      statements.addAll(split(text.replace(JdbcSessionStore.TABLE_PREFIX_PLACEHOLDER, prefix)));
     }
+    return new SchemaScript(statements);
+  }
+
+  /** The statements of a file: comment lines dropped, split at {@code ;} (the files use no other). */
+  private static List<String> split(String text) {
     var withoutComments = new StringBuilder();
     for (String line : text.split("\n")) {
       if (!line.strip().startsWith("--")) {
@@ -38,12 +56,12 @@ final class SchemaScript {
       }
     }
     var statements = new ArrayList<String>();
-    for (String statement : withoutComments.toString().replace("${table}", table).split(";")) {
+    for (String statement : withoutComments.toString().split(";")) {
       if (!statement.isBlank()) {
         statements.add(statement.strip());
       }
     }
-    return new SchemaScript(statements);
+    return statements;
   }
 
   List<String> statements() {

@@ -18,14 +18,14 @@ import java.sql.Types;
 final class SessionRows {
   /** Every column, in the order {@link #bindAll} binds and {@link #read} reads them. */
   static final String COLUMNS = "tenant, id, intent_type, intent_payload, subject, callback_url, metadata, "
-      + "created_at_ns, modified_at_ns, expires_at_ns, status, token_generation, token_digest, single_use, "
+      + "presentation, created_at_ns, modified_at_ns, expires_at_ns, status, token_generation, token_digest, single_use, "
       + "idempotency_key, request_fingerprint, browser, challenge, row_version";
   /** Every column but the key, as {@code column = ?} for an {@code UPDATE}, in {@link #bindContent} order. */
   static final String CONTENT_ASSIGNMENTS = "intent_type = ?, intent_payload = ?, subject = ?, callback_url = ?, "
-      + "metadata = ?, created_at_ns = ?, modified_at_ns = ?, expires_at_ns = ?, status = ?, "
+      + "metadata = ?, presentation = ?, created_at_ns = ?, modified_at_ns = ?, expires_at_ns = ?, status = ?, "
       + "token_generation = ?, token_digest = ?, single_use = ?, idempotency_key = ?, request_fingerprint = ?, "
       + "browser = ?, challenge = ?, row_version = ?";
-  static final int COLUMN_COUNT = 19;
+  static final int COLUMN_COUNT = 20;
   /** Longest tenant, id or idempotency key the schemas hold. */
   static final int MAX_KEY_LENGTH = 255;
 
@@ -46,6 +46,7 @@ final class SessionRows {
     statement.setString(i++, SubjectJson.write(s.subject()));
     setNullableString(statement, i++, s.callbackUrl());
     statement.setString(i++, Json.write(s.metadata()));
+    statement.setString(i++, Json.write(s.presentation()));
     statement.setLong(i++, EpochNanos.of(s.createdAt()));
     statement.setLong(i++, EpochNanos.of(s.modifiedAt()));
     statement.setLong(i++, EpochNanos.of(s.expiresAt()));
@@ -76,7 +77,7 @@ final class SessionRows {
    */
   static StoredSession read(ResultSet rs) throws SQLException {
     try {
-      String idempotencyKey = rs.getString(15);
+      String idempotencyKey = rs.getString(16);
       return StoredSession.builder()
           .tenant(rs.getString(1))
           .id(rs.getString(2))
@@ -84,21 +85,62 @@ final class SessionRows {
           .subject(SubjectJson.read(rs.getString(5)))
           .callbackUrl(rs.getString(6))
           .metadata(Json.parseObject(rs.getString(7)))
-          .createdAt(EpochNanos.toInstant(rs.getLong(8)))
-          .modifiedAt(EpochNanos.toInstant(rs.getLong(9)))
-          .expiresAt(EpochNanos.toInstant(rs.getLong(10)))
-          .status(SessionStatus.valueOf(rs.getString(11)))
-          .tokenGeneration(rs.getLong(12))
-          .tokenDigest(rs.getString(13))
-          .singleUse(rs.getBoolean(14))
-          .idempotency(idempotencyKey, rs.getString(16))
-          .browser(HostedStateJson.readBrowser(rs.getString(17)))
-          .challenge(HostedStateJson.readChallenge(rs.getString(18)))
-          .version(rs.getLong(19))
+          .presentation(Json.parseObject(rs.getString(8)))
+          .createdAt(EpochNanos.toInstant(rs.getLong(9)))
+          .modifiedAt(EpochNanos.toInstant(rs.getLong(10)))
+          .expiresAt(EpochNanos.toInstant(rs.getLong(11)))
+          .status(SessionStatus.valueOf(rs.getString(12)))
+          .tokenGeneration(rs.getLong(13))
+          .tokenDigest(rs.getString(14))
+          .singleUse(rs.getBoolean(15))
+          .idempotency(idempotencyKey, rs.getString(17))
+          .browser(HostedStateJson.readBrowser(rs.getString(18)))
+          .challenge(HostedStateJson.readChallenge(rs.getString(19)))
+          .version(rs.getLong(20))
           .build();
     } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
       throw new HandoffException(ErrorCode.STORAGE_UNAVAILABLE, "a stored session row is corrupt", e);
     }
+  }
+
+  /**
+   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} if the session's stored text (every string and
+   *     JSON column, in UTF-8) exceeds {@code maxBytes}
+   */
+  static void checkSize(StoredSession s, int maxBytes) {
+    long bytes = utf8Length(s.tenant()) + utf8Length(s.id()) + utf8Length(s.intent().type())
+        + utf8Length(Json.write(s.intent().payload())) + utf8Length(SubjectJson.write(s.subject()))
+        + utf8Length(s.callbackUrl()) + utf8Length(Json.write(s.metadata()))
+        + utf8Length(Json.write(s.presentation())) + utf8Length(s.tokenDigest()) + utf8Length(s.idempotencyKey())
+        + utf8Length(s.requestFingerprint()) + utf8Length(HostedStateJson.writeBrowser(s.browser()))
+        + utf8Length(HostedStateJson.writeChallenge(s.challenge()));
+    if (bytes > maxBytes) {
+      throw new HandoffException(ErrorCode.INVALID_REQUEST,
+          "the session is too large to store: " + bytes + " bytes of text, at most " + maxBytes);
+    }
+  }
+
+  /** The UTF-8 length of {@code text} ({@code null}: 0) without encoding it; lone surrogates count as '?'. */
+  static long utf8Length(String text) {
+    if (text == null) {
+      return 0;
+    }
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += Character.isSurrogate(c) ? 1 : 3;
+      }
+    }
+    return bytes;
   }
 
   /** @throws HandoffException {@link ErrorCode#INVALID_REQUEST} if a key column would not fit its column */

@@ -17,7 +17,7 @@ class H2SessionStoreContractTest extends SessionStoreContract {
 
   @Override
   protected SessionStore newStore() {
-    return database.newStore();
+    return database.newStoreMigratedByFlyway(); // the kit on the schema as Flyway applies it
   }
 
   @Override

@@ -184,14 +184,16 @@ class JdbcSessionStoreTest {
 
   @ParameterizedTest
   @EnumSource(Dialect.class)
-  void schemaScriptsCreateThePrefixedTableAndItsIndexes(Dialect dialect) {
-    var statements = SchemaScript.load(dialect, "acme_sessions").statements();
+  void migrationFilesCreateThePrefixedTablesAndTheirIndexes(Dialect dialect) {
+    var statements = SchemaScript.load(dialect, "acme_").statements();
     String script = String.join(";\n", statements);
     assertThat(script).doesNotContain("${").doesNotContain("--")
         .contains("CREATE TABLE IF NOT EXISTS acme_sessions")
         .containsPattern("PRIMARY KEY \\(tenant, id\\)")
         .containsPattern("UNIQUE[A-Z ]*(acme_sessions_idempotency )?\\(tenant, idempotency_key\\)")
-        .contains("acme_sessions_expires");
+        .contains("acme_sessions_expires")
+        .contains("CREATE TABLE IF NOT EXISTS acme_counters")
+        .containsPattern("PRIMARY KEY \\(tenant, counter_key\\)");
   }
 
   // ---- test doubles --------------------------------------------------------------------------------------

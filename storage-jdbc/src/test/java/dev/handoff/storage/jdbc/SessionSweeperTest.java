@@ -138,5 +138,10 @@ class SessionSweeperTest {
     public int deleteExpired(Instant expiredBefore, int limit) {
       return 0;
     }
+
+    @Override
+    public long incrementCounter(String tenant, String key, Instant windowEnd, Instant now) {
+      return 1;
+    }
   }
 }

@@ -8,7 +8,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Properties;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -50,6 +52,7 @@ final class TestDatabase implements AutoCloseable {
   private final String url;
   private final String prefix;
   private HikariDataSource pool;
+  private int poolSize = 10;
   private JdbcSessionStore store;
 
   private TestDatabase(Kind kind, String prefix) {
@@ -105,6 +108,15 @@ final class TestDatabase implements AutoCloseable {
     }
   }
 
+  /** Sets the pool's size (default 10); call before first use. */
+  TestDatabase poolSize(int size) {
+    if (pool != null) {
+      throw new IllegalStateException("the pool is open already");
+    }
+    this.poolSize = size;
+    return this;
+  }
+
   /** This test's pool, opened on first use. */
   HikariDataSource dataSource() {
     if (pool == null) {
@@ -112,7 +124,7 @@ final class TestDatabase implements AutoCloseable {
       config.setJdbcUrl(url);
       config.setUsername(kind.user);
       config.setPassword(kind.password);
-      config.setMaximumPoolSize(10);
+      config.setMaximumPoolSize(poolSize);
       config.setMinimumIdle(1);
       config.setConnectionTimeout(10_000);
       config.setPoolName("test-" + kind + "-" + prefix);
@@ -121,14 +133,52 @@ final class TestDatabase implements AutoCloseable {
     return pool;
   }
 
-  /** A store over this test's table, created on first use and emptied on every later call. */
+  /** A store over this test's tables, created by the store on first use and emptied on every later call. */
   JdbcSessionStore newStore() {
+    return newStore(false);
+  }
+
+  /**
+   * Like {@link #newStore()}, but the tables are created by Flyway from the shipped migration files, as a user's
+   * pipeline would, with its history in {@code <prefix>schema_history}.
+   */
+  JdbcSessionStore newStoreMigratedByFlyway() {
+    return newStore(true);
+  }
+
+  private JdbcSessionStore newStore(boolean flyway) {
     if (store == null) {
-      store = JdbcSessionStore.builder(dataSource()).tablePrefix(prefix).createSchemaIfMissing().build();
+      var builder = JdbcSessionStore.builder(dataSource()).tablePrefix(prefix);
+      if (flyway) {
+        migrateWithFlyway(prefix);
+      } else {
+        builder.createSchemaIfMissing();
+      }
+      store = builder.build();
     } else {
       execute("DELETE FROM " + store.tableName());
+      execute("DELETE FROM " + store.countersTableName());
     }
     return store;
+  }
+
+  /** Applies the migration files for this database with Flyway, for tables named {@code <tablePrefix>...}. */
+  void migrateWithFlyway(String tablePrefix) {
+    String folder = switch (kind) {
+      case H2 -> "h2";
+      case POSTGRESQL -> "postgresql";
+      case MARIADB -> "mariadb";
+    };
+    Flyway.configure()
+        .dataSource(dataSource())
+        .locations("classpath:" + JdbcSessionStore.MIGRATION_LOCATION + "/" + folder)
+        .placeholders(Map.of("handoff_table_prefix", tablePrefix))
+        .table(tablePrefix + "schema_history")
+        // The database holds other tables: start Handoff's own history below V1, as docs/storage.md advises.
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .load()
+        .migrate();
   }
 
   /** Runs one statement outside any store, e.g. to break or inspect the table. */
@@ -140,7 +190,7 @@ final class TestDatabase implements AutoCloseable {
     }
   }
 
-  /** Drops the table (if this node created one) and closes the pool. Idempotent. */
+  /** Drops the tables (if this node created them) and closes the pool. Idempotent. */
   @Override
   public void close() {
     if (pool == null) {
@@ -149,6 +199,8 @@ final class TestDatabase implements AutoCloseable {
     try {
       if (store != null) {
         execute("DROP TABLE IF EXISTS " + store.tableName());
+        execute("DROP TABLE IF EXISTS " + store.countersTableName());
+        execute("DROP TABLE IF EXISTS " + prefix + "schema_history");
       }
     } finally {
       pool.close();

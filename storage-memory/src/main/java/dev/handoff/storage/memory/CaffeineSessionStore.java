@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * A {@link SessionStore} that keeps sessions in a Caffeine cache of this JVM.
@@ -28,9 +28,10 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * <p>Each session stays until its {@code expiresAt} plus the {@linkplain Builder#retention retention} has passed
  * on the store's clock (so the engine can still report a session as expired for a while), or until
  * {@link #deleteExpired} removes it. A live session is never evicted to make room: a full store (see
- * {@linkplain Builder#maximumSize maximum size}) refuses new sessions with
- * {@link ErrorCode#STORAGE_UNAVAILABLE} instead, because a size-evicting cache would drop sessions whose URLs are
- * still out there (Caffeine's admission policy may even drop the newest). Nothing survives a restart and nothing
+ * {@linkplain Builder#maximumSize maximum size}) first drops sessions that have expired, then refuses new
+ * sessions with {@link ErrorCode#STORAGE_UNAVAILABLE}, because a size-evicting cache would drop sessions whose
+ * URLs are still out there (Caffeine's admission policy may even drop the newest). An optional
+ * {@linkplain Builder#maximumSessionsPerTenant per-tenant quota} keeps one tenant from filling it for the others. Nothing survives a restart and nothing
  * is shared with other nodes: use it for a single node, development and tests.
  *
  * <p>All updates go through Caffeine's atomic per-key map operations, so {@link #consume} and {@link #replace}
@@ -41,20 +42,28 @@ import java.util.concurrent.ConcurrentSkipListSet;
  */
 public final class CaffeineSessionStore implements SessionStore {
   private final Cache<SessionKey, StoredSession> cache;
-  private final SessionExpiry expiry;
+  /** Rate-limit counters, each leaving when its window ends on the store's clock. */
+  private final Cache<CounterKey, Counter> counters;
+  private final SessionExpiry sessionExpiry;
   private final ClockTicker ticker;
+  private final Clock clock;
   private final long maximumSize;
+  private final long maximumSessionsPerTenant;
   /** (tenant, idempotency key) → holder. Changed only while holding the lock of the holder's cache entry. */
   private final ConcurrentMap<ClaimKey, Claim> claims = new ConcurrentHashMap<>();
-  /** Tenant → its ids in ascending order, for {@link #list}. Same locking discipline as {@link #claims}. */
-  private final ConcurrentMap<String, NavigableSet<String>> idsByTenant = new ConcurrentHashMap<>();
+  /** Tenant → its ids, count and expiry bound. Same locking discipline as {@link #claims}. */
+  private final ConcurrentMap<String, TenantIndex> tenants = new ConcurrentHashMap<>();
+  /** A lower bound of every held session's expiry, so a full store scans for expired ones only when useful. */
+  private final ExpiryHint expiry = new ExpiryHint();
 
   private CaffeineSessionStore(Builder builder) {
-    this.expiry = new SessionExpiry(builder.retention);
+    this.sessionExpiry = new SessionExpiry(builder.retention);
+    this.clock = builder.clock;
     this.ticker = new ClockTicker(builder.clock);
     this.maximumSize = builder.maximumSize;
+    this.maximumSessionsPerTenant = builder.maximumSessionsPerTenant;
     this.cache = Caffeine.newBuilder()
-        .expireAfter(expiry)
+        .expireAfter(sessionExpiry)
         .ticker(ticker)
         // Runs inside the atomic removal, under the entry's lock, so the indexes never outlive an entry.
         .evictionListener((SessionKey key, StoredSession value, RemovalCause cause) -> {
@@ -62,6 +71,11 @@ public final class CaffeineSessionStore implements SessionStore {
             unindex(value);
           }
         })
+        .build();
+    this.counters = Caffeine.newBuilder()
+        .expireAfter(new CounterExpiry())
+        .ticker(ticker)
+        .maximumSize(builder.maximumSize)
         .build();
   }
 
@@ -73,19 +87,18 @@ public final class CaffeineSessionStore implements SessionStore {
   /**
    * {@inheritDoc}
    *
-   * @throws HandoffException also {@link ErrorCode#STORAGE_UNAVAILABLE} when the store holds its maximum number of
-   *     sessions (a bound that concurrent inserts may overshoot by at most one each)
+   * <p>When the store holds its {@linkplain Builder#maximumSize maximum} number of sessions, or the tenant its
+   * {@linkplain Builder#maximumSessionsPerTenant quota}, sessions that have expired by the store's clock are
+   * dropped first (even within their retention) to make room; live sessions never are. Both bounds may be
+   * overshot by at most one per concurrent insert.
+   *
+   * @throws HandoffException also {@link ErrorCode#STORAGE_UNAVAILABLE} when the store is full of live sessions,
+   *     and {@link ErrorCode#TOO_MANY_ATTEMPTS} when the tenant holds its quota of live sessions
    */
   @Override
   public void insert(StoredSession session) {
     Objects.requireNonNull(session, "session");
-    if (cache.estimatedSize() >= maximumSize) {
-      cache.cleanUp(); // what expired past its retention no longer counts
-      if (cache.estimatedSize() >= maximumSize) {
-        throw new HandoffException(ErrorCode.STORAGE_UNAVAILABLE, "the in-memory store is full (" + maximumSize
-            + " sessions); raise maximumSize or shorten the retention");
-      }
-    }
+    makeRoomFor(session.tenant());
     var key = new SessionKey(session.tenant(), session.id());
     cache.asMap().compute(key, (k, existing) -> {
       if (existing != null) {
@@ -94,12 +107,61 @@ public final class CaffeineSessionStore implements SessionStore {
       if (session.idempotencyKey() != null) {
         claim(session);
       }
-      idsByTenant.compute(session.tenant(), (tenant, ids) -> {
-        var set = ids == null ? new ConcurrentSkipListSet<String>() : ids;
-        set.add(session.id());
-        return set;
-      });
+      index(session);
       return session;
+    });
+  }
+
+  /** Refuses the insert unless there is room, dropping expired sessions first where that makes room. */
+  private void makeRoomFor(String tenant) {
+    if (cache.estimatedSize() >= maximumSize) {
+      cache.cleanUp(); // what expired past its retention no longer counts
+      if (cache.estimatedSize() >= maximumSize) {
+        dropExpired(expiry, () -> cache.asMap().keySet());
+      }
+      if (cache.estimatedSize() >= maximumSize) {
+        throw new HandoffException(ErrorCode.STORAGE_UNAVAILABLE, "the in-memory store is full of live sessions ("
+            + maximumSize + "); raise maximumSize");
+      }
+    }
+    TenantIndex index = tenants.get(tenant);
+    if (index != null && index.size.get() >= maximumSessionsPerTenant) {
+      dropExpired(index.expiry, () -> index.ids.stream().map(id -> new SessionKey(tenant, id)).toList());
+      if (index.size.get() >= maximumSessionsPerTenant) {
+        throw new HandoffException(ErrorCode.TOO_MANY_ATTEMPTS, "this tenant holds its quota of "
+            + maximumSessionsPerTenant + " live sessions in the in-memory store; retry when some have expired");
+      }
+    }
+  }
+
+  /** Removes the sessions among {@code keys} that have expired by the store's clock, if any may have. */
+  private void dropExpired(ExpiryHint hint, Supplier<Iterable<SessionKey>> keys) {
+    Instant now = clock.instant();
+    if (!hint.mayHaveExpiredAt(now)) {
+      return;
+    }
+    hint.reset();
+    Instant expiredBefore = now.plusNanos(1); // expired means expiresAt <= now
+    for (SessionKey key : keys.get()) {
+      StoredSession survivor = removeIfExpiredBefore(key, expiredBefore);
+      if (survivor != null) {
+        hint.noteExpiry(survivor.expiresAt());
+      }
+    }
+  }
+
+  /**
+   * Atomically removes the session under {@code key} if its {@code expiresAt} is before {@code expiredBefore}.
+   *
+   * @return the session if it stays, {@code null} if it was removed or absent
+   */
+  private StoredSession removeIfExpiredBefore(SessionKey key, Instant expiredBefore) {
+    return cache.asMap().computeIfPresent(key, (k, current) -> {
+      if (!current.expiresAt().isBefore(expiredBefore)) {
+        return current;
+      }
+      unindex(current);
+      return null;
     });
   }
 
@@ -118,8 +180,10 @@ public final class CaffeineSessionStore implements SessionStore {
     if (claim == null) {
       return Optional.empty();
     }
-    // The claim may belong to an insert still in progress, or to a holder that just expired: check the holder.
-    return find(tenant, claim.id()).filter(s -> idempotencyKey.equals(s.idempotencyKey()));
+    // The claim may belong to an insert still in progress (its entry not yet visible to a plain read: compute
+    // waits for it, so a caller that just lost the key to it sees the winner), or to a holder that just expired.
+    StoredSession holder = cache.asMap().compute(new SessionKey(tenant, claim.id()), (k, current) -> current);
+    return Optional.ofNullable(holder).filter(s -> idempotencyKey.equals(s.idempotencyKey()));
   }
 
   @Override
@@ -140,6 +204,7 @@ public final class CaffeineSessionStore implements SessionStore {
         release(current);
       }
       replaced[0] = true;
+      noteExpiry(replacement);
       return replacement;
     });
     return replaced[0];
@@ -173,10 +238,11 @@ public final class CaffeineSessionStore implements SessionStore {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1");
     }
-    NavigableSet<String> ids = idsByTenant.get(tenant);
-    if (ids == null) {
+    TenantIndex index = tenants.get(tenant);
+    if (index == null) {
       return new SessionPage(List.of(), null);
     }
+    NavigableSet<String> ids = index.ids;
     var page = new ArrayList<StoredSession>(Math.min(limit, 256));
     // One extra session tells whether anything follows this page.
     for (String id : cursor == null ? ids : ids.tailSet(cursor, false)) {
@@ -209,29 +275,45 @@ public final class CaffeineSessionStore implements SessionStore {
       if (deleted == limit) {
         break;
       }
-      if (!entry.getValue().expiresAt().isBefore(expiredBefore)) {
-        continue;
-      }
-      var removed = new boolean[1];
-      cache.asMap().computeIfPresent(entry.getKey(), (k, current) -> {
-        if (!current.expiresAt().isBefore(expiredBefore)) {
-          return current; // replaced meanwhile with a later expiry
-        }
-        unindex(current);
-        removed[0] = true;
-        return null;
-      });
-      if (removed[0]) {
+      if (entry.getValue().expiresAt().isBefore(expiredBefore)
+          && removeIfExpiredBefore(entry.getKey(), expiredBefore) == null) {
         deleted++;
+      }
+    }
+    int countersDeleted = 0;
+    for (var entry : counters.asMap().entrySet()) {
+      if (countersDeleted == limit) {
+        break;
+      }
+      if (entry.getValue().windowEnd().isBefore(expiredBefore)
+          && counters.asMap().remove(entry.getKey(), entry.getValue())) {
+        countersDeleted++;
       }
     }
     return deleted;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Counters leave when their window ends on the store's clock. At most {@linkplain Builder#maximumSize
+   * maximum size} counters are held; beyond that Caffeine evicts some, which restarts their count, so that a flood
+   * of distinct keys cannot exhaust the heap.
+   */
+  @Override
+  public long incrementCounter(String tenant, String key, Instant windowEnd, Instant now) {
+    SessionStore.checkCounterArguments(tenant, key, windowEnd, now);
+    Counter after = counters.asMap().compute(new CounterKey(tenant, key), (k, current) ->
+        current == null || !current.windowEnd().isAfter(now)
+            ? new Counter(1, windowEnd)
+            : new Counter(current.count() + 1, current.windowEnd()));
+    return after.count();
+  }
+
   /** Claims {@code session}'s idempotency key; call only while holding the lock of its cache entry. */
   private void claim(StoredSession session) {
     long now = ticker.read();
-    var claim = new Claim(session.id(), expiry.deadlineNanos(session));
+    var claim = new Claim(session.id(), sessionExpiry.deadlineNanos(session));
     claims.compute(new ClaimKey(session.tenant(), session.idempotencyKey()), (k, holder) -> {
       if (holder != null && !holder.id().equals(session.id()) && holder.isLiveAt(now)) {
         throw new HandoffException(ErrorCode.CONFLICT,
@@ -252,10 +334,29 @@ public final class CaffeineSessionStore implements SessionStore {
     if (session.idempotencyKey() != null) {
       release(session);
     }
-    idsByTenant.computeIfPresent(session.tenant(), (tenant, ids) -> {
-      ids.remove(session.id());
-      return ids.isEmpty() ? null : ids;
+    tenants.computeIfPresent(session.tenant(), (tenant, index) -> {
+      index.remove(session.id());
+      return index.ids.isEmpty() ? null : index;
     });
+  }
+
+  /** Adds {@code session} to the tenant index; call only while holding the lock of its cache entry. */
+  private void index(StoredSession session) {
+    tenants.compute(session.tenant(), (tenant, index) -> {
+      var result = index == null ? new TenantIndex() : index;
+      result.add(session.id(), session.expiresAt());
+      return result;
+    });
+    expiry.noteExpiry(session.expiresAt());
+  }
+
+  /** Lowers the expiry bounds for a replaced session whose {@code expiresAt} may have moved earlier. */
+  private void noteExpiry(StoredSession session) {
+    expiry.noteExpiry(session.expiresAt());
+    TenantIndex index = tenants.get(session.tenant());
+    if (index != null) {
+      index.expiry.noteExpiry(session.expiresAt());
+    }
   }
 
   /** Runs Caffeine's pending maintenance, evicting what has expired. For tests. */
@@ -270,7 +371,7 @@ public final class CaffeineSessionStore implements SessionStore {
 
   /** How many ids are indexed for listing, over all tenants. For tests of the index. */
   int listedIdCount() {
-    return idsByTenant.values().stream().mapToInt(NavigableSet::size).sum();
+    return tenants.values().stream().mapToInt(index -> index.ids.size()).sum();
   }
 
   /**
@@ -285,6 +386,7 @@ public final class CaffeineSessionStore implements SessionStore {
 
     private Duration retention = Duration.ofDays(1);
     private long maximumSize = 1_000_000;
+    private long maximumSessionsPerTenant = Long.MAX_VALUE;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -305,8 +407,9 @@ public final class CaffeineSessionStore implements SessionStore {
     }
 
     /**
-     * The most sessions held at once, expired ones within their retention included; a full store refuses new
-     * sessions rather than dropping live ones. Default 1,000,000.
+     * The most sessions held at once, expired ones within their retention included. A full store drops
+     * sessions that have expired first; if all are live, it refuses new sessions rather than dropping live ones.
+     * Default 1,000,000.
      *
      * @param maximumSize at least 1
      */
@@ -315,6 +418,23 @@ public final class CaffeineSessionStore implements SessionStore {
         throw new IllegalArgumentException("maximumSize must be at least 1, got " + maximumSize);
       }
       this.maximumSize = maximumSize;
+      return this;
+    }
+
+    /**
+     * The most sessions one tenant may hold at once, expired ones within their retention included, so that one
+     * tenant cannot fill the store and lock the others out. A tenant at its quota has its expired sessions
+     * dropped first; if all are live, its inserts fail with {@link ErrorCode#TOO_MANY_ATTEMPTS}. Default: no
+     * quota of its own (only {@link #maximumSize}); set it when several tenants share the store.
+     *
+     * @param maximumSessionsPerTenant at least 1
+     */
+    public Builder maximumSessionsPerTenant(long maximumSessionsPerTenant) {
+      if (maximumSessionsPerTenant < 1) {
+        throw new IllegalArgumentException("maximumSessionsPerTenant must be at least 1, got "
+            + maximumSessionsPerTenant);
+      }
+      this.maximumSessionsPerTenant = maximumSessionsPerTenant;
       return this;
     }
 

@@ -151,6 +151,69 @@ class CaffeineSessionStoreTest {
       assertThat(small.claimCount()).isEqualTo(1);
       assertThat(small.listedIdCount()).isEqualTo(1);
     }
+
+    /** Issue 10 #6: a full store used to stay locked for TTL + retention (up to 8 days). */
+    @Test
+    void aFullStoreDropsExpiredSessionsWithinTheirRetentionFirst() {
+      var small = CaffeineSessionStore.builder().clock(clock).maximumSize(10).retention(Duration.ofDays(7)).build();
+      for (int i = 0; i < 6; i++) {
+        small.insert(session("t1", "old_" + i, T0).idempotency("k" + i, "fp").build()); // expire at T0 + 1 h
+      }
+      for (int i = 0; i < 4; i++) {
+        small.insert(session("t2", "live_" + i, T0.plusSeconds(3000)).build()); // expire at T0 + 1 h 50 min
+      }
+      clock.advance(Duration.ofMinutes(61)); // the six have expired, retention keeps them for 7 more days
+      for (int i = 0; i < 6; i++) {
+        small.insert(session("t3", "new_" + i, clock.instant()).build());
+      }
+      assertThatThrownBy(() -> small.insert(session("t3", "one_too_many", clock.instant()).build()))
+          .isInstanceOfSatisfying(HandoffException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
+      for (int i = 0; i < 4; i++) {
+        assertThat(small.find("t2", "live_" + i)).as("live_%d", i).isPresent();
+      }
+      assertThat(small.list("t1", null, 10).sessions()).isEmpty();
+      assertThat(small.claimCount()).isZero();
+      assertThat(small.listedIdCount()).isEqualTo(10);
+    }
+
+    @Test
+    void aTenantAtItsQuotaCannotLockOutOthers() {
+      var shared = CaffeineSessionStore.builder().clock(clock).maximumSize(10).maximumSessionsPerTenant(4)
+          .build();
+      for (int i = 0; i < 4; i++) {
+        shared.insert(session("greedy", "csn_" + i, T0).build());
+      }
+      assertThatThrownBy(() -> shared.insert(session("greedy", "csn_4", T0).build()))
+          .isInstanceOfSatisfying(HandoffException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS));
+      assertThat(shared.find("greedy", "csn_4")).isEmpty();
+      for (int i = 0; i < 4; i++) {
+        shared.insert(session("modest", "csn_" + i, T0).build());
+      }
+      // Once the greedy tenant's sessions expire, its own quota frees up, without waiting for retention.
+      clock.advance(Duration.ofHours(1));
+      shared.insert(session("greedy", "csn_4", clock.instant()).build());
+      assertThat(shared.list("greedy", null, 10).sessions()).extracting(StoredSession::id)
+          .containsExactly("csn_4");
+      assertThat(shared.list("modest", null, 10).sessions()).hasSize(4);
+      assertThatThrownBy(() -> CaffeineSessionStore.builder().maximumSessionsPerTenant(0))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maximumSessionsPerTenant");
+    }
+
+    /** {@code Handoff.purgeExpired} calls {@code deleteExpired(now - retention)}: it must find and count them. */
+    @Test
+    void deleteExpiredRemovesAndCountsSessionsWithinTheirRetention() {
+      for (int i = 0; i < 5; i++) {
+        store.insert(session("t1", "old_" + i, T0).idempotency("k" + i, "fp").build());
+      }
+      store.insert(session("t1", "live", T0.plus(Duration.ofDays(2))).build());
+      clock.advance(Duration.ofHours(3));
+      assertThat(store.deleteExpired(clock.instant().minus(Duration.ofHours(1)), 3)).isEqualTo(3);
+      assertThat(store.deleteExpired(clock.instant().minus(Duration.ofHours(1)), 100)).isEqualTo(2);
+      assertThat(store.list("t1", null, 10).sessions()).extracting(StoredSession::id).containsExactly("live");
+      assertThat(store.claimCount()).isZero();
+    }
   }
 
   @Nested

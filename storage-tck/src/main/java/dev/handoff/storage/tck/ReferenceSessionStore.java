@@ -10,7 +10,9 @@ import dev.handoff.spi.StoredSession;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -27,6 +29,10 @@ final class ReferenceSessionStore implements SessionStore {
 
   /** "tenant\0id" keeps each tenant's ids adjacent and in id order; tenants the kit generates have no NUL. */
   private final TreeMap<String, StoredSession> sessions = new TreeMap<>();
+  /** "tenant\0key" → {count, windowEnd}. */
+  private final Map<String, Counter> counters = new HashMap<>();
+
+  private record Counter(long count, Instant windowEnd) {}
 
   private static String key(String tenant, String id) {
     return tenant + '\0' + id;
@@ -118,7 +124,24 @@ final class ReferenceSessionStore implements SessionStore {
       }
     }
     doomed.forEach(sessions::remove);
+    var endedCounters = new ArrayList<String>();
+    for (var e : counters.entrySet()) {
+      if (endedCounters.size() < limit && e.getValue().windowEnd().isBefore(expiredBefore)) {
+        endedCounters.add(e.getKey());
+      }
+    }
+    endedCounters.forEach(counters::remove);
     return doomed.size();
+  }
+
+  @Override
+  public synchronized long incrementCounter(String tenant, String key, Instant windowEnd, Instant now) {
+    SessionStore.checkCounterArguments(tenant, key, windowEnd, now);
+    Counter current = counters.get(key(tenant, key));
+    Counter next = current == null || !current.windowEnd().isAfter(now)
+        ? new Counter(1, windowEnd) : new Counter(current.count() + 1, current.windowEnd());
+    counters.put(key(tenant, key), next);
+    return next.count();
   }
 
   /** Removes one session, as a store's {@code deleteExpired} may have chosen to. */

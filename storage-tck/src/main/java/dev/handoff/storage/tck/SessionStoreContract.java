@@ -161,6 +161,8 @@ public abstract class SessionStoreContract {
     metadata.put("", "empty key");
     List<StoredSession> sessions = List.of(
         open("t1", "anonymous").metadata(metadata).build(),
+        open("t1", "presented").presentation(Map.of("theme", Map.of("accent", "#0a7", "dark", true),
+            "locale", "de-CH", "steps", List.of("plan", "pay"))).build(),
         open("t1", "existing").subject(new Subject.ExistingUser("usr_42")).callbackUrl("https://shop.example/x")
             .build(),
         open("t1", "new").subject(new Subject.NewUser(new UserDetails("ann@shop.example", "Ann 😀",
@@ -182,7 +184,7 @@ public abstract class SessionStoreContract {
     for (StoredSession s : sessions) {
       assertThat(store.find("t1", s.id())).contains(s);
     }
-    assertThat(store.findByIdempotencyKey("t1", "idem-" + "k".repeat(59))).contains(sessions.get(4));
+    assertThat(store.findByIdempotencyKey("t1", "idem-" + "k".repeat(59))).contains(sessions.get(5));
   }
 
   @Test
@@ -579,6 +581,109 @@ public abstract class SessionStoreContract {
     assertThatThrownBy(() -> store.deleteExpired(baseTime(), 0)).isInstanceOf(IllegalArgumentException.class);
   }
 
+  // ---- presentation --------------------------------------------------------------------------------------
+
+  @Test
+  void presentationRoundTripsThroughInsertReplaceAndConsume() {
+    SessionStore store = newStore();
+    StoredSession s = open("t1", "csn_1").presentation(Map.of("theme", "dark", "locale", "fr-CA")).build();
+    store.insert(s);
+    assertThat(store.find("t1", "csn_1").orElseThrow().presentation())
+        .isEqualTo(Map.of("theme", "dark", "locale", "fr-CA"));
+    StoredSession changed = s.toBuilder().presentation(Map.of("locale", "ja-JP", "step", 2L)).version(1).build();
+    assertThat(store.replace(changed, 0)).isTrue();
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW).orElseThrow().presentation())
+        .isEqualTo(Map.of("locale", "ja-JP", "step", 2L));
+    StoredSession cleared = store.find("t1", "csn_1").orElseThrow();
+    cleared = cleared.toBuilder().presentation(Map.of()).version(cleared.version() + 1).build();
+    assertThat(store.replace(cleared, cleared.version() - 1)).isTrue();
+    assertThat(store.find("t1", "csn_1")).contains(cleared);
+  }
+
+  // ---- counters ------------------------------------------------------------------------------------------
+
+  private static final Instant COUNTER_NOW = StoredSessions.counterTime();
+
+  @Test
+  void countsWithinAWindowAndKeepsTheFirstWindowEnd() {
+    SessionStore store = newStore();
+    Instant end = COUNTER_NOW.plusSeconds(60);
+    assertThat(store.incrementCounter("t1", "k", end, COUNTER_NOW)).isEqualTo(1);
+    assertThat(store.incrementCounter("t1", "k", end, COUNTER_NOW.plusSeconds(1))).isEqualTo(2);
+    // A later call proposing another end does not move the running window.
+    assertThat(store.incrementCounter("t1", "k", end.plusSeconds(600), COUNTER_NOW.plusSeconds(2))).isEqualTo(3);
+    assertThat(store.incrementCounter("t1", "k", end.plusSeconds(600), end.minusNanos(1))).isEqualTo(4);
+  }
+
+  @Test
+  void aWindowRestartsAtOneFromItsEnd() {
+    SessionStore store = newStore();
+    Instant end = COUNTER_NOW.plusSeconds(60);
+    store.incrementCounter("t1", "k", end, COUNTER_NOW);
+    store.incrementCounter("t1", "k", end, COUNTER_NOW);
+    Instant nextEnd = end.plusSeconds(60);
+    assertThat(store.incrementCounter("t1", "k", nextEnd, end)).as("at the stored end").isEqualTo(1);
+    assertThat(store.incrementCounter("t1", "k", nextEnd.plusSeconds(99), end.plusSeconds(1))).isEqualTo(2);
+    assertThat(store.incrementCounter("t1", "k", nextEnd.plusSeconds(120), nextEnd.plusSeconds(1)))
+        .as("after the new window ended").isEqualTo(1);
+  }
+
+  @Test
+  void countersOfTenantsAndKeysAreIndependent() {
+    SessionStore store = newStore();
+    Instant end = COUNTER_NOW.plusSeconds(60);
+    for (int i = 0; i < 3; i++) {
+      store.incrementCounter("tenant_a", "k", end, COUNTER_NOW);
+    }
+    assertThat(store.incrementCounter("tenant_b", "k", end, COUNTER_NOW)).isEqualTo(1);
+    assertThat(store.incrementCounter("tenant_a", "K", end, COUNTER_NOW)).isEqualTo(1);
+    assertThat(store.incrementCounter("tenant_a", "k2", end, COUNTER_NOW)).isEqualTo(1);
+    assertThat(store.incrementCounter("tenant_a", "k", end, COUNTER_NOW)).isEqualTo(4);
+  }
+
+  @Test
+  void countersAreNotSessions() {
+    SessionStore store = newStore();
+    store.incrementCounter("t1", "csn_1", COUNTER_NOW.plusSeconds(60), COUNTER_NOW);
+    assertThat(store.find("t1", "csn_1")).isEmpty();
+    assertThat(store.list("t1", null, 10).sessions()).isEmpty();
+    StoredSession s = open("t1", "csn_1").build();
+    store.insert(s);
+    assertThat(store.find("t1", "csn_1")).contains(s);
+  }
+
+  @Test
+  void deleteExpiredDropsEndedCountersWithoutCountingThem() {
+    SessionStore store = newStore();
+    Instant end = COUNTER_NOW.plusSeconds(60);
+    store.incrementCounter("t1", "ended", end, COUNTER_NOW);
+    store.incrementCounter("t1", "ended", end, COUNTER_NOW);
+    store.incrementCounter("t1", "running", end.plusSeconds(3600), COUNTER_NOW);
+    assertThat(store.deleteExpired(end.plusSeconds(1), 100)).as("sessions deleted").isZero();
+    // Asked with a "now" inside the old window: a counter that survived would answer 3.
+    assertThat(store.incrementCounter("t1", "ended", end, COUNTER_NOW.plusSeconds(1))).isEqualTo(1);
+    assertThat(store.incrementCounter("t1", "running", end.plusSeconds(3600), COUNTER_NOW)).isEqualTo(2);
+  }
+
+  @Test
+  void rejectsInvalidCounterArguments() {
+    SessionStore store = newStore();
+    Instant end = COUNTER_NOW.plusSeconds(60);
+    for (String key : List.of("", "k".repeat(SessionStore.MAX_COUNTER_KEY_LENGTH + 1), "a b", "clé", "a\u0000",
+        "a\nb")) {
+      assertThatThrownBy(() -> store.incrementCounter("t1", key, end, COUNTER_NOW)).as("key %s", key)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> store.incrementCounter("t1", "k", COUNTER_NOW, COUNTER_NOW))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.incrementCounter("t1", "k", COUNTER_NOW.minusSeconds(1), COUNTER_NOW))
+        .isInstanceOf(IllegalArgumentException.class);
+    String longest = "k".repeat(SessionStore.MAX_COUNTER_KEY_LENGTH);
+    assertThat(store.incrementCounter("t1", longest, end, COUNTER_NOW)).isEqualTo(1);
+    assertThat(store.incrementCounter("t1", "k", end, COUNTER_NOW)).as("nothing counted by refused calls")
+        .isEqualTo(1);
+  }
+
   // ---- races ---------------------------------------------------------------------------------------------
 
   /** Runs {@code task} on {@link #raceThreads()} threads released together; returns how many returned true. */
@@ -673,6 +778,37 @@ public abstract class SessionStoreContract {
   }
 
   /**
+   * What the engine does with concurrent identical idempotent creates: each loser of the key reads the winner at
+   * once and must find it (else it would answer a spurious CONFLICT). An insert that failed on the key is
+   * linearizable: its winner is visible to every later read.
+   */
+  @Test
+  void theLoserOfAnIdempotencyKeyFindsTheWinnerAtOnce() throws Exception {
+    SessionStore store = newStore();
+    withPool(pool -> {
+      for (int round = 0; round < raceRounds(); round++) {
+        String key = "key-" + round;
+        var next = new AtomicInteger();
+        var missing = new AtomicInteger();
+        int wins = race(pool, () -> {
+          String id = "csn_" + key + "_" + next.getAndIncrement();
+          try {
+            store.insert(open("t1", id).idempotency(key, "fp").build());
+            return true;
+          } catch (HandoffException e) {
+            if (store.findByIdempotencyKey("t1", key).isEmpty()) {
+              missing.incrementAndGet();
+            }
+            return false;
+          }
+        });
+        assertThat(wins).as("successful inserts in round %d", round).isEqualTo(1);
+        assertThat(missing.get()).as("losers that did not see the winner in round %d", round).isZero();
+      }
+    });
+  }
+
+  /**
    * One-time-code attempts are counted by compare-and-set: of all threads that each spend one attempt (re-reading
    * and retrying when they lose), exactly as many succeed as there were attempts, never more.
    */
@@ -704,6 +840,33 @@ public abstract class SessionStoreContract {
         var after = store.find("t1", id).orElseThrow();
         assertThat(after.challenge().attemptsLeft()).isZero();
         assertThat(after.version()).isEqualTo(attempts);
+      }
+    });
+  }
+
+  /** Every concurrent increment gets its own count: the answers of a round are exactly 1 to threads × calls. */
+  @Test
+  void concurrentIncrementsCountExactly() throws Exception {
+    SessionStore store = newStore();
+    int callsPerThread = 5;
+    Instant end = COUNTER_NOW.plusSeconds(3600);
+    withPool(pool -> {
+      for (int round = 0; round < Math.max(1, raceRounds() / 5); round++) {
+        String key = "race-" + round;
+        var answers = java.util.concurrent.ConcurrentHashMap.<Long>newKeySet();
+        var duplicates = new AtomicInteger();
+        race(pool, () -> {
+          for (int i = 0; i < callsPerThread; i++) {
+            if (!answers.add(store.incrementCounter("t1", key, end, COUNTER_NOW))) {
+              duplicates.incrementAndGet();
+            }
+          }
+          return true;
+        });
+        int total = raceThreads() * callsPerThread;
+        assertThat(duplicates.get()).as("repeated counts in round %d", round).isZero();
+        assertThat(answers).as("counts in round %d", round).hasSize(total)
+            .allSatisfy(n -> assertThat(n).isBetween(1L, (long) total));
       }
     });
   }

@@ -27,6 +27,7 @@ sealed interface StoreOperation {
   List<String> TENANTS = List.of("t1", "t2");
   List<String> IDS = List.of("a", "b", "c");
   List<String> KEYS = List.of("k1", "k2");
+  List<String> COUNTER_KEYS = List.of("c1", "c2");
   /** Instants relative to this, within the range the generated sessions live in. */
   Instant BASE = StoredSessions.baseTime();
 
@@ -59,7 +60,9 @@ sealed interface StoreOperation {
         Tuple.of(1, Combinators.combine(tenants, Arbitraries.integers().between(1, 3))
             .as(ListAll::new)),
         Tuple.of(1, Combinators.combine(instants, Arbitraries.integers().between(1, 4))
-            .as(DeleteExpired::new)));
+            .as(DeleteExpired::new)),
+        Tuple.of(3, Combinators.combine(tenants, Arbitraries.of(COUNTER_KEYS), Arbitraries.integers().between(0, 60),
+            Arbitraries.integers().between(1, 30)).as(IncrementCounter::new)));
   }
 
   /** Runs {@code action}, turning a {@link HandoffException} into its code so that outcomes can be compared. */
@@ -214,6 +217,21 @@ sealed interface StoreOperation {
       }
       assertThat(gone).as("sessions gone after deleting %d", deleted).hasSize(deleted);
       gone.forEach(s -> model.remove(s.tenant(), s.id()));
+    }
+  }
+
+  /**
+   * {@code incrementCounter} at {@link StoredSessions#counterTime()} plus {@code nowSeconds}, starting windows of
+   * {@code windowSeconds}; instants jump back and forth, so windows end, restart and overlap.
+   */
+  record IncrementCounter(String tenant, String key, int nowSeconds, int windowSeconds) implements StoreOperation {
+    @Override
+    public void check(SessionStore store, ReferenceSessionStore model) {
+      Instant now = StoredSessions.counterTime().plusSeconds(nowSeconds);
+      Instant windowEnd = now.plusSeconds(windowSeconds);
+      assertThat(store.incrementCounter(tenant, key, windowEnd, now))
+          .as("incrementCounter %s/%s at +%ds until +%ds", tenant, key, nowSeconds, nowSeconds + windowSeconds)
+          .isEqualTo(model.incrementCounter(tenant, key, windowEnd, now));
     }
   }
 

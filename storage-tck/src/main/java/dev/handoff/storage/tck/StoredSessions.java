@@ -28,7 +28,7 @@ import net.jqwik.api.Combinators;
  *   <li>every instant lies within 30 days of {@link #baseTime()} and has nanosecond precision;</li>
  *   <li>tenants are 1 to 16 characters of {@code [a-z0-9_]}, ids 1 to 40 of {@code [A-Za-z0-9_-]}, idempotency
  *       keys 1 to 64 of {@code [A-Za-z0-9_-]}: orders and comparisons agree in every collation that is binary;</li>
- *   <li>JSON metadata, intent payloads and user attributes use every {@link dev.handoff.spi.Json} shape,
+ *   <li>JSON metadata, presentation, intent payloads and user attributes use every {@link dev.handoff.spi.Json} shape,
  *       nested, with strings of any valid Unicode (control characters, quotes, {@code U+2028}, emoji) but no
  *       unpaired surrogates;</li>
  *   <li>every {@link Subject} variant, status, {@code null}able component and flag occurs.</li>
@@ -42,6 +42,15 @@ public final class StoredSessions {
   private static final List<Integer> TEXT_CODE_POINTS = textCodePoints();
 
   private StoredSessions() {}
+
+  /**
+   * The instant the kit's rate-limit counters count around: 20 days after {@link #baseTime()}, so their windows
+   * end in the future of any real clock (a store may expire counters on its own clock) and after every instant
+   * the model-based property passes to {@code deleteExpired}.
+   */
+  public static Instant counterTime() {
+    return BASE.plus(Duration.ofDays(20));
+  }
 
   /**
    * The instant generated sessions are created around: midnight UTC of the day the kit was loaded, so that
@@ -83,9 +92,9 @@ public final class StoredSessions {
         .as((tenant, id, key, fingerprint) -> StoredSession.builder().tenant(tenant).id(id)
             .idempotency(key, key == null ? null : fingerprint));
     Arbitrary<StoredSession.Builder> content = Combinators.combine(identity, intents(), subjects(),
-            callbackUrls().injectNull(0.3), jsonObjects())
-        .as((b, intent, subject, url, metadata) -> b.intent(intent).subject(subject).callbackUrl(url)
-            .metadata(metadata));
+            callbackUrls().injectNull(0.3), jsonObjects(), jsonObjects())
+        .as((b, intent, subject, url, metadata, presentation) -> b.intent(intent).subject(subject).callbackUrl(url)
+            .metadata(metadata).presentation(presentation));
     Arbitrary<StoredSession.Builder> timed = Combinators.combine(content, instants(),
             Arbitraries.longs().between(1, Duration.ofDays(2).toNanos()), Arbitraries.doubles().between(0, 1))
         .as((b, created, lifetimeNanos, modifiedShare) -> {

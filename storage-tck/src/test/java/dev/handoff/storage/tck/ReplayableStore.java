@@ -48,6 +48,11 @@ final class ReplayableStore implements SessionStore {
   }
 
   @Override
+  public long incrementCounter(String tenant, String key, Instant windowEnd, Instant now) {
+    return delegate.incrementCounter(tenant, key, windowEnd, now);
+  }
+
+  @Override
   public int deleteExpired(Instant expiredBefore, int limit) {
     return delegate.deleteExpired(expiredBefore, limit);
   }

@@ -1,0 +1,98 @@
+package dev.handoff;
+
+import static dev.handoff.EngineContext.CAS_ATTEMPTS;
+import static dev.handoff.EngineContext.error;
+import static dev.handoff.EngineContext.lostRace;
+
+import dev.handoff.spi.BrowserBinding;
+import dev.handoff.spi.ErrorCode;
+import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.LoginChallenge;
+import dev.handoff.spi.SessionStatus;
+import dev.handoff.spi.StoredSession;
+import dev.handoff.spi.Subject;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The browser session a redemption opened: recognises its secret on every page load, slides its idle timeout, and
+ * ends it (logout, or completion from the hosted page).
+ */
+final class BrowserFlow {
+  private final EngineContext ctx;
+
+  BrowserFlow(EngineContext ctx) {
+    this.ctx = ctx;
+  }
+
+  BrowserSession authenticate(String browserSecret) {
+    Instant now = ctx.clock.instant();
+    StoredSession session = bound(browserSecret, now);
+    BrowserBinding browser = session.browser();
+    if (Duration.between(browser.lastSeenAt(), now).compareTo(ctx.idleTimeout.dividedBy(10)) >= 0) {
+      // Coarse sliding: one write per tenth of the idle timeout, not one per page load. Losing the race is fine.
+      ctx.store.replace(session.toBuilder().browser(browser.seenAt(now)).version(session.version() + 1).build(),
+          session.version());
+    }
+    LoginChallenge challenge = session.challenge();
+    boolean loginStarted = challenge != null && challenge.attemptsLeft() > 0 && now.isBefore(challenge.expiresAt());
+    return new BrowserSession(Session.of(session, now), session.subject() instanceof Subject.ExistingUser
+        ? ctx.resolveUser(session) : null, loginStarted);
+  }
+
+  Session logout(String browserSecret) {
+    return transition(browserSecret, SessionStatus.LOGGED_OUT, SessionEvent.Type.LOGGED_OUT);
+  }
+
+  Session complete(String browserSecret) {
+    return transition(browserSecret, SessionStatus.COMPLETED, SessionEvent.Type.COMPLETED);
+  }
+
+  private Session transition(String browserSecret, SessionStatus target, SessionEvent.Type event) {
+    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      Instant now = ctx.clock.instant();
+      StoredSession current = bound(browserSecret, now);
+      SessionLifecycle.check(current.status(), target);
+      var next = current.toBuilder().status(target).modifiedAt(now).version(current.version() + 1).build();
+      if (ctx.store.replace(next, current.version())) {
+        ctx.publish(event, next, now);
+        return Session.of(next, now);
+      }
+    }
+    throw lostRace();
+  }
+
+  /**
+   * The live session a browser-session secret belongs to. Every failure is the same INVALID_TOKEN, so that a
+   * secret cannot be probed; an idle browser session is logged out on the way.
+   */
+  StoredSession bound(String browserSecret, Instant now) {
+    var secret = BrowserSecret.parse(browserSecret);
+    if (secret == null) {
+      throw new HandoffException(ErrorCode.INVALID_TOKEN, "invalid browser session");
+    }
+    var found = ctx.store.find(secret.tenant(), secret.sessionId());
+    if (found.isEmpty() || found.get().browser() == null
+        || !ctx.browserDigests.matches(secret.value(), found.get().browser().secretDigest())) {
+      throw new HandoffException(ErrorCode.INVALID_TOKEN, "invalid browser session");
+    }
+    StoredSession session = found.get();
+    SessionStatus status = session.statusAt(now);
+    if (status == SessionStatus.EXPIRED) {
+      ctx.expired(session, now); // records the expiry; the caller still gets the uniform INVALID_TOKEN
+      throw error(ErrorCode.INVALID_TOKEN, "the session has expired", session);
+    }
+    if (status != SessionStatus.ACTIVE && status != SessionStatus.LOGIN_REQUIRED) {
+      throw error(ErrorCode.INVALID_TOKEN, "the browser session has ended", session);
+    }
+    if (!now.isBefore(session.browser().lastSeenAt().plus(ctx.idleTimeout))) {
+      var loggedOut = session.toBuilder().status(SessionStatus.LOGGED_OUT).modifiedAt(now)
+          .version(session.version() + 1).build();
+      if (ctx.store.replace(loggedOut, session.version())) {
+        ctx.publish(SessionEvent.Type.LOGGED_OUT, loggedOut, now);
+      }
+      throw error(ErrorCode.INVALID_TOKEN, "the browser session was idle too long", session);
+    }
+    return session;
+  }
+}

@@ -1,0 +1,48 @@
+package dev.handoff;
+
+import static dev.handoff.EngineContext.CAS_ATTEMPTS;
+import static dev.handoff.EngineContext.lostRace;
+
+import dev.handoff.spi.ErrorCode;
+import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.SessionStatus;
+import dev.handoff.spi.StoredSession;
+import java.time.Instant;
+
+/** The server side's end of a session (completing, revoking) and the sweeping of expired ones. */
+final class LifecycleFlow {
+  private final EngineContext ctx;
+
+  LifecycleFlow(EngineContext ctx) {
+    this.ctx = ctx;
+  }
+
+  Session complete(String tenant, String sessionId) {
+    return transition(tenant, sessionId, SessionStatus.COMPLETED, SessionEvent.Type.COMPLETED);
+  }
+
+  Session revoke(String tenant, String sessionId) {
+    return transition(tenant, sessionId, SessionStatus.REVOKED, SessionEvent.Type.REVOKED);
+  }
+
+  private Session transition(String tenant, String sessionId, SessionStatus target, SessionEvent.Type event) {
+    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      Instant now = ctx.clock.instant();
+      StoredSession current = ctx.find(tenant, sessionId);
+      SessionLifecycle.check(ctx.requireLive(current, now), target);
+      var next = current.toBuilder().status(target).modifiedAt(now).version(current.version() + 1).build();
+      if (ctx.store.replace(next, current.version())) {
+        ctx.publish(event, next, now);
+        return Session.of(next, now);
+      }
+    }
+    throw lostRace();
+  }
+
+  int purgeExpired(int limit) {
+    if (limit < 1) {
+      throw new HandoffException(ErrorCode.INVALID_REQUEST, "limit must be at least 1");
+    }
+    return ctx.store.deleteExpired(ctx.clock.instant().minus(ctx.retention), limit);
+  }
+}

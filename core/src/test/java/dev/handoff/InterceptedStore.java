@@ -1,0 +1,92 @@
+package dev.handoff;
+
+import dev.handoff.spi.BrowserBinding;
+import dev.handoff.spi.ErrorCode;
+import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.SessionPage;
+import dev.handoff.spi.SessionStatus;
+import dev.handoff.spi.SessionStore;
+import dev.handoff.spi.StoredSession;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real store seen through a window: counts every call, and on request lets the next write land and then throws
+ * STORAGE_UNAVAILABLE, as a database does when the commit succeeded but its acknowledgement was lost.
+ */
+final class InterceptedStore implements SessionStore {
+  private final SessionStore delegate;
+  final AtomicInteger calls = new AtomicInteger();
+  private final AtomicInteger writesToLose = new AtomicInteger();
+  final AtomicInteger lostAcknowledgements = new AtomicInteger();
+
+  InterceptedStore(SessionStore delegate) {
+    this.delegate = delegate;
+  }
+
+  /** The next {@code n} writes (insert, replace, consume) are applied, then reported as STORAGE_UNAVAILABLE. */
+  void loseAcknowledgementOfNextWrites(int n) {
+    writesToLose.set(n);
+  }
+
+  private <T> T acknowledge(T result) {
+    if (writesToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      lostAcknowledgements.incrementAndGet();
+      throw new HandoffException(ErrorCode.STORAGE_UNAVAILABLE, "connection lost after commit (test fault)");
+    }
+    return result;
+  }
+
+  @Override
+  public void insert(StoredSession session) {
+    calls.incrementAndGet();
+    delegate.insert(session);
+    acknowledge(null);
+  }
+
+  @Override
+  public Optional<StoredSession> find(String tenant, String id) {
+    calls.incrementAndGet();
+    return delegate.find(tenant, id);
+  }
+
+  @Override
+  public Optional<StoredSession> findByIdempotencyKey(String tenant, String idempotencyKey) {
+    calls.incrementAndGet();
+    return delegate.findByIdempotencyKey(tenant, idempotencyKey);
+  }
+
+  @Override
+  public boolean replace(StoredSession replacement, long expectedVersion) {
+    calls.incrementAndGet();
+    boolean replaced = delegate.replace(replacement, expectedVersion);
+    return replaced ? acknowledge(true) : false;
+  }
+
+  @Override
+  public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
+      BrowserBinding browser, Instant now) {
+    calls.incrementAndGet();
+    var consumed = delegate.consume(tenant, id, tokenGeneration, newStatus, browser, now);
+    return consumed.isPresent() ? acknowledge(consumed) : consumed;
+  }
+
+  @Override
+  public SessionPage list(String tenant, String cursor, int limit) {
+    calls.incrementAndGet();
+    return delegate.list(tenant, cursor, limit);
+  }
+
+  @Override
+  public long incrementCounter(String tenant, String key, Instant windowEnd, Instant now) {
+    calls.incrementAndGet();
+    return delegate.incrementCounter(tenant, key, windowEnd, now);
+  }
+
+  @Override
+  public int deleteExpired(Instant expiredBefore, int limit) {
+    calls.incrementAndGet();
+    return delegate.deleteExpired(expiredBefore, limit);
+  }
+}

@@ -1,0 +1,139 @@
+package dev.handoff.storage.redis;
+
+import dev.handoff.spi.BrowserBinding;
+import dev.handoff.spi.ErrorCode;
+import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.Intent;
+import dev.handoff.spi.Json;
+import dev.handoff.spi.LoginChallenge;
+import dev.handoff.spi.SessionStatus;
+import dev.handoff.spi.StoredSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The mapping between a {@link StoredSession} and the fields of its Redis hash: one short field per component,
+ * like the columns of the JDBC store, so that a small session fits Redis's compact listpack encoding and the Lua
+ * scripts can read and write single components ({@code st}, {@code tg}, {@code xa}, {@code v}, {@code ik}).
+ * Absent optional components have no field. Instants are {@link EpochNanos}; JSON is {@link Json} text. Tenant
+ * and id are in the key, not in the hash. Stateless.
+ *
+ * <pre>
+ * it intent type      ip intent payload   sj subject (JSON)    cb callback URL      md metadata
+ * pr presentation (absent when empty)
+ * ca createdAt        ma modifiedAt       xa expiresAt         st status            tg token generation
+ * td token digest     su single use (1/0) ik idempotency key   rf request fingerprint
+ * bd ba bl  browser: secret digest, activatedAt, lastSeenAt
+ * ce cd cx cn cs cl  challenge: email, code digest, expiresAt, attempts left, sends, lastSentAt
+ * v  version
+ * </pre>
+ */
+final class SessionHash {
+  static final String STATUS = "st";
+  static final String MODIFIED_AT = "ma";
+  static final String BROWSER_DIGEST = "bd";
+  static final String BROWSER_ACTIVATED_AT = "ba";
+  static final String BROWSER_LAST_SEEN_AT = "bl";
+
+  private SessionHash() {}
+
+  /** Every field of {@code s} and its value, alternating, ready for {@code HSET}. */
+  static List<String> fields(StoredSession s) {
+    var f = new ArrayList<String>(48);
+    put(f, "it", s.intent().type());
+    put(f, "ip", Json.write(s.intent().payload()));
+    put(f, "sj", SubjectJson.write(s.subject()));
+    putNullable(f, "cb", s.callbackUrl());
+    put(f, "md", Json.write(s.metadata()));
+    if (!s.presentation().isEmpty()) {
+      put(f, "pr", Json.write(s.presentation()));
+    }
+    put(f, "ca", instant(s.createdAt()));
+    put(f, MODIFIED_AT, instant(s.modifiedAt()));
+    put(f, "xa", instant(s.expiresAt()));
+    put(f, STATUS, s.status().name());
+    put(f, "tg", Long.toString(s.tokenGeneration()));
+    put(f, "td", s.tokenDigest());
+    put(f, "su", s.singleUse() ? "1" : "0");
+    putNullable(f, "ik", s.idempotencyKey());
+    putNullable(f, "rf", s.requestFingerprint());
+    browserFields(f, s.browser());
+    LoginChallenge c = s.challenge();
+    if (c != null) {
+      put(f, "ce", c.email());
+      put(f, "cd", c.codeDigest());
+      put(f, "cx", instant(c.expiresAt()));
+      put(f, "cn", Integer.toString(c.attemptsLeft()));
+      put(f, "cs", Integer.toString(c.sends()));
+      put(f, "cl", instant(c.lastSentAt()));
+    }
+    put(f, "v", Long.toString(s.version()));
+    return f;
+  }
+
+  private static void browserFields(List<String> f, BrowserBinding b) {
+    if (b != null) {
+      put(f, BROWSER_DIGEST, b.secretDigest());
+      put(f, BROWSER_ACTIVATED_AT, instant(b.activatedAt()));
+      put(f, BROWSER_LAST_SEEN_AT, instant(b.lastSeenAt()));
+    }
+  }
+
+  static String instant(java.time.Instant instant) {
+    return Long.toString(EpochNanos.of(instant));
+  }
+
+  private static void put(List<String> f, String field, String value) {
+    f.add(field);
+    f.add(value);
+  }
+
+  private static void putNullable(List<String> f, String field, String value) {
+    if (value != null) {
+      put(f, field, value);
+    }
+  }
+
+  /**
+   * The session stored in {@code hash}.
+   *
+   * @throws HandoffException {@link ErrorCode#STORAGE_UNAVAILABLE} if the hash does not hold a valid session
+   */
+  static StoredSession read(String tenant, String id, Map<String, String> hash) {
+    try {
+      var b = StoredSession.builder()
+          .tenant(tenant)
+          .id(id)
+          .intent(new Intent(hash.get("it"), Json.parseObject(hash.get("ip"))))
+          .subject(SubjectJson.read(hash.get("sj")))
+          .callbackUrl(hash.get("cb"))
+          .metadata(Json.parseObject(hash.get("md")))
+          .presentation(hash.containsKey("pr") ? Json.parseObject(hash.get("pr")) : Map.of())
+          .createdAt(instant(hash, "ca"))
+          .modifiedAt(instant(hash, MODIFIED_AT))
+          .expiresAt(instant(hash, "xa"))
+          .status(SessionStatus.valueOf(hash.get(STATUS)))
+          .tokenGeneration(Long.parseLong(hash.get("tg")))
+          .tokenDigest(hash.get("td"))
+          .singleUse("1".equals(hash.get("su")))
+          .idempotency(hash.get("ik"), hash.get("rf"))
+          .version(Long.parseLong(hash.get("v")));
+      if (hash.containsKey(BROWSER_DIGEST)) {
+        b.browser(new BrowserBinding(hash.get(BROWSER_DIGEST), instant(hash, BROWSER_ACTIVATED_AT),
+            instant(hash, BROWSER_LAST_SEEN_AT)));
+      }
+      if (hash.containsKey("ce")) {
+        b.challenge(new LoginChallenge(hash.get("ce"), hash.get("cd"), instant(hash, "cx"),
+            Integer.parseInt(hash.get("cn")), Integer.parseInt(hash.get("cs")), instant(hash, "cl")));
+      }
+      return b.build();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new HandoffException(ErrorCode.STORAGE_UNAVAILABLE, "a stored session hash is corrupt", e);
+    }
+  }
+
+  private static java.time.Instant instant(Map<String, String> hash, String field) {
+    return EpochNanos.toInstant(Long.parseLong(hash.get(field)));
+  }
+}

@@ -1,0 +1,413 @@
+package dev.handoff.storage.redis;
+
+import static dev.handoff.storage.tck.StoredSessions.baseTime;
+import static dev.handoff.storage.tck.StoredSessions.open;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.handoff.spi.ErrorCode;
+import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.SessionStatus;
+import dev.handoff.spi.StoredSession;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.BeforeProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the kit does not cover: the key layout and native expiry, several stores over one server, sweeps racing
+ * writers, timeouts and lost connections, the builder. Against the standalone server.
+ */
+class RedisSessionStoreTest {
+  private static final Instant NOW = baseTime().plusSeconds(60);
+  private static final TestRedis.Mode MODE = TestRedis.Mode.STANDALONE;
+
+  private final List<String> prefixes = new ArrayList<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private RedisClusterCommands<String, String> redis;
+
+  @BeforeEach
+  @BeforeProperty
+  void requireRedis() {
+    TestRedis.assumeAvailable(MODE);
+    redis = TestRedis.sync(MODE);
+  }
+
+  @AfterEach
+  @AfterProperty
+  void cleanUp() throws Exception {
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+    closeables.clear();
+    if (redis != null) {
+      TestRedis.deleteKeys(redis, prefixes);
+    }
+    prefixes.clear();
+  }
+
+  private String prefix() {
+    String prefix = TestRedis.newPrefix();
+    prefixes.add(prefix);
+    return prefix;
+  }
+
+  private <T extends AutoCloseable> T closeLater(T closeable) {
+    closeables.add(closeable);
+    return closeable;
+  }
+
+  // ---- key layout and native expiry ----------------------------------------------------------------------
+
+  @Test
+  void everyKeyOfATenantCarriesItsHashTagAndExpiresNatively() {
+    String prefix = prefix();
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix);
+    StoredSession s = open("acme", "csn_1").idempotency("key-1", "fp").expiresAt(baseTime().plusSeconds(3600)
+        .plusNanos(1)).build();
+    store.insert(s);
+
+    assertThat(TestRedis.keys(redis, prefix)).containsExactlyInAnyOrder(prefix + "{acme}:s:csn_1",
+        prefix + "{acme}:k:key-1", prefix + "{acme}:ids", prefix + "{acme}:exp", prefix + "tenants");
+    // expiresAt rounded up to the millisecond, plus the retention
+    long dropAt = baseTime().plusSeconds(3600).toEpochMilli() + 1 + TestRedis.RETENTION.toMillis();
+    assertThat(redis.pexpiretime(prefix + "{acme}:s:csn_1")).isEqualTo(dropAt);
+    assertThat(redis.pexpiretime(prefix + "{acme}:k:key-1")).isEqualTo(dropAt);
+    assertThat(redis.pexpiretime(prefix + "{acme}:ids")).isEqualTo(dropAt);
+    assertThat(redis.pexpiretime(prefix + "{acme}:exp")).isEqualTo(dropAt);
+    assertThat(redis.hget(prefix + "{acme}:s:csn_1", "td")).isEqualTo("dgst_csn_1");
+
+    // A later session keeps the indexes alive longer; an earlier one does not shorten them.
+    store.insert(open("acme", "csn_2").expiresAt(baseTime().plusSeconds(7200)).build());
+    store.insert(open("acme", "csn_0").expiresAt(baseTime().plusSeconds(60)).build());
+    long later = baseTime().plusSeconds(7200).toEpochMilli() + TestRedis.RETENTION.toMillis();
+    assertThat(redis.pexpiretime(prefix + "{acme}:ids")).isEqualTo(later);
+    assertThat(redis.pexpiretime(prefix + "{acme}:exp")).isEqualTo(later);
+  }
+
+  @Test
+  void replaceMovesTheNativeExpiryAndTheClaim() {
+    String prefix = prefix();
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix);
+    StoredSession s = open("acme", "csn_1").idempotency("old", "fp").build();
+    store.insert(s);
+    Instant later = s.expiresAt().plusSeconds(600);
+    StoredSession next = s.toBuilder().expiresAt(later).idempotency("new", "fp2").version(1).build();
+    assertThat(store.replace(next, 0)).isTrue();
+
+    long dropAt = later.toEpochMilli() + TestRedis.RETENTION.toMillis();
+    assertThat(redis.pexpiretime(prefix + "{acme}:s:csn_1")).isEqualTo(dropAt);
+    assertThat(redis.pexpiretime(prefix + "{acme}:k:new")).isEqualTo(dropAt);
+    assertThat(redis.exists(prefix + "{acme}:k:old")).isZero();
+    assertThat(store.findByIdempotencyKey("acme", "old")).isEmpty();
+    assertThat(store.findByIdempotencyKey("acme", "new")).contains(next);
+    assertThat(redis.zscore(prefix + "{acme}:exp", "csn_1")).isEqualTo((double) later.toEpochMilli());
+  }
+
+  @Test
+  void aCounterExpiresNativelyAtItsWindowEndAndIsIndexedForTheSweep() {
+    String prefix = prefix();
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix);
+    Instant now = Instant.now();
+    Instant end = now.plusSeconds(30).plusNanos(1);
+    assertThat(store.incrementCounter("t1", "k", end, now)).isEqualTo(1);
+    assertThat(store.incrementCounter("t1", "k", end.plusSeconds(60), now.plusSeconds(1))).isEqualTo(2);
+    long endMillis = end.toEpochMilli();
+    assertThat(redis.pexpiretime(prefix + "{t1}:c:k")).isEqualTo(endMillis + 1); // rounded up
+    assertThat(redis.zscore(prefix + "{t1}:cexp", "k")).isEqualTo((double) endMillis);
+    assertThat(redis.zscore(prefix + "tenants", "t1")).isEqualTo((double) endMillis);
+    assertThat(store.deleteExpired(end.plusMillis(1), 10)).isZero(); // counters are not counted
+    assertThat(TestRedis.keys(redis, prefix)).isEmpty();
+  }
+
+  /** Any tenant string is safe in the hash tag: one slot per tenant, and no two tenants share a key. */
+  @Property(tries = 40)
+  void anyTwoTenantsAreIsolatedAndEachStaysInOneSlot(@ForAll("awkwardTenants") String a,
+      @ForAll("awkwardTenants") String b) {
+    String prefix = prefix();
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix);
+    StoredSession inA = open(a, "csn_1").idempotency("key", "fp").build();
+    store.insert(inA);
+    if (!a.equals(b)) {
+      assertThat(store.find(b, "csn_1")).isEmpty();
+      assertThat(store.findByIdempotencyKey(b, "key")).isEmpty();
+      assertThat(store.list(b, null, 5).sessions()).isEmpty();
+      StoredSession inB = open(b, "csn_1").idempotency("key", "fp").tokenDigest("other").build();
+      store.insert(inB);
+      assertThat(store.find(b, "csn_1")).contains(inB);
+    }
+    assertThat(store.find(a, "csn_1")).contains(inA);
+    for (String tenant : List.of(a, b)) {
+      String tag = "{" + KeySpace.escape(tenant) + "}";
+      List<String> keys = TestRedis.keys(redis, prefix + tag);
+      assertThat(keys).hasSize(4);
+      assertThat(keys).allSatisfy(k -> assertThat(SlotHash.getSlot(k)).isEqualTo(SlotHash.getSlot(keys.get(0))));
+    }
+  }
+
+  @Provide
+  Arbitrary<String> awkwardTenants() {
+    return Arbitraries.strings().withChars("{}%7DBa:").ofMaxLength(6);
+  }
+
+  @Test
+  void aSessionPastItsRetentionIsGoneAndLeavesNoKeyBehind() {
+    String prefix = prefix();
+    RedisSessionStore store = closeLater(TestRedis.storeBuilder(MODE, prefix).retention(Duration.ZERO).build());
+    Instant now = Instant.now();
+    store.insert(open("t1", "gone").idempotency("key", "fp").createdAt(now.minusSeconds(600))
+        .modifiedAt(now.minusSeconds(600)).expiresAt(now.minusSeconds(60)).build());
+    store.insert(open("t1", "live").createdAt(now).modifiedAt(now).expiresAt(now.plusSeconds(600)).build());
+
+    assertThat(store.find("t1", "gone")).isEmpty();
+    assertThat(store.findByIdempotencyKey("t1", "key")).isEmpty();
+    assertThat(store.list("t1", null, 10).sessions()).extracting(StoredSession::id).containsExactly("live");
+    assertThat(store.deleteExpired(now, 10)).isZero(); // Redis already dropped it: nothing left to delete
+    assertThat(redis.zrange(prefix + "{t1}:exp", 0, -1)).containsExactly("live");
+    assertThat(redis.zrange(prefix + "{t1}:ids", 0, -1)).containsExactly("live");
+  }
+
+  @Test
+  void aCorruptHashIsStorageUnavailable() {
+    String prefix = prefix();
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix);
+    redis.hset(prefix + "{t1}:s:csn_1", "st", "NOT_A_STATUS");
+    assertThatThrownBy(() -> store.find("t1", "csn_1")).isInstanceOfSatisfying(HandoffException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
+  }
+
+  @Test
+  void unpairedSurrogatesInKeysAreRefusedBeforeRedisSeesThem() {
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix());
+    assertThatThrownBy(() -> store.insert(open("t\uD800", "csn_1").build()))
+        .isInstanceOfSatisfying(HandoffException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+    assertThatThrownBy(() -> store.find("t1", "csn_\uDC00"))
+        .isInstanceOfSatisfying(HandoffException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+    store.insert(open("t1", "csn_😀").build()); // a proper pair is fine
+    assertThat(store.find("t1", "csn_😀")).isPresent();
+  }
+
+  // ---- several stores over one server --------------------------------------------------------------------
+
+  @Test
+  void twoStoresOverOneServerBehaveAsOne() throws Exception {
+    String prefix = prefix();
+    RedisSessionStore a = TestRedis.sharedStore(MODE, prefix);
+    RedisSessionStore b = closeLater(TestRedis.storeBuilder(MODE, prefix).build());
+    StoredSession s = open("t1", "csn_1").build();
+    a.insert(s);
+    assertThat(b.find("t1", "csn_1")).contains(s);
+    assertThat(b.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW))
+        .contains(s.consumedAs(SessionStatus.ACTIVE, null, NOW));
+    assertThat(a.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).isEmpty();
+    assertThat(b.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).isEmpty();
+
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      for (int round = 0; round < 30; round++) {
+        String id = "race_" + round;
+        a.insert(open("t1", id).build());
+        var barrier = new CyclicBarrier(8);
+        var wins = new AtomicInteger();
+        var futures = new ArrayList<Future<?>>();
+        for (int t = 0; t < 8; t++) {
+          RedisSessionStore store = t % 2 == 0 ? a : b;
+          futures.add(pool.submit(() -> {
+            barrier.await(10, TimeUnit.SECONDS);
+            if (store.consume("t1", id, 1, SessionStatus.ACTIVE, null, NOW).isPresent()) {
+              wins.incrementAndGet();
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : futures) {
+          f.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(wins).as("round %d", round).hasValue(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Writers insert early-expiring sessions while sweepers on two connections delete them: every expired session is
+   * deleted exactly once, and none is left behind because a sweep raised its tenant's registry score past it.
+   */
+  @Test
+  void sweepersRacingWritersDeleteEverySessionExactlyOnce() throws Exception {
+    String prefix = prefix();
+    RedisSessionStore a = TestRedis.sharedStore(MODE, prefix);
+    RedisSessionStore b = closeLater(TestRedis.storeBuilder(MODE, prefix).build());
+    Instant cut = baseTime();
+    int writers = 3;
+    int perWriter = 150;
+    var writing = new AtomicInteger(writers);
+    var deleted = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(writers + 4);
+    try {
+      var futures = new ArrayList<Future<?>>();
+      for (int w = 0; w < writers; w++) {
+        int writer = w;
+        futures.add(pool.submit(() -> {
+          for (int i = 0; i < perWriter; i++) {
+            // Expiries go down and up so that some inserts lower their tenant's earliest expiry and some do not.
+            Instant expiresAt = cut.minusSeconds(1 + (i * 7919L + writer * 104729L) % 5000);
+            (i % 2 == 0 ? a : b).insert(open("t" + (i % 3), "w" + writer + "_" + i)
+                .createdAt(expiresAt.minusSeconds(60)).modifiedAt(expiresAt.minusSeconds(60)).expiresAt(expiresAt)
+                .idempotency("k" + writer + "_" + i, "fp").build());
+          }
+          writing.decrementAndGet();
+          return null;
+        }));
+      }
+      for (int s = 0; s < 4; s++) {
+        RedisSessionStore sweeper = s % 2 == 0 ? a : b;
+        futures.add(pool.submit(() -> {
+          while (writing.get() > 0) {
+            deleted.addAndGet(sweeper.deleteExpired(cut, 7));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    deleted.addAndGet(a.deleteExpired(cut, Integer.MAX_VALUE));
+    assertThat(deleted).hasValue(writers * perWriter);
+    for (String tenant : List.of("t0", "t1", "t2")) {
+      assertThat(a.list(tenant, null, 10).sessions()).isEmpty();
+    }
+    assertThat(TestRedis.keys(redis, prefix)).isEmpty();
+  }
+
+  // ---- failures ------------------------------------------------------------------------------------------
+
+  @Test
+  void anUnreachableServerFailsTheBuildWithStorageUnavailable() {
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> RedisSessionStore.builder().uri("redis://127.0.0.1:1")
+        .connectTimeout(Duration.ofMillis(500)).build())
+        .isInstanceOfSatisfying(HandoffException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE);
+          assertThat(e.getCause()).isInstanceOf(RedisConnectionException.class);
+        });
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void aReplyThatDoesNotComeTimesOutAndTheOutcomeIsUnknown() throws Exception {
+    String prefix = prefix();
+    FreezableProxy proxy = closeLater(new FreezableProxy("127.0.0.1", 6379));
+    RedisSessionStore store = closeLater(RedisSessionStore.builder().uri(proxy.uri()).keyPrefix(prefix)
+        .retention(TestRedis.RETENTION).commandTimeout(Duration.ofMillis(300)).build());
+    RedisSessionStore direct = TestRedis.sharedStore(MODE, prefix);
+    store.insert(open("t1", "csn_1").build());
+
+    proxy.holdReplies();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> store.insert(open("t1", "csn_2").build()))
+        .isInstanceOfSatisfying(HandoffException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE);
+          assertThat(e.getMessage()).contains("within PT0.3S").contains("outcome is unknown");
+        });
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    // The request reached Redis: the insert happened although the caller was told it failed.
+    assertThat(direct.find("t1", "csn_2")).isPresent();
+
+    proxy.releaseReplies();
+    assertThatThrownBy(() -> store.insert(open("t1", "csn_2").build())) // a retry is safe: it conflicts
+        .isInstanceOfSatisfying(HandoffException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+    assertThat(store.find("t1", "csn_1")).isPresent();
+  }
+
+  @Test
+  void aDroppedConnectionFailsCallsAtOnceAndTheStoreReconnects() throws Exception {
+    String prefix = prefix();
+    FreezableProxy proxy = closeLater(new FreezableProxy("127.0.0.1", 6379));
+    RedisSessionStore store = closeLater(RedisSessionStore.builder().uri(proxy.uri()).keyPrefix(prefix)
+        .retention(TestRedis.RETENTION).commandTimeout(Duration.ofSeconds(20)).build());
+    store.insert(open("t1", "csn_1").build());
+
+    proxy.dropConnections();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> {
+      for (int i = 0; i < 100; i++) { // until the client has noticed the drop
+        store.find("t1", "csn_1");
+        Thread.sleep(10);
+      }
+    }).isInstanceOfSatisfying(HandoffException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("far below the command timeout")
+        .isLessThan(Duration.ofSeconds(10));
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        assertThat(store.find("t1", "csn_1")).isPresent();
+        break;
+      } catch (HandoffException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  // ---- builder -------------------------------------------------------------------------------------------
+
+  @Test
+  void theBuilderRefusesBadSettingsAtOnce() {
+    var builder = RedisSessionStore.builder();
+    assertThatThrownBy(() -> builder.keyPrefix("a{b}")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("braces");
+    assertThatThrownBy(() -> builder.keyPrefix("x".repeat(65))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.retention(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.commandTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.connectTimeout(Duration.ofHours(1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.uri("not a uri")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.clusterUris(List.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class).hasMessageContaining("exactly once");
+    builder.uri("redis://127.0.0.1:6379").clusterUris(List.of("redis://127.0.0.1:7101"));
+    assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class).hasMessageContaining("2 given");
+  }
+
+  @Test
+  void aStoreOverTheApplicationsConnectionLeavesItOpen() {
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix());
+    store.insert(open("t1", "csn_1").build());
+    store.close();
+    RedisSessionStore again = TestRedis.sharedStore(MODE, prefixes.get(0));
+    assertThat(again.find("t1", "csn_1")).isPresent();
+  }
+
+  @Test
+  void toStringShowsNoCredentials() {
+    RedisSessionStore store = closeLater(RedisSessionStore.builder().uri("redis://:s3cret@127.0.0.1:6379")
+        .keyPrefix(prefix()).build());
+    assertThat(store.toString()).contains("standalone").doesNotContain("s3cret");
+  }
+}
