@@ -97,7 +97,7 @@ class HandoffServletTest {
                 StandardCharsets.US_ASCII));
         sockets.add(socket);
       }
-      dribbler.scheduleAtFixedRate(() -> dribble(sockets), 100, 100, TimeUnit.MILLISECONDS);
+      dribbler.scheduleAtFixedRate(() -> dribble(sockets), 100, 1000, TimeUnit.MILLISECONDS);
       Thread.sleep(500);
 
       var normal = container.get(Container.client(), "/app/checkout/entry?session=s&token=t");

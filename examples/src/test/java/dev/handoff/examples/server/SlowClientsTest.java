@@ -47,7 +47,7 @@ class SlowClientsTest {
         socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         sockets.add(socket);
       }
-      dribbler.scheduleAtFixedRate(() -> dribble(sockets), 200, 200, TimeUnit.MILLISECONDS);
+      dribbler.scheduleAtFixedRate(() -> dribble(sockets), 200, 1000, TimeUnit.MILLISECONDS);
       Thread.sleep(500); // every slow request has reached the server and is being served
 
       var normal = fx.json("POST", "/projects/dev/connectSessions", GigsConnectSessionsTest.SEED_REQUEST,
