@@ -4,6 +4,7 @@ import static dev.handoff.EngineContext.CAS_ATTEMPTS;
 import static dev.handoff.EngineContext.error;
 import static dev.handoff.EngineContext.lostRace;
 
+import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.LoginChallenge;
@@ -85,11 +86,15 @@ final class SignInFlow {
         continue;
       }
       SessionLifecycle.check(current.status(), SessionStatus.ACTIVE);
+      // A new browser secret on sign-in, bound in the same write: a secret planted or seen before the sign-in
+      // (session fixation) never becomes a signed-in one.
+      var rotated = BrowserSecret.create(current.tenant(), current.id(), ctx.random());
       var next = current.toBuilder().subject(new Subject.ExistingUser(user.id())).status(SessionStatus.ACTIVE)
-          .challenge(null).modifiedAt(now).version(current.version() + 1).build();
+          .challenge(null).browser(new BrowserBinding(ctx.browserDigests.digest(rotated.value()), now, now))
+          .modifiedAt(now).version(current.version() + 1).build();
       if (ctx.store.replace(next, current.version())) {
         ctx.publish(SessionEvent.Type.SIGNED_IN, next, now);
-        return new BrowserSession(Session.of(next, now), user, false);
+        return new BrowserSession(Session.of(next, now), user, false, rotated.value());
       }
     }
     throw lostRace();

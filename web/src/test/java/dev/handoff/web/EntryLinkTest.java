@@ -105,6 +105,26 @@ class EntryLinkTest {
   }
 
   @Test
+  void oversizedOrOddParametersAreNotEchoedIntoThePage() {
+    var huge = browser.open("https://connect.example.com/checkout/entry?token=" + "a".repeat(20_000));
+    assertThat(huge.status()).isEqualTo(400);
+    assertThat(huge.bodyLength()).isLessThan(10_000);
+    var odd = browser.open("https://connect.example.com/checkout/entry?session=%22%3E%3Cx&token=abc");
+    assertThat(odd.status()).isEqualTo(200);
+    assertThat(odd.bodyText()).doesNotContain("name=\"session\" value=").contains("name=\"token\" value=\"abc\"");
+  }
+
+  @Test
+  void onlyKnownNoticesAreShown() {
+    browser.open(f.authenticated().url().orElseThrow());
+    browser.submit("/entry");
+    assertThat(browser.get("https://connect.example.com/checkout/session?notice=Hello+there").bodyText())
+        .doesNotContain("role=\"alert\"").doesNotContain("Hello");
+    assertThat(browser.get("https://connect.example.com/checkout/session?notice=wrong-code").bodyText())
+        .contains("role=\"alert\"");
+  }
+
+  @Test
   void aBadEntryRequestNeverTouchesALiveCookie() {
     browser.open(f.authenticated().url().orElseThrow());
     browser.submit("/entry");
