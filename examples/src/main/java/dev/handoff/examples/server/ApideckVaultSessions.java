@@ -4,6 +4,7 @@ import dev.handoff.CreateSessionRequest;
 import dev.handoff.Handoff;
 import dev.handoff.IntentType;
 import dev.handoff.IssuedSession;
+import dev.handoff.Theme;
 import dev.handoff.examples.server.ApiKeys.Api;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
@@ -143,8 +144,12 @@ final class ApideckVaultSessions extends Endpoint {
     }
     Optional<JsonBody> theme = body.object("theme").map(t -> t.allowOnly(THEME_FIELDS));
     if (theme.isPresent()) {
-      THEME_FIELDS.forEach(theme.get()::string);
-      payload.put("theme", theme.get().toMap());
+      JsonBody t = theme.get();
+      THEME_FIELDS.forEach(t::string);
+      payload.put("theme", t.toMap());
+      // What the hosted page can show of it: the vault's name, its logo and its primary colour (validated there).
+      request.theme(new Theme(t.string("vault_name").orElse(null), t.string("logo").orElse(null),
+          t.string("primary_color").orElse(null)));
     }
     body.object("custom_consumer_settings").ifPresent(c -> payload.put("custom_consumer_settings", c.toMap()));
     metadata.ifPresent(m -> {

@@ -130,7 +130,12 @@ final class GigsConnectSessions extends Endpoint {
     }
     body.string("user").ifPresent(request::user);
     if (body.has("userDetails")) {
-      request.userDetails(userDetails(body));
+      UserDetails details = userDetails(body);
+      request.userDetails(details);
+      // The hosted page speaks the user's language when the request names it.
+      if (details.attributes().get("preferredLocale") instanceof String locale) {
+        request.locale(locale);
+      }
     }
     return request.build();
   }

@@ -64,6 +64,9 @@ class BrowserFlowsTest {
     browser.open(link.url());
     assertThat(browser.driver().getCurrentUrl()).isEqualTo(browser.fx.base + "/checkout/session");
     assertThat(link.status(browser.fx)).isEqualTo(SessionStatus.ACTIVE);
+    if (api == SeedApi.APIDECK) {
+      assertThat(browser.text()).contains("Intercom"); // Apideck's theme names the vault
+    }
     browser.screenshot("review-" + api.slug());
     browser.assertCleanConsole();
 

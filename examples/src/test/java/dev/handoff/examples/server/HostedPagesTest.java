@@ -208,6 +208,18 @@ class HostedPagesTest {
   }
 
   @Test
+  void aPreferredLocaleInUserDetailsIsThePagesLanguage() {
+    JsonNode session = createGigs("""
+        {"callbackUrl": "https://example.com", "intent": {"type": "viewEsimInstallation",
+         "viewEsimInstallation": {"subscription": "sub_1"}},
+         "userDetails": {"email": "jo@example.com", "fullName": "Jo", "preferredLocale": "de-DE"}}""");
+
+    var page = fx.open(ServerFixture.browser(), session.get("url").asText());
+
+    assertThat(page.body()).contains("lang=\"de").contains("eSIM installieren").contains("Abo");
+  }
+
+  @Test
   void apideckVaultSessionOpensForItsConsumerAndReturnsToTheRedirectUri() {
     var response = fx.json("POST", "/vault/sessions", ApideckVaultSessionsTest.SEED_REQUEST, bearer(APIDECK_KEY,
         "x-apideck-consumer-id", "test-consumer", "x-apideck-app-id", SEED_APP));
@@ -217,6 +229,8 @@ class HostedPagesTest {
     var page = fx.open(browser, uri);
 
     assertThat(page.body()).contains("Connect your integrations").contains("Elon Musk").contains("elon@example.com");
+    // Apideck's theme: the vault's name heads the page, its colour is the primary colour.
+    assertThat(page.body()).contains("Intercom").contains("--primary:#286efa");
     var done = fx.post(browser, "/checkout/complete", "csrf", csrf(page));
     assertThat(done.headers().firstValue("Location")).hasValue("https://mysaas.com/dashboard");
   }
