@@ -60,6 +60,8 @@ final class CustomerSessions extends Endpoint {
         .optional("member_id", String.class)
         .optional("external_member_id", String.class)
         .displayName("Open your customer portal").displayName(Locale.GERMAN, "Kundenportal öffnen")
+        // The customer is who signs in, so the page shows no ids; a member acting for the customer is worth naming.
+        .label("external_member_id", "Member").label(Locale.GERMAN, "external_member_id", "Mitglied")
         .build());
   }
 
