@@ -223,10 +223,24 @@ final class ServerFixture implements AutoCloseable {
         fields.toArray(String[]::new));
   }
 
-  /** The last code "emailed" to {@code email}. */
+  /** The last code "emailed" to {@code email}; waits up to 10 s, since the engine sends codes off the caller's thread. */
   String lastCodeFor(String email) {
-    return sentCodes.stream().filter(c -> c[0].equals(email)).reduce((a, b) -> b).map(c -> c[1])
-        .orElseThrow(() -> new AssertionError("no code sent to " + email));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      var code = sentCodes.stream().filter(c -> c[0].equals(email)).reduce((a, b) -> b).map(c -> c[1]);
+      if (code.isPresent()) {
+        return code.get();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no code sent to " + email);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
   }
 
   /** What the dev-mode console sender printed so far. */
