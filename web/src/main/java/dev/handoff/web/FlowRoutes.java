@@ -52,15 +52,20 @@ final class FlowRoutes {
   HostedResponse handle(HostedRequest request) {
     var exchange = new Exchange(request, SecurityHeaders.nonce());
     try {
-      route(exchange);
-    } catch (HandoffException e) {
-      problem(exchange, e);
+      try {
+        route(exchange);
+      } catch (HandoffException e) {
+        problem(exchange, e);
+      }
+      return exchange.response();
     } catch (RuntimeException e) {
+      // A bug, a failing user directory or renderer, or a header value the response refused: a plain 500 page.
       log.error("hosted flow failed on {} {}", request.method(), request.path(), e);
       exchange.reset();
+      exchange.builtInPages = true; // the embedder's renderer may be what failed
       exchange.message(500, "error", null);
+      return exchange.response();
     }
-    return exchange.response();
   }
 
   private void route(Exchange ex) {
@@ -378,6 +383,7 @@ final class FlowRoutes {
     private String location;
     private String body;
     private String formTarget;
+    boolean builtInPages;
 
     Exchange(HostedRequest request, String nonce) {
       this.request = request;
@@ -403,7 +409,7 @@ final class FlowRoutes {
 
     void page(int status, HostedPage page) {
       this.status = status;
-      this.body = renderer.render(page);
+      this.body = (builtInPages ? PageRenderer.defaults() : renderer).render(page);
     }
 
     /** A page without forms: a problem ({@code problem.<key>.*} texts), or how a session ended. */

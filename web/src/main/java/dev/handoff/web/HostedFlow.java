@@ -55,7 +55,8 @@ public final class HostedFlow {
 
   /**
    * Answers one request of the hosted flow. Never throws for anything a client can send: bad input gets an error
-   * page with the right status. Every response carries the security headers.
+   * page with the right status, and an unexpected failure a 500 page. Every response carries the security headers;
+   * a {@code HEAD} gets the headers of the {@code GET} and an empty body.
    */
   public HostedResponse handle(HostedRequest request) {
     return routes.handle(Objects.requireNonNull(request, "request"));

@@ -138,6 +138,24 @@ class EntryLinkTest {
   }
 
   @Test
+  void aFailingRendererOrDirectoryGivesA500PageWithTheSecurityHeaders() {
+    var broken = new FlowFixture("https://connect.example.com", "/checkout", b -> b.pageRenderer(page -> {
+      if (page.kind() == HostedPage.Kind.REVIEW || page.kind() == HostedPage.Kind.PROBLEM) {
+        throw new IllegalStateException("template bug");
+      }
+      return PageRenderer.defaults().render(page);
+    }));
+    var b2 = broken.browser();
+    b2.open(broken.authenticated().url().orElseThrow());
+    b2.submit("/entry");
+    var failed = b2.follow();
+    assertThat(failed.status()).isEqualTo(500);
+    assertThat(failed.bodyText()).contains("Something went wrong");
+    assertThat(failed.header("Content-Security-Policy")).isPresent();
+    assertThat(failed.setCookies()).isEmpty();
+  }
+
+  @Test
   void unknownRoutesAndMethodsAreRefusedWithAPage() {
     assertThat(browser.get("https://connect.example.com/checkout/nope").status()).isEqualTo(404);
     var put = browser.send(browser.request("PUT", "https://connect.example.com/checkout/entry", "same-origin")
