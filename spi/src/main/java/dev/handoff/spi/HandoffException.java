@@ -26,7 +26,7 @@ public class HandoffException extends RuntimeException {
   /**
    * @param code the stable reason
    * @param message a human-readable message that must not contain any secret
-   * @param cause the underlying failure, e.g. an {@link java.sql.SQLException}, or {@code null}
+   * @param cause the underlying failure, e.g. an {@code java.sql.SQLException}, or {@code null}
    */
   public HandoffException(ErrorCode code, String message, Throwable cause) {
     this(code, message, null, cause);
