@@ -38,10 +38,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * no session lost or half-written, none consumed twice, every caller got a result or STORAGE_UNAVAILABLE within
  * the bound, and the same engine works again once the faults stop.
  *
- * <p>What this test does not yet assert, because the engine's retry after an unknown outcome (issue 10 #2) is
- * being built in core: that a redeem (or complete, sign-in) whose commit landed but whose caller got
- * STORAGE_UNAVAILABLE succeeds on retry. It counts such "burnt links" and writes them to the report
- * ({@code target/reliability-report.txt}) instead.
+ * <p>Not asserted yet: that no link is burnt, i.e. that a redeem whose commit landed but whose caller got
+ * STORAGE_UNAVAILABLE is recognised by the engine (issue 10 #2, the engine's re-read after an unknown outcome, on
+ * its way into main). The test counts such links and writes them, with the other figures, to
+ * {@code target/reliability-report.txt}; the assertion {@code burntLinks == 0} is to be added with that change.
  */
 class FaultInjectionTest {
   private static final int THREADS = 4;
@@ -139,7 +139,7 @@ class FaultInjectionTest {
       report(backend + ": " + calls + " calls, " + all.size() + " sessions, faults injected " + injected
           + " (total " + total + "), STORAGE_UNAVAILABLE answers " + unavailable + ", longest call "
           + Duration.ofNanos(longestCallNanos.get()).toMillis() + " ms, recovered in " + recovery.toMillis()
-          + " ms, links burnt by an unknown outcome (needs the engine's retry) " + burntLinks + ", seed " + seed);
+          + " ms, links burnt by an unknown outcome (not yet asserted) " + burntLinks + ", seed " + seed);
     }
   }
 
@@ -165,7 +165,7 @@ class FaultInjectionTest {
       Outcome<Redemption> retried = call("redeem retry", true, () -> engine.redeem(token));
       if (!retried.succeeded()) {
         if (retried.error() != ErrorCode.STORAGE_UNAVAILABLE) {
-          burntLinks.incrementAndGet();
+          burntLinks.incrementAndGet(); // see the class comment
         }
         return;
       }
@@ -175,13 +175,16 @@ class FaultInjectionTest {
     String id = issued.session().id();
     String secret = redeemed.value().browserSecret();
     if (signIn) {
+      // One address per flow: sign-in starts per address are rate-limited (10 an hour by default).
+      String email = key + "@example.com";
+      users.add("t1", "usr_" + key, email);
       if (!call("startLogin", false, () -> {
-        engine.startLogin(secret, "ann@example.com");
+        engine.startLogin(secret, email);
         return null;
       }).succeeded()) {
         return;
       }
-      String code = sender.awaitLastCode("t1", "ann@example.com");
+      String code = sender.awaitLastCode("t1", email);
       if (!call("verifyLogin", false, () -> engine.verifyLogin(secret, code)).succeeded()) {
         return;
       }

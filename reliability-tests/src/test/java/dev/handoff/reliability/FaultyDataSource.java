@@ -1,5 +1,6 @@
 package dev.handoff.reliability;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -145,8 +146,15 @@ final class FaultyDataSource implements DataSource {
     throw new SQLTransientConnectionException("injected: the database stalled beyond the timeout", "08006");
   }
 
-  private static void abort(Connection connection) throws SQLException {
+  /**
+   * Drops the connection for real, and tells the pool, as it learns when a driver error passes through it: a
+   * broken connection is never handed out again.
+   */
+  private void abort(Connection connection) throws SQLException {
     connection.abort(Runnable::run);
+    if (delegate instanceof HikariDataSource pool) {
+      pool.evictConnection(connection);
+    }
   }
 
   private static Object invoke(Object target, Method method, Object[] args) throws Throwable {

@@ -15,7 +15,7 @@ import org.opentest4j.TestAbortedException;
  * in a {@code @BeforeProperty} method that finds the database unreachable: JUnit skips the class's other tests
  * in that case, and jqwik would otherwise count the properties as errors. Stateless.
  */
-final class AbortedPropertiesAreSkipped implements AroundPropertyHook {
+public final class AbortedPropertiesAreSkipped implements AroundPropertyHook {
   @Override
   public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
     try {

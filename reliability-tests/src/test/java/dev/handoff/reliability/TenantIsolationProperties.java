@@ -1,0 +1,217 @@
+package dev.handoff.reliability;
+
+import static dev.handoff.reliability.Engines.checkout;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.handoff.Handoff;
+import dev.handoff.Session;
+import dev.handoff.UpdateSessionRequest;
+import dev.handoff.spi.ErrorCode;
+import dev.handoff.storage.tck.AbortedPropertiesAreSkipped;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AfterProperty;
+
+/**
+ * Tenant isolation as a law, on every store: random sequences of creates (with and without idempotency keys),
+ * reads, lists, updates and revocations over tenants that look alike ({@code acme}, {@code ACME}, {@code ac me},
+ * {@code acme} + combining accent, + zero-width space, + lone surrogate, + NUL, + bidi override, + a trailing
+ * space) never let one
+ * tenant see or change another's session. Tenant names a driver would fold are refused with INVALID_REQUEST.
+ */
+@AddLifecycleHook(AbortedPropertiesAreSkipped.class)
+class TenantIsolationProperties {
+  /** Tenants that differ from {@code acme} in a way every store must keep apart. */
+  static final List<String> LOOK_ALIKES = List.of("acme", "ACME", "ac me", "acme\u0301", "acme\u200B", "acmé");
+  /**
+   * Tenants that core must refuse before any store: a driver could fold them into another tenant (lone
+   * surrogates, NUL), or they pass for another one (bidi override, a control, surrounding white space).
+   */
+  static final List<String> HOSTILE = List.of("acme\uD800", "acme\uDBFF", "acme\u0000", "acme\u202E",
+      "acme\u0007", "acme ");
+  private static final AtomicInteger TRIES = new AtomicInteger();
+
+  private final Map<Backend, StoreFixture> fixtures = new HashMap<>();
+
+  sealed interface Op {}
+
+  record Create(int tenant, int key) implements Op {}
+
+  record Get(int tenant, int pick) implements Op {}
+
+  record Update(int tenant, int pick) implements Op {}
+
+  record Revoke(int tenant, int pick) implements Op {}
+
+  record ListAll(int tenant) implements Op {}
+
+  @Provide
+  Arbitrary<List<Op>> operations() {
+    int tenants = LOOK_ALIKES.size() + HOSTILE.size();
+    Arbitrary<Integer> tenant = Arbitraries.integers().between(0, tenants - 1);
+    Arbitrary<Integer> pick = Arbitraries.integers().between(0, 99);
+    Arbitrary<Op> op = Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(4, Combinators.combine(tenant, Arbitraries.integers().between(-1, 2))
+            .as(Create::new)),
+        net.jqwik.api.Tuple.of(3, Combinators.combine(tenant, pick).as(Get::new)),
+        net.jqwik.api.Tuple.of(2, Combinators.combine(tenant, pick).as(Update::new)),
+        net.jqwik.api.Tuple.of(1, Combinators.combine(tenant, pick).as(Revoke::new)),
+        net.jqwik.api.Tuple.of(1, tenant.map(ListAll::new)));
+    return op.list().ofMinSize(5).ofMaxSize(30);
+  }
+
+  @Property(tries = 40)
+  void isolatedOnMemory(@ForAll("operations") List<Op> ops) {
+    check(Backend.MEMORY, ops);
+  }
+
+  @Property(tries = 30)
+  void isolatedOnH2(@ForAll("operations") List<Op> ops) {
+    check(Backend.H2, ops);
+  }
+
+  @Property(tries = 15)
+  void isolatedOnPostgres(@ForAll("operations") List<Op> ops) {
+    check(Backend.POSTGRESQL, ops);
+  }
+
+  @Property(tries = 15)
+  void isolatedOnMariaDb(@ForAll("operations") List<Op> ops) {
+    check(Backend.MARIADB, ops);
+  }
+
+  @AfterProperty
+  void closeFixtures() {
+    fixtures.values().forEach(StoreFixture::close);
+    fixtures.clear();
+  }
+
+  private void check(Backend backend, List<Op> ops) {
+    StoreFixture fixture = fixtures.computeIfAbsent(backend, StoreFixture::open);
+    var users = new Users();
+    Handoff engine = Engines.builder(fixture.store(), users, new RecordingSender()).build();
+    // A fresh namespace per try: the store is shared by the property's tries.
+    String run = "p" + TRIES.incrementAndGet() + "/";
+    List<String> tenants = new ArrayList<>();
+    LOOK_ALIKES.forEach(t -> tenants.add(run + t));
+    HOSTILE.forEach(t -> tenants.add(run + t));
+    var owner = new HashMap<String, String>(); // id -> tenant
+    var byKey = new HashMap<String, String>(); // tenant + key -> id
+    var ids = new ArrayList<String>();
+    for (Op op : ops) {
+      if (op instanceof Create c) {
+          String tenant = tenants.get(c.tenant());
+          var request = checkout(tenant);
+          if (c.key() >= 0) {
+            request.idempotencyKey("key-" + c.key());
+          }
+          var outcome = outcome(() -> engine.create(request.build()).session());
+          if (isHostile(c.tenant())) {
+            assertThat(outcome.error()).as("create in %s", tenant).isEqualTo(ErrorCode.INVALID_REQUEST);
+            continue;
+          }
+          assertThat(outcome.error()).as("create in %s", tenant).isNull();
+          Session s = outcome.value();
+          assertThat(s.tenant()).isEqualTo(tenant);
+          if (c.key() >= 0) {
+            String earlier = byKey.putIfAbsent(tenant + "\u0000" + c.key(), s.id());
+            assertThat(s.id()).as("replay of key %d in %s", c.key(), tenant)
+                .isEqualTo(earlier == null ? s.id() : earlier);
+          }
+          if (!owner.containsKey(s.id())) {
+            owner.put(s.id(), tenant);
+            ids.add(s.id());
+          }
+          assertThat(owner.get(s.id())).isEqualTo(tenant);
+      } else if (op instanceof Get g) {
+          if (ids.isEmpty()) {
+            continue;
+          }
+          String id = ids.get(g.pick() % ids.size());
+          String tenant = tenants.get(g.tenant());
+          var outcome = outcome(() -> engine.get(tenant, id));
+          assertThat(outcome.error()).as("get %s from %s", id, tenant).isEqualTo(expectedError(g.tenant(),
+              tenant, owner.get(id)));
+      } else if (op instanceof Update u) {
+          if (ids.isEmpty()) {
+            continue;
+          }
+          String id = ids.get(u.pick() % ids.size());
+          String tenant = tenants.get(u.tenant());
+          var outcome = outcome(() -> engine.update(tenant, id,
+              UpdateSessionRequest.builder().metadata(Map.of("by", tenant.replaceAll("[^a-zA-Z/0-9 ]", "?")))
+                  .build()));
+          ErrorCode expected = expectedError(u.tenant(), tenant, owner.get(id));
+          if (expected == null) {
+            assertThat(outcome.error()).as("update %s from its tenant", id).isIn(null, ErrorCode.CONFLICT);
+          } else {
+            assertThat(outcome.error()).as("update %s from %s", id, tenant).isEqualTo(expected);
+          }
+      } else if (op instanceof Revoke r) {
+          if (ids.isEmpty()) {
+            continue;
+          }
+          String id = ids.get(r.pick() % ids.size());
+          String tenant = tenants.get(r.tenant());
+          var outcome = outcome(() -> engine.revoke(tenant, id));
+          ErrorCode expected = expectedError(r.tenant(), tenant, owner.get(id));
+          if (expected == null) {
+            assertThat(outcome.error()).as("revoke %s from its tenant", id).isIn(null, ErrorCode.CONFLICT);
+          } else {
+            assertThat(outcome.error()).as("revoke %s from %s", id, tenant).isEqualTo(expected);
+          }
+      } else if (op instanceof ListAll l) {
+          String tenant = tenants.get(l.tenant());
+          var outcome = outcome(() -> engine.list(tenant, null, 1000).sessions().stream().map(Session::id)
+              .collect(Collectors.toSet()));
+          if (isHostile(l.tenant())) {
+            assertThat(outcome.error()).isEqualTo(ErrorCode.INVALID_REQUEST);
+          } else {
+            Set<String> mine = owner.entrySet().stream().filter(e -> e.getValue().equals(tenant))
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
+            assertThat(outcome.value()).as("list of %s", tenant).isEqualTo(mine);
+          }
+      }
+    }
+    // Every session is still its owner's, untouched by the others' attempts.
+    for (String id : ids) {
+      Session s = engine.get(owner.get(id), id);
+      assertThat(s.tenant()).isEqualTo(owner.get(id));
+      Object by = s.metadata().get("by");
+      if (by != null) {
+        assertThat(by).isEqualTo(owner.get(id).replaceAll("[^a-zA-Z/0-9 ]", "?"));
+      }
+    }
+  }
+
+  private static boolean isHostile(int tenantIndex) {
+    return tenantIndex >= LOOK_ALIKES.size();
+  }
+
+  private static ErrorCode expectedError(int tenantIndex, String tenant, String ownerTenant) {
+    if (isHostile(tenantIndex)) {
+      return ErrorCode.INVALID_REQUEST;
+    }
+    return tenant.equals(ownerTenant) ? null : ErrorCode.NOT_FOUND;
+  }
+
+  private static <T> Outcome<T> outcome(java.util.concurrent.Callable<T> call) {
+    try {
+      return Outcome.of(call);
+    } catch (Exception e) {
+      throw new AssertionError("untyped failure", e);
+    }
+  }
+}
