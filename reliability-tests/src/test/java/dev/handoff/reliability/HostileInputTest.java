@@ -39,8 +39,7 @@ class HostileInputTest {
   static List<Entry> catalogue(String browserSecret) {
     var entries = new ArrayList<Entry>();
     // Callback URLs.
-    // Not yet listed: "http://127.evil.example/" (issue 10 #8) is still accepted as a loopback callback by core.
-    for (String url : List.of("javascript:alert(1)", "http://evil.example/cb",
+    for (String url : List.of("javascript:alert(1)", "http://evil.example/cb", "http://127.evil.example/cb",
         "https://shop.example/cb\r\nSet-Cookie: a=b", "ftp://shop.example/cb", "//shop.example/cb", "",
         "https://shop.example/" + LONE_HIGH, "https://" + "a".repeat(3000) + ".example/")) {
       entries.add(create("callback " + printable(url), ErrorCode.INVALID_REQUEST, b -> b.callbackUrl(url)));
