@@ -11,7 +11,6 @@ import dev.handoff.spi.LoginChallenge;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.Subject;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -29,9 +28,9 @@ final class BrowserFlow {
     Instant now = ctx.clock.instant();
     StoredSession session = bound(browserSecret, now);
     BrowserBinding browser = session.browser();
-    if (Duration.between(browser.lastSeenAt(), now).compareTo(ctx.idleTimeout.dividedBy(10)) >= 0) {
+    if (!now.isBefore(browser.lastSeenAt().plus(ctx.idleRefresh))) {
       // Coarse sliding: one write per tenth of the idle timeout, not one per page load. Losing the race is fine.
-      ctx.store.replace(session.toBuilder().browser(browser.seenAt(now)).version(session.version() + 1).build(),
+      ctx.replace(session.toBuilder().browser(browser.seenAt(now)).version(session.version() + 1).build(),
           session.version());
     }
     LoginChallenge challenge = session.challenge();
@@ -54,7 +53,7 @@ final class BrowserFlow {
       StoredSession current = bound(browserSecret, now);
       SessionLifecycle.check(current.status(), target);
       var next = current.toBuilder().status(target).modifiedAt(now).version(current.version() + 1).build();
-      if (ctx.store.replace(next, current.version())) {
+      if (ctx.replace(next, current.version())) {
         ctx.publish(event, next, now);
         return Session.of(next, now);
       }
@@ -88,7 +87,7 @@ final class BrowserFlow {
     if (!now.isBefore(session.browser().lastSeenAt().plus(ctx.idleTimeout))) {
       var loggedOut = session.toBuilder().status(SessionStatus.LOGGED_OUT).modifiedAt(now)
           .version(session.version() + 1).build();
-      if (ctx.store.replace(loggedOut, session.version())) {
+      if (ctx.replace(loggedOut, session.version())) {
         ctx.publish(SessionEvent.Type.LOGGED_OUT, loggedOut, now);
       }
       throw error(ErrorCode.INVALID_TOKEN, "the browser session was idle too long", session);

@@ -14,13 +14,14 @@ import java.util.Base64;
 record BrowserSecret(String tenant, String sessionId, String value) {
   private static final String VERSION = "hb1";
   static final int MAX_LENGTH = 512;
+  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
   static BrowserSecret create(String tenant, String sessionId, SecureRandom random) {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
-    var b64 = Base64.getUrlEncoder().withoutPadding();
-    String value = VERSION + "." + b64.encodeToString(tenant.getBytes(StandardCharsets.UTF_8)) + "." + sessionId
-        + "." + b64.encodeToString(bytes);
+    String value = VERSION + "." + ENCODER.encodeToString(tenant.getBytes(StandardCharsets.UTF_8)) + "." + sessionId
+        + "." + ENCODER.encodeToString(bytes);
     return new BrowserSecret(tenant, sessionId, value);
   }
 
@@ -29,20 +30,24 @@ record BrowserSecret(String tenant, String sessionId, String value) {
     if (value == null || value.length() > MAX_LENGTH) {
       return null;
     }
-    String[] parts = value.split("\\.", -1);
-    if (parts.length != 4 || !parts[0].equals(VERSION) || parts[1].isEmpty() || parts[2].isEmpty()
-        || parts[3].length() != 43) {
+    // Four parts: hb1, the tenant, the session id and the random part, found without a regex or an array.
+    int first = value.indexOf('.');
+    int second = value.indexOf('.', first + 1);
+    int third = second < 0 ? -1 : value.indexOf('.', second + 1);
+    if (first != VERSION.length() || !value.startsWith(VERSION) || second <= first + 1 || third <= second + 1
+        || value.indexOf('.', third + 1) >= 0 || value.length() - third - 1 != 43) {
       return null;
     }
     try {
       String tenant = StandardCharsets.UTF_8.newDecoder()
-          .decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(parts[1]))).toString();
+          .decode(ByteBuffer.wrap(DECODER.decode(value.substring(first + 1, second)))).toString();
+      String sessionId = value.substring(second + 1, third);
       // The same rule as for every identifier, so that no store sees what create would have refused.
       if (!RequestFields.isIdentifier(tenant, RequestFields.MAX_TENANT_LENGTH)
-          || !RequestFields.isIdentifier(parts[2], RequestFields.MAX_ID_LENGTH)) {
+          || !RequestFields.isIdentifier(sessionId, RequestFields.MAX_ID_LENGTH)) {
         return null;
       }
-      return new BrowserSecret(tenant, parts[2], value);
+      return new BrowserSecret(tenant, sessionId, value);
     } catch (IllegalArgumentException | CharacterCodingException e) {
       return null;
     }

@@ -6,6 +6,7 @@ import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The rule for callback and return URLs, which the hosted page redirects the end user's browser to, so they end up
@@ -16,6 +17,8 @@ import java.util.Locale;
 final class CallbackUrl {
   /** The limit of the Polar-style API's {@code return_url}, and what old browsers accept. */
   static final int MAX_LENGTH = 2083;
+  private static final Pattern LOOPBACK_IPV4 =
+      Pattern.compile("127(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
   private CallbackUrl() {}
 
@@ -91,8 +94,9 @@ final class CallbackUrl {
     return url.substring(0, start) + IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES) + port + url.substring(end);
   }
 
+  /** {@code localhost}, {@code [::1]} or an IPv4 literal in 127/8; never a name that merely starts with "127.". */
   private static boolean isLoopback(String host) {
-    return host.equalsIgnoreCase("localhost") || host.startsWith("127.") || host.equals("[::1]");
+    return host.equalsIgnoreCase("localhost") || host.equals("[::1]") || LOOPBACK_IPV4.matcher(host).matches();
   }
 
   private static HandoffException invalid(String why) {

@@ -1,5 +1,6 @@
 package dev.handoff;
 
+import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.OtpSender;
@@ -14,6 +15,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,8 @@ final class EngineContext {
 
   /** How often a compare-and-set that lost a race is retried before giving up with CONFLICT. */
   static final int CAS_ATTEMPTS = 16;
+  /** How often a session is read again to learn whether a write whose outcome was unknown landed. */
+  private static final int REREAD_ATTEMPTS = 3;
 
   final SessionStore store;
   final UserDirectory users;
@@ -40,9 +45,12 @@ final class EngineContext {
   final boolean singleUseByDefault;
   final IntentRegistry intents;
   final Duration idleTimeout;
+  /** How old a browser session's last-seen time may get before a request refreshes it: a tenth of the timeout. */
+  final Duration idleRefresh;
   final OtpSender otpSender;
   final LoginPolicy loginPolicy;
   final int maxSessionDataBytes;
+  final Executor otpExecutor;
   final SessionIds ids;
   final TokenCodec tokens;
   final KeyedDigest browserDigests;
@@ -68,9 +76,11 @@ final class EngineContext {
     this.intents = b.intents;
     this.listeners = List.copyOf(b.listeners);
     this.idleTimeout = b.idleTimeout;
+    this.idleRefresh = b.idleTimeout.dividedBy(10); // Duration.dividedBy goes through BigDecimal: once, not per call
     this.otpSender = b.otpSender;
     this.loginPolicy = b.loginPolicy;
     this.maxSessionDataBytes = b.maxSessionDataBytes;
+    this.otpExecutor = b.otpExecutor;
     this.ids = new SessionIds(b.idPrefix, random::get);
     this.tokens = new TokenCodec(b.keys, b.clockSkew, b.maxTokenLength);
     this.browserDigests = new KeyedDigest(tokens::ring, MasterKey::tokenDigestKey, "browser-session");
@@ -89,6 +99,86 @@ final class EngineContext {
   /** This thread's random source. */
   SecureRandom random() {
     return random.get();
+  }
+
+  /*
+   * Writes whose outcome may be unknown. A store that fails with STORAGE_UNAVAILABLE may have applied the write (the
+   * commit landed, its acknowledgement was lost). Each write below then re-reads the session and recognises its
+   * own write by a value nobody else can have written (the whole new session, or the digest of the browser secret
+   * generated for it), so the caller gets the success it had, and never a burnt link or a "failed" change that
+   * was made. If the write did not land, the failure is passed on and means that nothing changed; if the re-read
+   * fails too, the original failure is passed on, its outcome still unknown.
+   */
+
+  /** {@link SessionStore#insert}, recognising an insert that landed. */
+  void insert(StoredSession session) {
+    try {
+      store.insert(session);
+    } catch (HandoffException e) {
+      if (!outcomeUnknown(e) || !session.equals(reread(session.tenant(), session.id(), e).orElse(null))) {
+        throw e;
+      }
+      log.info("recognised session {} as stored after a failure whose outcome was unknown", session.id());
+    }
+  }
+
+  /** {@link SessionStore#replace}; {@code true} also when a failed write is found to have landed. */
+  boolean replace(StoredSession next, long expectedVersion) {
+    try {
+      return store.replace(next, expectedVersion);
+    } catch (HandoffException e) {
+      if (!outcomeUnknown(e)) {
+        throw e;
+      }
+      StoredSession stored = reread(next.tenant(), next.id(), e).orElse(null);
+      if (next.equals(stored)) {
+        log.info("recognised the write of version {} of session {} after a failure whose outcome was unknown",
+            next.version(), next.id());
+        return true;
+      }
+      if (stored != null && stored.version() == expectedVersion) {
+        throw e; // not applied: nothing changed
+      }
+      return false; // someone else's write is there: as if the compare-and-set had lost a race
+    }
+  }
+
+  /** {@link SessionStore#consume}, recognising a consume that landed by the browser binding it stored. */
+  Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus target,
+      BrowserBinding browser, Instant now) {
+    try {
+      return store.consume(tenant, id, tokenGeneration, target, browser, now);
+    } catch (HandoffException e) {
+      if (!outcomeUnknown(e)) {
+        throw e;
+      }
+      StoredSession stored = reread(tenant, id, e).orElse(null);
+      if (stored == null || stored.browser() == null
+          || !stored.browser().secretDigest().equals(browser.secretDigest())) {
+        throw e;
+      }
+      log.info("recognised the redemption of session {} after a failure whose outcome was unknown", id);
+      return Optional.of(stored);
+    }
+  }
+
+  private static boolean outcomeUnknown(HandoffException e) {
+    return e.code() == ErrorCode.STORAGE_UNAVAILABLE;
+  }
+
+  /** The stored session, read again after {@code failure}; a few tries, then {@code failure} itself is thrown. */
+  private Optional<StoredSession> reread(String tenant, String id, HandoffException failure) {
+    for (int attempt = 0; attempt < REREAD_ATTEMPTS; attempt++) {
+      try {
+        return store.find(tenant, id);
+      } catch (HandoffException e) {
+        if (!outcomeUnknown(e)) {
+          throw e;
+        }
+        failure.addSuppressed(e);
+      }
+    }
+    throw failure;
   }
 
   StoredSession find(String tenant, String sessionId) {
@@ -119,7 +209,7 @@ final class EngineContext {
     if (!session.status().isTerminal()) {
       var expired = session.toBuilder().status(SessionStatus.EXPIRED).modifiedAt(now)
           .version(session.version() + 1).build();
-      if (store.replace(expired, session.version())) {
+      if (replace(expired, session.version())) {
         publish(SessionEvent.Type.EXPIRED, expired, now);
       }
     }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,14 +181,20 @@ public final class Handoff {
   }
 
   /**
-   * Starts a one-time-code sign-in for an unauthenticated session: sends a code to {@code email} through the
-   * {@link OtpSender}. For an email the tenant does not know (and sign-up is off) no code is sent, but the caller
-   * sees exactly the same behaviour, so that nobody can probe which emails have accounts. A new start replaces the
-   * earlier code.
+   * Starts a one-time-code sign-in for an unauthenticated session: records a new code (replacing any earlier one)
+   * and hands its delivery to the {@linkplain Builder#otpExecutor OTP executor}, which sends it through the
+   * {@link OtpSender} if the tenant knows the email (or sign-up is on). The caller gets the same outcome in the same
+   * time for a known and an unknown email, and never sees the sender's latency or failure: a failed send is
+   * logged and published as {@link SessionEvent.Type#CODE_NOT_SENT}.
+   *
+   * <p>Sends are limited per session ({@link LoginPolicy#maxSends()}, {@link LoginPolicy#minSendInterval()}), per
+   * email address and per tenant ({@link LoginPolicy#emailLimit()}, {@link LoginPolicy#tenantLimit()}); the
+   * address and tenant counters live in the store, so every node sharing it counts together. Every call with a
+   * well-formed email counts, known or not.
    *
    * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for a bad browser secret; {@link ErrorCode#CONFLICT}
    *     if the session does not wait for a sign-in; {@link ErrorCode#INVALID_REQUEST} for a malformed email;
-   *     {@link ErrorCode#TOO_MANY_ATTEMPTS} past the policy's sends per session or before its interval;
+   *     {@link ErrorCode#TOO_MANY_ATTEMPTS} past any of the limits above;
    *     {@link ErrorCode#UNPROCESSABLE} if the engine has no {@link OtpSender}
    */
   public void startLogin(String browserSecret, String email) {
@@ -287,6 +294,7 @@ public final class Handoff {
     final List<SessionListener> listeners = new ArrayList<>();
     OperationObserver operationObserver;
     Integer maxSessionDataBytes;
+    Executor otpExecutor;
 
     private Builder() {}
 
@@ -406,6 +414,18 @@ public final class Handoff {
       return this;
     }
 
+    /**
+     * Where one-time codes are sent: {@link Handoff#startLogin} hands the lookup of the email and the
+     * {@link OtpSender} call to it and returns at once, so that neither the sender's latency nor its failures tell
+     * the caller whether the email has an account. A failed or refused send is logged (without code or email) and
+     * published as {@link SessionEvent.Type#CODE_NOT_SENT}. By default a pool of at most 2 daemon threads
+     * ({@code handoff-otp-N}, idle ones end after a minute) with a queue of 1,000 sends.
+     */
+    public Builder otpExecutor(Executor otpExecutor) {
+      this.otpExecutor = once(this.otpExecutor, otpExecutor, "otpExecutor");
+      return this;
+    }
+
     /** The rules of one-time-code sign-in; {@link LoginPolicy#defaults()} by default. */
     public Builder loginPolicy(LoginPolicy loginPolicy) {
       this.loginPolicy = once(this.loginPolicy, loginPolicy, "loginPolicy");
@@ -472,6 +492,7 @@ public final class Handoff {
       idleTimeout = idleTimeout == null ? Duration.ofMinutes(30) : idleTimeout;
       loginPolicy = loginPolicy == null ? LoginPolicy.defaults() : loginPolicy;
       operationObserver = operationObserver == null ? OperationObserver.none() : operationObserver;
+      otpExecutor = otpExecutor == null ? OtpExecutor.create() : otpExecutor;
       maxSessionDataBytes = maxSessionDataBytes == null ? DEFAULT_MAX_SESSION_DATA_BYTES : maxSessionDataBytes;
       if (maxTtl.compareTo(MIN_TTL) < 0 || defaultTtl.compareTo(MIN_TTL) < 0 || defaultTtl.compareTo(maxTtl) > 0) {
         throw new IllegalStateException("need " + MIN_TTL + " <= defaultTtl (" + defaultTtl + ") <= maxTtl ("

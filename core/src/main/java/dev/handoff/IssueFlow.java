@@ -63,7 +63,7 @@ final class IssueFlow {
         .version(0)
         .build();
     try {
-      ctx.store.insert(session);
+      ctx.insert(session);
     } catch (HandoffException e) {
       if (e.code() == ErrorCode.CONFLICT && request.idempotencyKey != null) {
         // A concurrent create with the same key won the insert: answer as its retry.
@@ -97,7 +97,7 @@ final class IssueFlow {
           .modifiedAt(now)
           .version(current.version() + 1)
           .build();
-      if (ctx.store.replace(remint, current.version())) {
+      if (ctx.replace(remint, current.version())) {
         return issue(remint, nonce, now);
       }
     }
@@ -165,7 +165,7 @@ final class IssueFlow {
       }
       StoredSession updated = next.build();
       checkDataSize(updated.intent(), updated.metadata(), updated.subject());
-      if (ctx.store.replace(updated, current.version())) {
+      if (ctx.replace(updated, current.version())) {
         ctx.publish(SessionEvent.Type.UPDATED, updated, now);
         return nonce == null ? new IssuedSession(Session.of(updated, now), null, null) : issue(updated, nonce, now);
       }

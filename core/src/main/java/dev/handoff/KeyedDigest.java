@@ -2,7 +2,6 @@ package dev.handoff;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -16,6 +15,8 @@ import javax.crypto.SecretKey;
  * so a digest of one purpose never matches another's. Thread-safe: each thread reuses its own keyed {@link Mac}.
  */
 final class KeyedDigest {
+  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+
   private final Supplier<KeyRing> ring;
   private final Function<MasterKey, SecretKey> keyOf;
   private final byte[] purpose;
@@ -66,14 +67,36 @@ final class KeyedDigest {
   /** Whether {@code secret} has the stored digest, compared in constant time; false once its kid is retired. */
   boolean matches(String secret, String storedDigest) {
     int dot = storedDigest.lastIndexOf('.');
-    MasterKey key = dot < 1 ? null : ring.get().secret(storedDigest.substring(0, dot));
-    return key != null && MessageDigest.isEqual(mac(key, secret).getBytes(StandardCharsets.US_ASCII),
-        storedDigest.substring(dot + 1).getBytes(StandardCharsets.US_ASCII));
+    if (dot < 1) {
+      return false;
+    }
+    KeyRing current = ring.get();
+    MasterKey key = current.digestSecret();
+    // Almost every digest is under the ring's current digest secret: recognised without cutting out the kid.
+    if (key == null || key.kid().length() != dot || !storedDigest.startsWith(key.kid())) {
+      key = current.secret(storedDigest.substring(0, dot));
+    }
+    if (key == null) {
+      return false;
+    }
+    byte[] expected = ENCODER.encode(rawMac(key, secret));
+    if (storedDigest.length() - dot - 1 != expected.length) {
+      return false; // the length of a digest is public: it is the same for every digest
+    }
+    int difference = 0;
+    for (int i = 0; i < expected.length; i++) {
+      difference |= expected[i] ^ storedDigest.charAt(dot + 1 + i);
+    }
+    return difference == 0;
   }
 
   private String mac(MasterKey key, String secret) {
+    return ENCODER.encodeToString(rawMac(key, secret));
+  }
+
+  private byte[] rawMac(MasterKey key, String secret) {
     Mac mac = macs.get().keyedWith(keyOf.apply(key));
     mac.update(purpose);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(secret.getBytes(StandardCharsets.UTF_8)));
+    return mac.doFinal(secret.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -31,7 +31,7 @@ final class LifecycleFlow {
       StoredSession current = ctx.find(tenant, sessionId);
       SessionLifecycle.check(ctx.requireLive(current, now), target);
       var next = current.toBuilder().status(target).modifiedAt(now).version(current.version() + 1).build();
-      if (ctx.store.replace(next, current.version())) {
+      if (ctx.replace(next, current.version())) {
         ctx.publish(event, next, now);
         return Session.of(next, now);
       }

@@ -68,7 +68,7 @@ final class RedeemFlow {
       throw EngineContext.emailTaken();
     }
     SessionStatus target = session.subject().isAuthenticated() ? SessionStatus.ACTIVE : SessionStatus.LOGIN_REQUIRED;
-    var consumed = ctx.store.consume(session.tenant(), session.id(), session.tokenGeneration(), target, browser, now);
+    var consumed = ctx.consume(session.tenant(), session.id(), session.tokenGeneration(), target, browser, now);
     if (consumed.isEmpty()) {
       StoredSession latest = ctx.reload(session);
       if (latest.statusAt(now) == SessionStatus.EXPIRED) {
@@ -88,7 +88,7 @@ final class RedeemFlow {
     StoredSession current = session;
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       var rebound = current.toBuilder().browser(browser).modifiedAt(now).version(current.version() + 1).build();
-      if (ctx.store.replace(rebound, current.version())) {
+      if (ctx.replace(rebound, current.version())) {
         return redeemed(rebound, ctx.resolveUser(rebound), secret, now);
       }
       current = ctx.reload(current);
@@ -113,7 +113,7 @@ final class RedeemFlow {
           .modifiedAt(now)
           .version(current.version() + 1)
           .build();
-      if (ctx.store.replace(bound, current.version())) {
+      if (ctx.replace(bound, current.version())) {
         return redeemed(bound, user, secret, now);
       }
       current = ctx.reload(current);
@@ -124,7 +124,7 @@ final class RedeemFlow {
   /** Undoes a consume whose redemption failed afterwards, so that the end user can try the same link again. */
   private void reopen(StoredSession consumed) {
     var open = consumed.toBuilder().status(SessionStatus.OPEN).browser(null).version(consumed.version() + 1).build();
-    if (!ctx.store.replace(open, consumed.version())) {
+    if (!ctx.replace(open, consumed.version())) {
       log.warn("could not reopen session {} after a failed redemption", consumed.id());
     }
   }

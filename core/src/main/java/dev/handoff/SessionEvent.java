@@ -23,6 +23,11 @@ public record SessionEvent(Type type, Session session, Instant at) {
     LOGGED_OUT,
     REVOKED,
     /** Published once, by the engine that first notices that a session's lifetime ended while it was in use. */
-    EXPIRED
+    EXPIRED,
+    /**
+     * A sign-in code could not be handed to the {@code OtpSender}: it threw, or the executor refused the send. The
+     * end user may ask for another code. Published on the sending thread.
+     */
+    CODE_NOT_SENT
   }
 }

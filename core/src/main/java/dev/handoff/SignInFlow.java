@@ -13,15 +13,24 @@ import dev.handoff.spi.Subject;
 import dev.handoff.spi.User;
 import dev.handoff.spi.UserDetails;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One-time-code sign-in of an unauthenticated session's browser: sends a code, then checks it. */
 final class SignInFlow {
+  private static final Logger log = LoggerFactory.getLogger(Handoff.class);
+
   private final EngineContext ctx;
   private final BrowserFlow browser;
+
+  private final KeyedDigest emailDigests;
 
   SignInFlow(EngineContext ctx, BrowserFlow browser) {
     this.ctx = ctx;
     this.browser = browser;
+    this.emailDigests = new KeyedDigest(ctx.tokens::ring, MasterKey::otpDigestKey, "sign-in-email");
   }
 
   void startLogin(String browserSecret, String email) {
@@ -29,31 +38,88 @@ final class SignInFlow {
       throw new HandoffException(ErrorCode.UNPROCESSABLE, "one-time-code sign-in is not configured");
     }
     RequestFields.email(email);
-    LoginPolicy policy = ctx.loginPolicy;
+    StoredSession current = browser.bound(browserSecret, ctx.clock.instant());
+    requireSendAllowed(current, ctx.clock.instant());
+    // Counted once per call, before the write, for known and unknown emails alike.
+    countSend(current.tenant(), email, ctx.clock.instant());
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       Instant now = ctx.clock.instant();
-      StoredSession current = browser.bound(browserSecret, now);
-      if (current.status() != SessionStatus.LOGIN_REQUIRED) {
-        throw error(ErrorCode.CONFLICT, "the session does not wait for a sign-in", current);
+      if (attempt > 0) {
+        current = browser.bound(browserSecret, now);
+        requireSendAllowed(current, now);
       }
       LoginChallenge earlier = current.challenge();
-      if (earlier != null && (earlier.sends() >= policy.maxSends()
-          || now.isBefore(earlier.lastSentAt().plus(policy.minSendInterval())))) {
-        throw new HandoffException(ErrorCode.TOO_MANY_ATTEMPTS, "too many codes sent; wait or start over");
-      }
+      LoginPolicy policy = ctx.loginPolicy;
       String code = ctx.codes.next();
       var challenge = new LoginChallenge(email, ctx.codeDigests.digest(code), now.plus(policy.codeTtl()),
           policy.maxAttempts(), earlier == null ? 1 : earlier.sends() + 1, now);
       var next = current.toBuilder().challenge(challenge).modifiedAt(now).version(current.version() + 1).build();
-      if (ctx.store.replace(next, current.version())) {
-        boolean mayEnter = ctx.users.findByEmail(current.tenant(), email).isPresent() || policy.signUp();
-        if (mayEnter) {
-          ctx.otpSender.send(current.tenant(), current.id(), email, code);
-        }
+      if (ctx.replace(next, current.version())) {
+        sendLater(next, email, code);
         return;
       }
     }
     throw lostRace();
+  }
+
+  /** The per-session rules: the session waits for a sign-in, and its own sends are within the policy. */
+  private void requireSendAllowed(StoredSession current, Instant now) {
+    if (current.status() != SessionStatus.LOGIN_REQUIRED) {
+      throw error(ErrorCode.CONFLICT, "the session does not wait for a sign-in", current);
+    }
+    LoginChallenge earlier = current.challenge();
+    if (earlier != null && (earlier.sends() >= ctx.loginPolicy.maxSends()
+        || now.isBefore(earlier.lastSentAt().plus(ctx.loginPolicy.minSendInterval())))) {
+      throw tooManySends();
+    }
+  }
+
+  /**
+   * Counts the send against the address's and the tenant's limits in the store, shared by every node. The address
+   * is counted under its keyed digest (lower-cased, as mail systems compare it), never in clear.
+   */
+  private void countSend(String tenant, String email, Instant now) {
+    RateLimit perEmail = ctx.loginPolicy.emailLimit();
+    RateLimit perTenant = ctx.loginPolicy.tenantLimit();
+    String emailKey = "otp-email." + emailDigests.digest(email.toLowerCase(Locale.ROOT));
+    // The address first: a flood aimed at one address is refused without eating into the tenant's allowance.
+    if (ctx.store.incrementCounter(tenant, emailKey, now.plus(perEmail.window()), now) > perEmail.count()
+        || ctx.store.incrementCounter(tenant, "otp-tenant", now.plus(perTenant.window()), now) > perTenant.count()) {
+      throw tooManySends();
+    }
+  }
+
+  private static HandoffException tooManySends() {
+    return new HandoffException(ErrorCode.TOO_MANY_ATTEMPTS, "too many codes sent; wait or start over");
+  }
+
+  /**
+   * Hands the send to the executor, so that the caller's outcome and time are the same whether the email is known
+   * (a code is sent), unknown (none is) or the sender is slow or failing.
+   */
+  private void sendLater(StoredSession session, String email, String code) {
+    try {
+      ctx.otpExecutor.execute(() -> send(session, email, code));
+    } catch (RejectedExecutionException e) {
+      notSent(session, e);
+    }
+  }
+
+  private void send(StoredSession session, String email, String code) {
+    try {
+      if (ctx.users.findByEmail(session.tenant(), email).isPresent() || ctx.loginPolicy.signUp()) {
+        ctx.otpSender.send(session.tenant(), session.id(), email, code);
+      }
+    } catch (RuntimeException e) {
+      notSent(session, e);
+    }
+  }
+
+  /** Logs the failure by its type only: a sender's message may well quote the address or the code. */
+  private void notSent(StoredSession session, RuntimeException e) {
+    log.warn("one-time code of session {} in tenant {} was not sent: {}", session.id(), session.tenant(),
+        e.getClass().getName());
+    ctx.publish(SessionEvent.Type.CODE_NOT_SENT, session, ctx.clock.instant());
   }
 
   BrowserSession verifyLogin(String browserSecret, String code) {
@@ -78,7 +144,7 @@ final class SignInFlow {
       if (user == null) {
         LoginChallenge spent = challenge.withOneAttemptLess();
         var next = current.toBuilder().challenge(spent).modifiedAt(now).version(current.version() + 1).build();
-        if (ctx.store.replace(next, current.version())) {
+        if (ctx.replace(next, current.version())) {
           throw spent.attemptsLeft() == 0 ? tooManyAttempts()
               : new HandoffException(ErrorCode.INVALID_TOKEN, "wrong code");
         }
@@ -87,7 +153,7 @@ final class SignInFlow {
       SessionLifecycle.check(current.status(), SessionStatus.ACTIVE);
       var next = current.toBuilder().subject(new Subject.ExistingUser(user.id())).status(SessionStatus.ACTIVE)
           .challenge(null).modifiedAt(now).version(current.version() + 1).build();
-      if (ctx.store.replace(next, current.version())) {
+      if (ctx.replace(next, current.version())) {
         ctx.publish(SessionEvent.Type.SIGNED_IN, next, now);
         return new BrowserSession(Session.of(next, now), user, false);
       }

@@ -58,8 +58,16 @@ public final class CapturedLogs implements SLF4JServiceProvider {
   private static final class CapturingLogger extends AbstractLogger {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Everything of Handoff's own, at every level. Database drivers and pools only from INFO up: at TRACE they dump
+     * the wire, rows included, which is their user's choice to enable and not Handoff's logging.
+     */
+    private final boolean verbose;
+
     CapturingLogger(String name) {
       this.name = name;
+      this.verbose = !(name.startsWith("org.mariadb.") || name.startsWith("org.postgresql.")
+          || name.startsWith("org.h2.") || name.startsWith("com.zaxxer."));
     }
 
     @Override
@@ -81,22 +89,22 @@ public final class CapturedLogs implements SLF4JServiceProvider {
 
     @Override
     public boolean isTraceEnabled() {
-      return true;
+      return verbose;
     }
 
     @Override
     public boolean isTraceEnabled(Marker marker) {
-      return true;
+      return verbose;
     }
 
     @Override
     public boolean isDebugEnabled() {
-      return true;
+      return verbose;
     }
 
     @Override
     public boolean isDebugEnabled(Marker marker) {
-      return true;
+      return verbose;
     }
 
     @Override

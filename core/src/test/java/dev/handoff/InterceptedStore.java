@@ -8,7 +8,9 @@ import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.SessionStore;
 import dev.handoff.spi.StoredSession;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,6 +22,8 @@ final class InterceptedStore implements SessionStore {
   final AtomicInteger calls = new AtomicInteger();
   private final AtomicInteger writesToLose = new AtomicInteger();
   final AtomicInteger lostAcknowledgements = new AtomicInteger();
+  /** Every rate-limit counter key the engine used, in order. */
+  final List<String> counterKeys = new CopyOnWriteArrayList<>();
 
   InterceptedStore(SessionStore delegate) {
     this.delegate = delegate;
@@ -81,6 +85,7 @@ final class InterceptedStore implements SessionStore {
   @Override
   public long incrementCounter(String tenant, String key, Instant windowEnd, Instant now) {
     calls.incrementAndGet();
+    counterKeys.add(key);
     return delegate.incrementCounter(tenant, key, windowEnd, now);
   }
 

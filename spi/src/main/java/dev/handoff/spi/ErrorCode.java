@@ -19,7 +19,10 @@ public enum ErrorCode {
   UNPROCESSABLE(422),
   /** Too many attempts; try again later or start over. */
   TOO_MANY_ATTEMPTS(429),
-  /** The store could not be reached or failed; nothing was changed. Safe to retry. */
+  /**
+   * The store could not be reached or failed. Safe to retry: the engine recognises its own writes that landed
+   * although the store reported a failure, so a retried operation never finds its own earlier attempt in the way.
+   */
   STORAGE_UNAVAILABLE(503);
 
   private final int httpStatus;

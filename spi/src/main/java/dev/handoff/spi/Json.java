@@ -38,6 +38,9 @@ public final class Json {
 
   private static Map<String, Object> copyObject(Map<?, ?> map, int depth) {
     checkDepth(depth);
+    if (map.isEmpty()) {
+      return Map.of(); // shared: most sessions have no metadata, and every change of a session copies it again
+    }
     var copy = new LinkedHashMap<String, Object>(Math.max(4, map.size() * 2));
     for (var e : map.entrySet()) {
       if (!(e.getKey() instanceof String key)) {

@@ -21,7 +21,12 @@ import java.util.Optional;
  *       of two concurrent wrong guesses that read the same version, one write fails and is retried on the new
  *       version, so each guess consumes its own attempt.</li>
  *   <li><b>Failures:</b> when the backing system fails, throw {@link HandoffException} with
- *       {@link ErrorCode#STORAGE_UNAVAILABLE} and the cause attached, having changed nothing.</li>
+ *       {@link ErrorCode#STORAGE_UNAVAILABLE} and the cause attached. Such a failure of a write
+ *       ({@link #insert}, {@link #replace}, {@link #consume}, {@link #incrementCounter}) <em>may or may not have
+ *       been applied</em>: a commit can land and its acknowledgement be lost. A store need not (and usually cannot)
+ *       tell which; it must only never apply a write partly. The engine copes: after such a failure it reads the
+ *       session again and recognises its own write by a value only it can have written, so a caller's retry never
+ *       finds a link burnt or a done change reported failed.</li>
  * </ul>
  */
 public interface SessionStore {

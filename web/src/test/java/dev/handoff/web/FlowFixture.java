@@ -65,6 +65,7 @@ final class FlowFixture {
         .idPrefix("csn_")
         .intents(INTENTS)
         .otpSender((tenant, sessionId, email, code) -> codes.add(new SentCode(email, code)))
+        .otpExecutor(Runnable::run) // send before startLogin returns, so that lastCode() sees the code at once
         .loginPolicy(LoginPolicy.defaults())
         .build();
     var builder = HostedFlow.builder(handoff).publicUrl(publicUrl).mountPath(mountPath).intents(INTENTS);

@@ -184,10 +184,24 @@ final class ServerFixture implements AutoCloseable {
     return page;
   }
 
-  /** The last code "emailed" to {@code email}. */
+  /** The last code "emailed" to {@code email}; waits up to 10 s, since the engine sends codes off the caller's thread. */
   String lastCodeFor(String email) {
-    return sentCodes.stream().filter(c -> c[0].equals(email)).reduce((a, b) -> b).map(c -> c[1])
-        .orElseThrow(() -> new AssertionError("no code sent to " + email));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      var code = sentCodes.stream().filter(c -> c[0].equals(email)).reduce((a, b) -> b).map(c -> c[1]);
+      if (code.isPresent()) {
+        return code.get();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no code sent to " + email);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
   }
 
   /** The ids of a tenant's stored sessions, to prove that a rejected request stored nothing. */

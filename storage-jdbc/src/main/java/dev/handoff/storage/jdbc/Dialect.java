@@ -54,6 +54,11 @@ enum Dialect {
     return JdbcSessionStore.MIGRATION_LOCATION + "/" + scriptName;
   }
 
+  /** Whether an {@code UPDATE} can return the rows it changed ({@code UPDATE ... RETURNING}): PostgreSQL only. */
+  boolean hasUpdateReturning() {
+    return this == POSTGRESQL;
+  }
+
   /** The clause that limits a query to {@code ?} rows, bound as the last parameter. */
   String limitClause() {
     return this == H2 ? "FETCH FIRST ? ROWS ONLY" : "LIMIT ?";

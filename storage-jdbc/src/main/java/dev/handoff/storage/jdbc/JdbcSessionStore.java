@@ -74,6 +74,8 @@ public final class JdbcSessionStore implements SessionStore {
   private final String findByKeySql;
   private final String replaceSql;
   private final String consumeSql;
+  /** {@link #consumeSql} returning the updated row, where the dialect can ({@code null} elsewhere). */
+  private final String consumeReturningSql;
   private final String listFirstSql;
   private final String listAfterSql;
   private final String counterUpdateSql;
@@ -98,6 +100,7 @@ public final class JdbcSessionStore implements SessionStore {
     this.consumeSql = "UPDATE " + table + " SET status = ?, browser = ?, modified_at_ns = ?,"
         + " row_version = row_version + 1"
         + " WHERE tenant = ? AND id = ? AND status = 'OPEN' AND token_generation = ? AND expires_at_ns > ?";
+    this.consumeReturningSql = dialect.hasUpdateReturning() ? consumeSql + " RETURNING " + SessionRows.COLUMNS : null;
     this.listFirstSql = select + " WHERE tenant = ? ORDER BY id " + dialect.limitClause();
     this.listAfterSql = select + " WHERE tenant = ? AND id > ? ORDER BY id " + dialect.limitClause();
     // Assignments in this order: MariaDB applies them left to right, so hits must be decided on the old window end.
@@ -131,7 +134,7 @@ public final class JdbcSessionStore implements SessionStore {
     SessionRows.checkKeyLengths(session);
     SessionRows.checkSize(session, maxSessionBytes);
     try (Connection c = dataSource.getConnection()) {
-      inTransaction(c, () -> {
+      singleStatement(c, () -> {
         try (PreparedStatement ps = prepare(c, insertSql)) {
           SessionRows.bindAll(ps, session);
           return ps.executeUpdate();
@@ -188,7 +191,7 @@ public final class JdbcSessionStore implements SessionStore {
     SessionRows.checkKeyLengths(replacement);
     SessionRows.checkSize(replacement, maxSessionBytes);
     try (Connection c = dataSource.getConnection()) {
-      return inTransaction(c, () -> {
+      return singleStatement(c, () -> {
         try (PreparedStatement ps = prepare(c, replaceSql)) {
           int next = SessionRows.bindContent(ps, 1, replacement);
           ps.setString(next++, replacement.tenant());
@@ -209,8 +212,9 @@ public final class JdbcSessionStore implements SessionStore {
   /**
    * {@inheritDoc}
    *
-   * <p>One conditional {@code UPDATE} decides, then the updated row is read back in the same transaction, while
-   * the update's row lock keeps every other writer out: the result is exactly
+   * <p>One conditional {@code UPDATE} decides. On PostgreSQL it returns the updated row itself
+   * ({@code UPDATE ... RETURNING}, one round trip); elsewhere the row is read back in the same transaction, while
+   * the update's row lock keeps every other writer out. Either way the result is exactly
    * {@code stored.consumedAs(newStatus, browser, now)}.
    */
   @Override
@@ -227,16 +231,21 @@ public final class JdbcSessionStore implements SessionStore {
       return Optional.empty(); // later than any storable expiresAt: every session has expired
     }
     long nowNanos = EpochNanos.of(now);
+    String browserJson = HostedStateJson.writeBrowser(browser);
     try (Connection c = dataSource.getConnection()) {
+      if (consumeReturningSql != null) {
+        return singleStatement(c, () -> {
+          try (PreparedStatement ps = prepare(c, consumeReturningSql)) {
+            bindConsume(ps, tenant, id, tokenGeneration, newStatus, browserJson, nowNanos);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(SessionRows.read(rs)) : Optional.<StoredSession>empty();
+            }
+          }
+        });
+      }
       return inTransaction(c, () -> {
         try (PreparedStatement ps = prepare(c, consumeSql)) {
-          ps.setString(1, newStatus.name());
-          SessionRows.setNullableString(ps, 2, HostedStateJson.writeBrowser(browser));
-          ps.setLong(3, nowNanos);
-          ps.setString(4, tenant);
-          ps.setString(5, id);
-          ps.setLong(6, tokenGeneration);
-          ps.setLong(7, nowNanos);
+          bindConsume(ps, tenant, id, tokenGeneration, newStatus, browserJson, nowNanos);
           if (ps.executeUpdate() != 1) {
             return Optional.empty();
           }
@@ -246,6 +255,17 @@ public final class JdbcSessionStore implements SessionStore {
     } catch (SQLException e) {
       throw SqlFailures.translate("consume a session", e);
     }
+  }
+
+  private static void bindConsume(PreparedStatement ps, String tenant, String id, long tokenGeneration,
+      SessionStatus newStatus, String browserJson, long nowNanos) throws SQLException {
+    ps.setString(1, newStatus.name());
+    SessionRows.setNullableString(ps, 2, browserJson);
+    ps.setLong(3, nowNanos);
+    ps.setString(4, tenant);
+    ps.setString(5, id);
+    ps.setLong(6, tokenGeneration);
+    ps.setLong(7, nowNanos);
   }
 
   @Override
@@ -479,6 +499,14 @@ public final class JdbcSessionStore implements SessionStore {
   @FunctionalInterface
   private interface TransactionWork<T> {
     T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code work}, one statement, as its own transaction: in auto-commit mode the statement commits itself, so
+   * no {@code COMMIT} (and, on MariaDB, no switching of auto-commit) costs a round trip of its own.
+   */
+  private static <T> T singleStatement(Connection c, TransactionWork<T> work) throws SQLException {
+    return c.getAutoCommit() ? work.run() : inTransaction(c, work);
   }
 
   /** Runs {@code work} in one transaction on {@code c}: committed if it returns, rolled back if it throws. */

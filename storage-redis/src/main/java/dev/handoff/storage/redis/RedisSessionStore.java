@@ -249,20 +249,25 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     long beforeScore = EpochNanos.floorMillis(before);
     int sessions = 0;
     int counters = 0;
-    int stillDue = 0; // visited tenants that stay in the range (keys in the same millisecond as the cut)
     Set<String> visited = new HashSet<>();
+    // Swept tenants usually leave the range, so the next page starts where this one did; a page of tenants all
+    // visited already (still due: keys in the very millisecond of the cut) moves the offset on.
+    int offset = 0;
     while (sessions < limit || counters < limit) {
-      int offset = stillDue;
+      int from = offset;
       List<ScoredValue<String>> due = redis.await("list tenants with expired sessions",
           () -> redis.commands().zrangebyscoreWithScores(keys.registry(),
-              Range.create(Double.NEGATIVE_INFINITY, (double) beforeScore), Limit.create(offset, TENANT_PAGE)));
-      boolean progress = false;
+              Range.create(Double.NEGATIVE_INFINITY, (double) beforeScore), Limit.create(from, TENANT_PAGE)));
+      if (due.isEmpty()) {
+        break;
+      }
+      boolean visitedAll = true;
       for (ScoredValue<String> entry : due) {
         String tenant = entry.getValue();
         if (!visited.add(tenant)) {
           continue;
         }
-        progress = true;
+        visitedAll = false;
         KeySpace.TenantKeys tenantKeys = keys.tenant(tenant);
         List<Object> reply = redis.script(Scripts.SWEEP,
             new String[] {tenantKeys.expiry(), tenantKeys.ids(), tenantKeys.counterExpiry()},
@@ -271,9 +276,6 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         sessions += Math.toIntExact((Long) reply.get(0));
         counters += Math.toIntExact((Long) reply.get(1));
         String earliest = (String) reply.get(2);
-        if (!earliest.isEmpty() && Double.parseDouble(earliest) <= beforeScore) {
-          stillDue++;
-        }
         if (!earliest.equals(score(entry.getScore()))) {
           settle(tenant, tenantKeys, earliest);
         }
@@ -281,8 +283,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
           break;
         }
       }
-      if (!progress) {
-        break;
+      if (visitedAll) {
+        offset += due.size();
       }
     }
     return sessions;

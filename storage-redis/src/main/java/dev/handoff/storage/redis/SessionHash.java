@@ -8,20 +8,22 @@ import dev.handoff.spi.Json;
 import dev.handoff.spi.LoginChallenge;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
+import dev.handoff.spi.Subject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The mapping between a {@link StoredSession} and the fields of its Redis hash: one short field per component,
- * like the columns of the JDBC store, so that a small session fits Redis's compact listpack encoding and the Lua
+ * like the columns of the JDBC store, so that a small session fits Redis's compact listpack encoding (every value
+ * at most 64 bytes by default, which a seed-sized session meets) and the Lua
  * scripts can read and write single components ({@code st}, {@code tg}, {@code xa}, {@code v}, {@code ik}).
  * Absent optional components have no field. Instants are {@link EpochNanos}; JSON is {@link Json} text. Tenant
  * and id are in the key, not in the hash. Stateless.
  *
  * <pre>
- * it intent type      ip intent payload   sj subject (JSON)    cb callback URL      md metadata
- * pr presentation (absent when empty)
+ * it intent type      ip intent payload   cb callback URL      md metadata          pr presentation
+ * uid subject: the existing user's id     nu subject: the new user's details (JSON)     neither: anonymous
  * ca createdAt        ma modifiedAt       xa expiresAt         st status            tg token generation
  * td token digest     su single use (1/0) ik idempotency key   rf request fingerprint
  * bd ba bl  browser: secret digest, activatedAt, lastSeenAt
@@ -30,11 +32,11 @@ import java.util.Map;
  * </pre>
  */
 final class SessionHash {
-  static final String STATUS = "st";
-  static final String MODIFIED_AT = "ma";
-  static final String BROWSER_DIGEST = "bd";
-  static final String BROWSER_ACTIVATED_AT = "ba";
-  static final String BROWSER_LAST_SEEN_AT = "bl";
+  private static final String STATUS = "st";
+  private static final String MODIFIED_AT = "ma";
+  private static final String BROWSER_DIGEST = "bd";
+  private static final String BROWSER_ACTIVATED_AT = "ba";
+  private static final String BROWSER_LAST_SEEN_AT = "bl";
 
   private SessionHash() {}
 
@@ -43,7 +45,11 @@ final class SessionHash {
     var f = new ArrayList<String>(48);
     put(f, "it", s.intent().type());
     put(f, "ip", Json.write(s.intent().payload()));
-    put(f, "sj", SubjectJson.write(s.subject()));
+    if (s.subject() instanceof Subject.ExistingUser existing) {
+      put(f, "uid", existing.userId());
+    } else if (s.subject() instanceof Subject.NewUser created) {
+      put(f, "nu", NewUserJson.write(created.details()));
+    }
     putNullable(f, "cb", s.callbackUrl());
     put(f, "md", Json.write(s.metadata()));
     if (!s.presentation().isEmpty()) {
@@ -106,7 +112,7 @@ final class SessionHash {
           .tenant(tenant)
           .id(id)
           .intent(new Intent(hash.get("it"), Json.parseObject(hash.get("ip"))))
-          .subject(SubjectJson.read(hash.get("sj")))
+          .subject(subject(hash))
           .callbackUrl(hash.get("cb"))
           .metadata(Json.parseObject(hash.get("md")))
           .presentation(hash.containsKey("pr") ? Json.parseObject(hash.get("pr")) : Map.of())
@@ -131,6 +137,15 @@ final class SessionHash {
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new HandoffException(ErrorCode.STORAGE_UNAVAILABLE, "a stored session hash is corrupt", e);
     }
+  }
+
+  private static Subject subject(Map<String, String> hash) {
+    String userId = hash.get("uid");
+    if (userId != null) {
+      return new Subject.ExistingUser(userId);
+    }
+    String created = hash.get("nu");
+    return created == null ? Subject.ANONYMOUS : new Subject.NewUser(NewUserJson.read(created));
   }
 
   private static java.time.Instant instant(Map<String, String> hash, String field) {

@@ -303,6 +303,27 @@ class RedisSessionStoreTest {
     assertThat(TestRedis.keys(redis, prefix)).isEmpty();
   }
 
+  /** More tenants than one page of the registry, some with sessions in the very millisecond of the cut. */
+  @Test
+  void theSweepPagesThroughManyTenants() {
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix());
+    Instant cut = baseTime();
+    for (int t = 0; t < 300; t++) {
+      store.insert(open("t" + t, "old").createdAt(cut.minusSeconds(3600)).modifiedAt(cut.minusSeconds(3600))
+          .expiresAt(cut.minusSeconds(1 + t)).build());
+      if (t % 7 == 0) { // not expired before the cut, though in its millisecond: keeps the tenant in range
+        store.insert(open("t" + t, "at_cut").createdAt(cut.minusSeconds(3600)).modifiedAt(cut.minusSeconds(3600))
+            .expiresAt(cut.plusNanos(1)).build());
+      }
+    }
+    assertThat(store.deleteExpired(cut.plusNanos(1), 120)).isEqualTo(120);
+    assertThat(store.deleteExpired(cut.plusNanos(1), 1000)).isEqualTo(180);
+    assertThat(store.deleteExpired(cut.plusNanos(1), 1000)).isZero();
+    assertThat(store.find("t0", "at_cut")).isPresent();
+    assertThat(store.find("t0", "old")).isEmpty();
+    assertThat(store.find("t299", "old")).isEmpty();
+  }
+
   // ---- failures ------------------------------------------------------------------------------------------
 
   @Test

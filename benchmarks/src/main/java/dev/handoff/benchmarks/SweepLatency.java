@@ -1,0 +1,160 @@
+package dev.handoff.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.handoff.Handoff;
+import dev.handoff.storage.jdbc.JdbcSessionStore;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
+
+/**
+ * Create latency on PostgreSQL while the store sweeps expired rows, next to the same creates without a sweep, in
+ * one run: fills the table with {@code rows} expired sessions, creates sessions on one thread for a while (the
+ * baseline), then creates on while another thread deletes every expired row through
+ * {@link JdbcSessionStore#deleteExpired} (what {@code SessionSweeper} calls), then creates for a while again (the
+ * baseline's second half), and compares the percentiles.
+ *
+ * <p>{@code java -cp benchmarks.jar dev.handoff.benchmarks.SweepLatency 1000000 20 sweep.json}: rows, seconds of
+ * baseline, output file.
+ */
+public final class SweepLatency {
+  private SweepLatency() {}
+
+  public static void main(String[] args) throws Exception {
+    int rows = Integer.parseInt(args[0]);
+    int baselineSeconds = Integer.parseInt(args[1]);
+    Path out = Path.of(args[2]);
+    try (HikariDataSource pool = Databases.pool("postgresql", 4)) {
+      var store = JdbcSessionStore.builder(pool).tablePrefix(Databases.randomPrefix()).createSchemaIfMissing()
+          .build();
+      try {
+        Map<String, Object> result = run(pool, store, rows, baselineSeconds);
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.toFile(), result);
+        System.out.println(result);
+      } finally {
+        Databases.drop(pool, store.tableName());
+      }
+    }
+  }
+
+  private static Map<String, Object> run(HikariDataSource pool, JdbcSessionStore store, int rows,
+      int baselineSeconds) throws Exception {
+    Handoff engine = GigsSession.engine(store);
+    String template = engine.create(GigsSession.request()).session().id();
+    long filled = fill(pool, store.tableName(), template, rows);
+    // Warm-up: connections, statements, JIT.
+    createFor(engine, 3_000_000_000L, new AtomicBoolean(true));
+    long[] before = createFor(engine, baselineSeconds * 1_000_000_000L, new AtomicBoolean(true));
+
+    var sweeping = new AtomicBoolean(true);
+    long[] sweep = new long[2];
+    Thread sweeper = new Thread(() -> {
+      long started = System.nanoTime();
+      try {
+        sweep[0] = store.deleteExpired(Instant.now().minusSeconds(60), Integer.MAX_VALUE);
+      } finally {
+        sweep[1] = System.nanoTime() - started;
+        sweeping.set(false);
+      }
+    }, "sweeper");
+    sweeper.start();
+    long[] during = createFor(engine, Long.MAX_VALUE, sweeping);
+    sweeper.join();
+    // The baseline is taken before and after the sweep, so that a change of load on a shared machine during the
+    // run weighs on both sides alike.
+    long[] after = createFor(engine, baselineSeconds * 1_000_000_000L, new AtomicBoolean(true));
+    long[] baseline = LongStream.concat(Arrays.stream(before), Arrays.stream(after)).sorted().toArray();
+
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("expiredRows", filled);
+    result.put("deletedRows", sweep[0]);
+    result.put("sweepSeconds", sweep[1] / 1e9);
+    result.put("baseline", percentiles(baseline));
+    result.put("duringSweep", percentiles(during));
+    result.put("p99Ratio", percentile(during, 0.99) / percentile(baseline, 0.99));
+    return result;
+  }
+
+  /**
+   * Inserts {@code rows} expired copies of the template row in one statement (the columns are read from the table),
+   * then refreshes the statistics.
+   */
+  private static long fill(HikariDataSource pool, String table, String templateId, int rows) throws Exception {
+    var names = new ArrayList<String>();
+    var values = new ArrayList<String>();
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
+      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+        String name = rs.getMetaData().getColumnName(i).toLowerCase(Locale.ROOT);
+        names.add(name);
+        values.add(switch (name) {
+          case "id" -> "'csn_expired' || g";
+          case "created_at_ns", "modified_at_ns" -> "g";
+          case "expires_at_ns" -> "1000000 + g";
+          case "idempotency_key", "request_fingerprint" -> "NULL";
+          case "row_version" -> "0";
+          default -> name;
+        });
+      }
+    }
+    String sql = "INSERT INTO " + table + " (" + String.join(", ", names) + ") SELECT " + String.join(", ", values)
+        + " FROM " + table + " CROSS JOIN generate_series(1, ?) AS g WHERE id = ?";
+    try (Connection c = pool.getConnection()) {
+      long inserted;
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setInt(1, rows);
+        ps.setString(2, templateId);
+        inserted = ps.executeUpdate();
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("VACUUM ANALYZE " + table);
+      }
+      return inserted;
+    }
+  }
+
+  /** Creates sessions one after another while {@code go} holds and for at most {@code nanos}; their latencies. */
+  private static long[] createFor(Handoff engine, long nanos, AtomicBoolean go) {
+    long[] latencies = new long[1 << 16];
+    int n = 0;
+    long end = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 2);
+    while (go.get() && System.nanoTime() < end) {
+      long start = System.nanoTime();
+      engine.create(GigsSession.request());
+      if (n == latencies.length) {
+        latencies = Arrays.copyOf(latencies, n * 2);
+      }
+      latencies[n++] = System.nanoTime() - start;
+    }
+    long[] result = Arrays.copyOf(latencies, n);
+    Arrays.sort(result);
+    return result;
+  }
+
+  private static Map<String, Object> percentiles(long[] sorted) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("creates", sorted.length);
+    p.put("p50Millis", percentile(sorted, 0.50));
+    p.put("p99Millis", percentile(sorted, 0.99));
+    p.put("maxMillis", sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6);
+    return p;
+  }
+
+  private static double percentile(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] / 1e6;
+  }
+}

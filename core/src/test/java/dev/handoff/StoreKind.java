@@ -1,0 +1,134 @@
+package dev.handoff;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.handoff.spi.SessionStore;
+import dev.handoff.storage.jdbc.JdbcSessionStore;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The stores core's tests run the engine on: the memory store, and the JDBC store on H2 (a file, so that two
+ * pools share it), PostgreSQL and MariaDB. A database that cannot be reached skips the test with the reason, or
+ * fails it under {@code HANDOFF_TEST_DATABASES=required}. Tables get a random prefix: the databases are shared.
+ */
+enum StoreKind {
+  MEMORY(null, null, null),
+  H2(null, "sa", ""),
+  POSTGRESQL("HANDOFF_TEST_POSTGRES_URL", "postgres", ""),
+  MARIADB("HANDOFF_TEST_MARIADB_URL", "root", "");
+
+  private final String urlVariable;
+  private final String user;
+  private final String password;
+
+  StoreKind(String urlVariable, String user, String password) {
+    this.urlVariable = urlVariable;
+    this.user = user;
+    this.password = password;
+  }
+
+  /** One database (or memory store) for one test; {@link #node()} opens a store on it, each with its own pool. */
+  Database open(TestEngines t, Path tempDir) {
+    return new Database(this, t, tempDir);
+  }
+
+  private String url(Path tempDir, String name) {
+    return switch (this) {
+      case MEMORY -> null;
+      case H2 -> "jdbc:h2:file:" + tempDir.resolve(name).toAbsolutePath() + ";AUTO_SERVER=FALSE";
+      case POSTGRESQL -> env("jdbc:postgresql://127.0.0.1:5432/test");
+      case MARIADB -> env("jdbc:mariadb://127.0.0.1:3306/test");
+    };
+  }
+
+  private String env(String fallback) {
+    String configured = System.getenv(urlVariable);
+    return configured == null || configured.isBlank() ? fallback : configured;
+  }
+
+  static final class Database implements AutoCloseable {
+    private final StoreKind kind;
+    private final TestEngines t;
+    private final String url;
+    private final String prefix = "hc" + random() + "_";
+    private final List<HikariDataSource> pools = new ArrayList<>();
+    private boolean schemaCreated;
+
+    private Database(StoreKind kind, TestEngines t, Path tempDir) {
+      this.kind = kind;
+      this.t = t;
+      this.url = kind.url(tempDir, "h" + random());
+      if (url != null && kind != H2) {
+        assumeReachable();
+      }
+    }
+
+    private void assumeReachable() {
+      var props = new Properties();
+      props.setProperty("user", kind.user);
+      props.setProperty("password", kind.password);
+      props.setProperty("connectTimeout", kind == MARIADB ? "3000" : "3");
+      try (Connection c = DriverManager.getConnection(url, props)) {
+        c.isValid(3);
+      } catch (SQLException e) {
+        String reason = kind + " is not reachable at " + url + " (" + e.getMessage() + ")";
+        if ("required".equals(System.getenv("HANDOFF_TEST_DATABASES"))) {
+          throw new AssertionError(reason + "; HANDOFF_TEST_DATABASES=required", e);
+        }
+        Assumptions.abort(reason + "; set HANDOFF_TEST_DATABASES=required to fail instead");
+      }
+    }
+
+    /** A store on this database, as one engine node would open it: the memory store is shared as is. */
+    SessionStore node() {
+      if (kind == MEMORY) {
+        return t.store;
+      }
+      var config = new HikariConfig();
+      config.setJdbcUrl(url);
+      config.setUsername(kind.user);
+      config.setPassword(kind.password);
+      config.setMaximumPoolSize(4);
+      config.setMinimumIdle(0);
+      config.setPoolName("core-" + kind + "-" + prefix + pools.size());
+      var pool = new HikariDataSource(config);
+      pools.add(pool);
+      var builder = JdbcSessionStore.builder(pool).tablePrefix(prefix);
+      if (!schemaCreated) {
+        builder.createSchemaIfMissing();
+        schemaCreated = true;
+      }
+      return builder.build();
+    }
+
+    @Override
+    public void close() {
+      if (pools.isEmpty()) {
+        return;
+      }
+      try (Connection c = pools.get(0).getConnection(); var s = c.createStatement()) {
+        s.execute("DROP TABLE IF EXISTS " + prefix + "sessions");
+        s.execute("DROP TABLE IF EXISTS " + prefix + "counters");
+      } catch (SQLException e) {
+        throw new IllegalStateException("could not drop the test tables", e);
+      } finally {
+        pools.forEach(HikariDataSource::close);
+      }
+    }
+
+    private static String random() {
+      byte[] bytes = new byte[5];
+      new SecureRandom().nextBytes(bytes);
+      return HexFormat.of().formatHex(bytes);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.handoff.reliability;
+
+import dev.handoff.CreateSessionRequest;
+import dev.handoff.Handoff;
+import dev.handoff.IntentRegistry;
+import dev.handoff.IntentType;
+import dev.handoff.KeyRing;
+import dev.handoff.spi.SessionStore;
+import java.util.Map;
+
+/** Engines wired as an embedding server would, over any store. */
+final class Engines {
+  static final IntentRegistry INTENTS = IntentRegistry.of(
+      IntentType.builder("checkoutNewSubscription").required("plan", String.class).build(),
+      IntentType.builder("free").allowUnknownFields().build());
+
+  private Engines() {}
+
+  static Handoff.Builder builder(SessionStore store, Users users, RecordingSender sender) {
+    return Handoff.builder()
+        .store(store)
+        .userDirectory(users)
+        .otpSender(sender)
+        .keys(KeyRing.generate())
+        .hostedPageUrl("https://connect.example.com/handoff")
+        .idPrefix("csn_")
+        .intents(INTENTS);
+  }
+
+  static CreateSessionRequest.Builder checkout(String tenant) {
+    return CreateSessionRequest.builder(tenant).intent("checkoutNewSubscription", Map.of("plan", "pln_1"));
+  }
+}
