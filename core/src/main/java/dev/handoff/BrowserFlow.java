@@ -12,6 +12,7 @@ import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.Subject;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The browser session a redemption opened: recognises its secret on every page load, slides its idle timeout, and
@@ -19,9 +20,12 @@ import java.time.Instant;
  */
 final class BrowserFlow {
   private final EngineContext ctx;
+  /** CSRF tokens of the hosted page's forms: keyed digests of the browser secret, the same on every node. */
+  private final KeyedDigest formTokens;
 
   BrowserFlow(EngineContext ctx) {
     this.ctx = ctx;
+    this.formTokens = new KeyedDigest(ctx.tokens::ring, MasterKey::tokenDigestKey, "form-token");
   }
 
   BrowserSession authenticate(String browserSecret) {
@@ -36,7 +40,27 @@ final class BrowserFlow {
     LoginChallenge challenge = session.challenge();
     boolean loginStarted = challenge != null && challenge.attemptsLeft() > 0 && now.isBefore(challenge.expiresAt());
     return new BrowserSession(Session.of(session, now), session.subject() instanceof Subject.ExistingUser
-        ? ctx.resolveUser(session) : null, loginStarted);
+        ? ctx.resolveUser(session) : null, loginStarted, null);
+  }
+
+  /** The session the secret is bound to, in whatever status; empty for any secret that is not its current one. */
+  Optional<Session> sessionOf(String browserSecret) {
+    var secret = BrowserSecret.parse(browserSecret);
+    if (secret == null) {
+      return Optional.empty();
+    }
+    return ctx.store.find(secret.tenant(), secret.sessionId())
+        .filter(s -> s.browser() != null && ctx.browserDigests.matches(secret.value(), s.browser().secretDigest()))
+        .map(s -> Session.of(s, ctx.clock.instant()));
+  }
+
+  String formToken(String browserSecret) {
+    return formTokens.digest(browserSecret);
+  }
+
+  boolean isFormToken(String browserSecret, String token) {
+    return browserSecret != null && token != null && token.length() <= 128
+        && formTokens.matches(browserSecret, token);
   }
 
   Session logout(String browserSecret) {

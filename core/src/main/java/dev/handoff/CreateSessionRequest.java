@@ -6,6 +6,7 @@ import dev.handoff.spi.Intent;
 import dev.handoff.spi.Subject;
 import dev.handoff.spi.UserDetails;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,6 +19,8 @@ import java.util.Map;
  *     .user("usr_42")                        // or .userDetails(...), or neither
  *     .callbackUrl("https://example.com/done")
  *     .ttl("30m")
+ *     .theme(new Theme("Acme Mobile", "https://cdn.acme.example/logo.svg", "#286efa"))
+ *     .locale("de-DE")
  *     .build();
  * }</pre>
  */
@@ -30,6 +33,8 @@ public final class CreateSessionRequest {
   final Duration ttl;
   final String idempotencyKey;
   final Boolean singleUse;
+  final Theme theme;
+  final Locale locale;
 
   private CreateSessionRequest(Builder b) {
     this.tenant = b.tenant;
@@ -40,6 +45,8 @@ public final class CreateSessionRequest {
     this.ttl = b.ttl;
     this.idempotencyKey = b.idempotencyKey;
     this.singleUse = b.singleUse;
+    this.theme = b.theme;
+    this.locale = b.locale;
   }
 
   /** Starts a request for {@code tenant} (a Gigs project, an Apideck app and consumer, a workspace…). */
@@ -67,6 +74,8 @@ public final class CreateSessionRequest {
     private Duration ttl;
     private String idempotencyKey;
     private Boolean singleUse;
+    private Theme theme;
+    private Locale locale;
     private boolean subjectSet;
     private boolean metadataSet;
 
@@ -150,6 +159,28 @@ public final class CreateSessionRequest {
       setOnce(this.singleUse, "singleUse");
       this.singleUse = singleUse;
       return this;
+    }
+
+    /** How the hosted page presents this session: product name, logo, primary colour (validated on creation). */
+    public Builder theme(Theme theme) {
+      setOnce(this.theme, "theme");
+      this.theme = RequestFields.required(theme, "theme");
+      return this;
+    }
+
+    /**
+     * The language of the hosted page for this session; without one, the page follows the browser's
+     * {@code Accept-Language}. A BCP 47 tag with a language, at most 35 characters.
+     */
+    public Builder locale(Locale locale) {
+      setOnce(this.locale, "locale");
+      this.locale = SessionPresentation.checkLocale(RequestFields.required(locale, "locale"));
+      return this;
+    }
+
+    /** The page's language as a BCP 47 tag, e.g. {@code "de-DE"}; see {@link #locale(Locale)}. */
+    public Builder locale(String languageTag) {
+      return locale(SessionPresentation.parseLocale(languageTag));
     }
 
     private static void setOnce(Object current, String name) {

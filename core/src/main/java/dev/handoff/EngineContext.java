@@ -34,6 +34,10 @@ final class EngineContext {
   /** How often a session is read again to learn whether a write whose outcome was unknown landed. */
   private static final int REREAD_ATTEMPTS = 3;
 
+  /**
+   * For reads and counters. Session writes go through {@link #insert}, {@link #replace} and {@link #consume},
+   * which survive a lost acknowledgement; a counter increment whose outcome is unknown may count one too many.
+   */
   final SessionStore store;
   final UserDirectory users;
   final Clock clock;

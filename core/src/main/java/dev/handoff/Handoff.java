@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -207,7 +208,8 @@ public final class Handoff {
   /**
    * Checks a one-time code. A wrong code uses up one attempt, atomically even under concurrent guesses; the right
    * one signs the end user in: the user is found by email (or created, if the policy allows sign-up), bound to the
-   * session, and the session becomes {@link SessionStatus#ACTIVE}.
+   * session, and the session becomes {@link SessionStatus#ACTIVE}. Signing in rotates the browser secret in the same
+   * atomic write: set {@link BrowserSession#browserSecret()} as the cookie; the secret passed in stops working.
    *
    * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for a wrong code or a bad browser secret;
    *     {@link ErrorCode#TOO_MANY_ATTEMPTS} once no attempt is left; {@link ErrorCode#EXPIRED} for an expired code;
@@ -215,6 +217,38 @@ public final class Handoff {
    */
   public BrowserSession verifyLogin(String browserSecret, String code) {
     return observed(Operation.VERIFY_LOGIN, () -> signIn.verifyLogin(browserSecret, code));
+  }
+
+  /**
+   * The session a browser-session secret is bound to, in whatever status, finished ones included: lets a hosted
+   * page say how a session ended (completed, signed out, expired) when the end user comes back to it, e.g. with
+   * the Back button. Read-only; empty for a malformed, unknown or replaced secret.
+   */
+  public Optional<Session> sessionOf(String browserSecret) {
+    return browser.sessionOf(browserSecret);
+  }
+
+  /**
+   * The CSRF token for the hosted page's forms in the browser session with this secret: a keyed digest of the
+   * secret under the key ring, so every node that shares the ring computes and accepts the same one, and only a
+   * page served to the browser holding the (HttpOnly) secret can know it. No store access; it does not check that
+   * the browser session is live.
+   */
+  public String formToken(String browserSecret) {
+    return browser.formToken(Objects.requireNonNull(browserSecret, "browserSecret"));
+  }
+
+  /**
+   * Whether {@code token} is the {@link #formToken} of {@code browserSecret}, under any key still in the ring;
+   * compared in constant time. False for {@code null}s.
+   */
+  public boolean isFormToken(String browserSecret, String token) {
+    return browser.isFormToken(browserSecret, token);
+  }
+
+  /** The intent types this engine accepts, with their display names and labels for the hosted page. */
+  public IntentRegistry intents() {
+    return ctx.intents;
   }
 
   /**

@@ -52,6 +52,7 @@ final class IssueFlow {
         .subject(request.subject)
         .callbackUrl(request.callbackUrl)
         .metadata(request.metadata)
+        .presentation(SessionPresentation.with(Map.of(), request.theme, request.locale))
         .createdAt(now)
         .modifiedAt(now)
         .expiresAt(now.plus(ttl))
@@ -142,6 +143,9 @@ final class IssueFlow {
       }
       if (request.metadata != null) {
         next.metadata(request.metadata);
+      }
+      if (request.theme != null || request.locale != null) {
+        next.presentation(SessionPresentation.with(current.presentation(), request.theme, request.locale));
       }
       if (request.intent != null) {
         if (status != SessionStatus.OPEN && status != SessionStatus.LOGIN_REQUIRED) {

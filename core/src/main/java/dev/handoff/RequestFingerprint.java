@@ -30,6 +30,7 @@ final class RequestFingerprint {
     fields.put("metadata", request.metadata);
     fields.put("ttlSeconds", ttl.getSeconds());
     fields.put("singleUse", singleUse);
+    fields.put("presentation", SessionPresentation.with(Map.of(), request.theme, request.locale));
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256")
           .digest(Json.write(canonical(fields)).getBytes(StandardCharsets.UTF_8));

@@ -5,6 +5,7 @@ import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.Subject;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,6 +23,8 @@ import java.util.Optional;
  * @param expiresAt the first instant at which it is expired
  * @param status its status at the time it was read, {@link SessionStatus#EXPIRED} once its lifetime is over
  * @param singleUse whether its URL can be redeemed only once
+ * @param theme how the hosted page presents it, {@link Theme#DEFAULT} when not set
+ * @param locale the hosted page's language, or {@code null} to follow the browser
  */
 public record Session(
     String tenant,
@@ -34,11 +37,14 @@ public record Session(
     Instant modifiedAt,
     Instant expiresAt,
     SessionStatus status,
-    boolean singleUse) {
+    boolean singleUse,
+    Theme theme,
+    Locale locale) {
 
   static Session of(StoredSession s, Instant now) {
     return new Session(s.tenant(), s.id(), s.intent(), s.subject(), s.callbackUrl(), s.metadata(), s.createdAt(),
-        s.modifiedAt(), s.expiresAt(), s.statusAt(now), s.singleUse());
+        s.modifiedAt(), s.expiresAt(), s.statusAt(now), s.singleUse(), SessionPresentation.theme(s.presentation()),
+        SessionPresentation.locale(s.presentation()));
   }
 
   /** The callback URL, if the session has one. */

@@ -4,6 +4,7 @@ import static dev.handoff.EngineContext.CAS_ATTEMPTS;
 import static dev.handoff.EngineContext.error;
 import static dev.handoff.EngineContext.lostRace;
 
+import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.LoginChallenge;
@@ -24,7 +25,6 @@ final class SignInFlow {
 
   private final EngineContext ctx;
   private final BrowserFlow browser;
-
   private final KeyedDigest emailDigests;
 
   SignInFlow(EngineContext ctx, BrowserFlow browser) {
@@ -38,13 +38,14 @@ final class SignInFlow {
       throw new HandoffException(ErrorCode.UNPROCESSABLE, "one-time-code sign-in is not configured");
     }
     RequestFields.email(email);
-    StoredSession current = browser.bound(browserSecret, ctx.clock.instant());
-    requireSendAllowed(current, ctx.clock.instant());
+    Instant now = ctx.clock.instant();
+    StoredSession current = browser.bound(browserSecret, now);
+    requireSendAllowed(current, now);
     // Counted once per call, before the write, for known and unknown emails alike.
-    countSend(current.tenant(), email, ctx.clock.instant());
+    countSend(current.tenant(), email, now);
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      Instant now = ctx.clock.instant();
       if (attempt > 0) {
+        now = ctx.clock.instant();
         current = browser.bound(browserSecret, now);
         requireSendAllowed(current, now);
       }
@@ -151,11 +152,15 @@ final class SignInFlow {
         continue;
       }
       SessionLifecycle.check(current.status(), SessionStatus.ACTIVE);
+      // A new browser secret on sign-in, bound in the same write: a secret planted or seen before the sign-in
+      // (session fixation) never becomes a signed-in one.
+      var rotated = BrowserSecret.create(current.tenant(), current.id(), ctx.random());
       var next = current.toBuilder().subject(new Subject.ExistingUser(user.id())).status(SessionStatus.ACTIVE)
-          .challenge(null).modifiedAt(now).version(current.version() + 1).build();
+          .challenge(null).browser(new BrowserBinding(ctx.browserDigests.digest(rotated.value()), now, now))
+          .modifiedAt(now).version(current.version() + 1).build();
       if (ctx.replace(next, current.version())) {
         ctx.publish(SessionEvent.Type.SIGNED_IN, next, now);
-        return new BrowserSession(Session.of(next, now), user, false);
+        return new BrowserSession(Session.of(next, now), user, false, rotated.value());
       }
     }
     throw lostRace();

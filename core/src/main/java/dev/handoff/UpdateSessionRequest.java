@@ -5,6 +5,7 @@ import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.Intent;
 import dev.handoff.spi.Subject;
 import dev.handoff.spi.UserDetails;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,9 +17,13 @@ public final class UpdateSessionRequest {
   final Map<String, Object> metadata;
   final Subject subject;
   final Intent intent;
+  final Theme theme;
+  final Locale locale;
 
   private UpdateSessionRequest(Builder b) {
     this.intent = b.intent;
+    this.theme = b.theme;
+    this.locale = b.locale;
     this.callbackUrl = b.callbackUrl;
     this.metadata = b.metadata;
     this.subject = b.subject;
@@ -35,7 +40,8 @@ public final class UpdateSessionRequest {
 
   /** Whether this request changes nothing at all. */
   boolean isEmpty() {
-    return callbackUrl == null && metadata == null && subject == null && intent == null;
+    return callbackUrl == null && metadata == null && subject == null && intent == null && theme == null
+        && locale == null;
   }
 
   @Override
@@ -53,6 +59,8 @@ public final class UpdateSessionRequest {
     private Map<String, Object> metadata;
     private Subject subject;
     private Intent intent;
+    private Theme theme;
+    private Locale locale;
 
     private Builder() {}
 
@@ -78,6 +86,25 @@ public final class UpdateSessionRequest {
       once(this.metadata, "metadata");
       this.metadata = RequestFields.json(metadata, "metadata");
       return this;
+    }
+
+    /** Replaces the theme; {@link Theme#DEFAULT} removes it. Keeps the URL. */
+    public Builder theme(Theme theme) {
+      once(this.theme, "theme");
+      this.theme = RequestFields.required(theme, "theme");
+      return this;
+    }
+
+    /** Replaces the page's language (same rule as on create). Keeps the URL. */
+    public Builder locale(Locale locale) {
+      once(this.locale, "locale");
+      this.locale = SessionPresentation.checkLocale(RequestFields.required(locale, "locale"));
+      return this;
+    }
+
+    /** Replaces the page's language, as a BCP 47 tag. */
+    public Builder locale(String languageTag) {
+      return locale(SessionPresentation.parseLocale(languageTag));
     }
 
     /** Associates the session with this existing user. */

@@ -44,9 +44,30 @@ class OneTimeCodeLoginTest {
     assertThat(signedIn.user().id()).isEqualTo("usr_7");
     assertThat(signedIn.session().status()).isEqualTo(SessionStatus.ACTIVE);
     assertThat(signedIn.session().subject()).isEqualTo(new Subject.ExistingUser("usr_7"));
-    assertThat(engine.authenticate(secret).user().id()).isEqualTo("usr_7");
-    assertCode(ErrorCode.CONFLICT, () -> engine.verifyLogin(secret, sender.lastCode()));
-    assertCode(ErrorCode.CONFLICT, () -> engine.startLogin(secret, "ann@example.com"));
+    String rotated = signedIn.rotatedSecret().orElseThrow();
+    assertThat(engine.authenticate(rotated).user().id()).isEqualTo("usr_7");
+    assertThat(engine.authenticate(rotated).rotatedSecret()).isEmpty();
+    assertCode(ErrorCode.CONFLICT, () -> engine.verifyLogin(rotated, sender.lastCode()));
+    assertCode(ErrorCode.CONFLICT, () -> engine.startLogin(rotated, "ann@example.com"));
+  }
+
+  @Test
+  void signingInRotatesTheBrowserSecretAndTheOldOneStopsWorking() {
+    t.users.add("p1", "usr_7", "ann@example.com");
+    String before = unauthenticatedBrowser();
+    engine.startLogin(before, "ann@example.com");
+    var signedIn = engine.verifyLogin(before, sender.lastCode());
+
+    String after = signedIn.browserSecret();
+    assertThat(after).isNotEqualTo(before).startsWith("hb1.");
+    assertThat(signedIn.toString()).doesNotContain(after);
+    assertCode(ErrorCode.INVALID_TOKEN, () -> engine.authenticate(before));
+    assertCode(ErrorCode.INVALID_TOKEN, () -> engine.completeFromBrowser(before));
+    assertCode(ErrorCode.INVALID_TOKEN, () -> engine.logout(before));
+    assertThat(engine.sessionOf(before)).isEmpty();
+    assertThat(engine.isFormToken(before, engine.formToken(before))).isTrue(); // a digest, not a session check
+    assertThat(engine.authenticate(after).user().id()).isEqualTo("usr_7");
+    assertThat(engine.completeFromBrowser(after).status()).isEqualTo(SessionStatus.COMPLETED);
   }
 
   @Test
@@ -147,9 +168,10 @@ class OneTimeCodeLoginTest {
     String secret = unauthenticatedBrowser();
     engine.startLogin(secret, "ann@example.com");
     String code = sender.lastCode();
-    engine.verifyLogin(secret, code);
-    assertThat(CapturedLogs.lines()).noneMatch(line -> line.contains(secret) || line.contains("ann@example.com"));
-    assertThat(t.store.find("p1", engine.authenticate(secret).session().id()).orElseThrow().toString())
-        .doesNotContain(code);
+    String rotated = engine.verifyLogin(secret, code).browserSecret();
+    assertThat(CapturedLogs.lines()).noneMatch(line -> line.contains(secret) || line.contains(rotated)
+        || line.contains("ann@example.com"));
+    assertThat(t.store.find("p1", engine.authenticate(rotated).session().id()).orElseThrow().toString())
+        .doesNotContain(code).doesNotContain(rotated);
   }
 }

@@ -36,8 +36,8 @@ class OperationObserverTest {
     engine.authenticate(redemption.browserSecret());
     t.users.add("p1", "usr_1", "a@example.com");
     engine.startLogin(redemption.browserSecret(), "a@example.com");
-    engine.verifyLogin(redemption.browserSecret(), sender.lastCode());
-    engine.completeFromBrowser(redemption.browserSecret());
+    var signedIn = engine.verifyLogin(redemption.browserSecret(), sender.lastCode());
+    engine.completeFromBrowser(signedIn.browserSecret()); // signing in rotated the secret
     var second = engine.create(checkout("p1").build());
     engine.revoke("p1", second.session().id());
     var third = engine.create(checkout("p1").user("usr_1").build());

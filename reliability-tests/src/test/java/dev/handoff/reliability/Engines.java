@@ -21,6 +21,9 @@ final class Engines {
         .store(store)
         .userDirectory(users)
         .otpSender(sender)
+        // Send before startLogin returns: concurrent flows sign in to one address, and RecordingSender keeps one
+        // code per address, so a send landing later could hand one flow's code to another.
+        .otpExecutor(Runnable::run)
         .keys(KeyRing.generate())
         .hostedPageUrl("https://connect.example.com/handoff")
         .idPrefix("csn_")

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.handoff.Handoff;
 import dev.handoff.IssuedSession;
 import dev.handoff.LoginPolicy;
+import dev.handoff.RateLimit;
 import dev.handoff.Redemption;
 import dev.handoff.UpdateSessionRequest;
 import dev.handoff.spi.ErrorCode;
@@ -66,7 +67,9 @@ class FaultInjectionTest {
         seed))) {
       users.add("t1", "usr_1", "ann@example.com");
       Handoff engine = Engines.builder(fixture.store(), users, sender)
-          .loginPolicy(new LoginPolicy(6, "0123456789", Duration.ofMinutes(10), 5, 50, Duration.ZERO, false))
+          // Every flow signs in to one address: lift the per-address send limit (10 per hour by default).
+          .loginPolicy(new LoginPolicy(6, "0123456789", Duration.ofMinutes(10), 5, 50, Duration.ZERO, false)
+              .withEmailLimit(RateLimit.of(1_000_000, Duration.ofHours(1))))
           .build();
       int flows = Integer.getInteger("handoff.fault.flows", 30);
       faults[0].probability(0.04);

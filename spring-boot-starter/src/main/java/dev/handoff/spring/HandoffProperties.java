@@ -45,6 +45,7 @@ public class HandoffProperties {
   private final Web web = new Web();
   private final Login login = new Login();
   private final Jdbc jdbc = new Jdbc();
+  private final Redis redis = new Redis();
   private final Memory memory = new Memory();
   private final Sweeper sweeper = new Sweeper();
   private final Health health = new Health();
@@ -149,6 +150,10 @@ public class HandoffProperties {
 
   public Jdbc getJdbc() {
     return jdbc;
+  }
+
+  public Redis getRedis() {
+    return redis;
   }
 
   public Memory getMemory() {
@@ -348,6 +353,63 @@ public class HandoffProperties {
 
     public void setSignUp(boolean signUp) {
       this.signUp = signUp;
+    }
+  }
+
+  /**
+   * The Redis store (module handoff-storage-redis on the class path), used when a URL is set, in preference to a
+   * DataSource.
+   */
+  public static class Redis {
+    /** A standalone Redis or Valkey server, e.g. redis://127.0.0.1:6379 or rediss://:password@host:6380. */
+    private String url;
+    /** Nodes of a Redis Cluster to discover it from, e.g. redis://10.0.0.1:7000; instead of url. */
+    private List<String> clusterUrls = new ArrayList<>();
+    /** What every key of the store starts with (no braces). */
+    private String keyPrefix = "handoff:";
+    /** Longest a store call waits for Redis before it fails with STORAGE_UNAVAILABLE (its outcome then unknown). */
+    private Duration commandTimeout = Duration.ofSeconds(2);
+    /** Longest connecting to Redis may take. */
+    private Duration connectTimeout = Duration.ofSeconds(5);
+
+    public String getUrl() {
+      return url;
+    }
+
+    public void setUrl(String url) {
+      this.url = url;
+    }
+
+    public List<String> getClusterUrls() {
+      return clusterUrls;
+    }
+
+    public void setClusterUrls(List<String> clusterUrls) {
+      this.clusterUrls = clusterUrls;
+    }
+
+    public String getKeyPrefix() {
+      return keyPrefix;
+    }
+
+    public void setKeyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+    }
+
+    public Duration getCommandTimeout() {
+      return commandTimeout;
+    }
+
+    public void setCommandTimeout(Duration commandTimeout) {
+      this.commandTimeout = commandTimeout;
+    }
+
+    public Duration getConnectTimeout() {
+      return connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
     }
   }
 

@@ -9,11 +9,11 @@ import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.User;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class FlowRoutes {
   private static final Logger log = LoggerFactory.getLogger(HostedFlow.class);
   private static final String HTML = "text/html; charset=utf-8";
+  /** Longer than any token an engine accepts ({@code Handoff.Builder.maxTokenLength} is 4096 by default). */
+  private static final int MAX_TOKEN_LENGTH = 16_384;
 
   private final Handoff handoff;
   private final String origin;
@@ -32,19 +34,17 @@ final class FlowRoutes {
   private final boolean redeemOnGet;
   private final BrowserCookie cookie;
   private final RequestGuard guard;
-  private final FormTokens formTokens;
   private final IntentSummaries intents;
   private final PageRenderer renderer;
 
   FlowRoutes(Handoff handoff, String origin, String mountPath, boolean redeemOnGet, BrowserCookie cookie,
-      FormTokens formTokens, IntentSummaries intents, PageRenderer renderer) {
+      IntentSummaries intents, PageRenderer renderer) {
     this.handoff = handoff;
     this.origin = origin;
     this.mountPath = mountPath;
     this.redeemOnGet = redeemOnGet;
     this.cookie = cookie;
     this.guard = new RequestGuard(origin);
-    this.formTokens = formTokens;
     this.intents = intents;
     this.renderer = renderer;
   }
@@ -52,15 +52,20 @@ final class FlowRoutes {
   HostedResponse handle(HostedRequest request) {
     var exchange = new Exchange(request, SecurityHeaders.nonce());
     try {
-      route(exchange);
-    } catch (HandoffException e) {
-      problem(exchange, e);
+      try {
+        route(exchange);
+      } catch (HandoffException e) {
+        problem(exchange, e);
+      }
+      return exchange.response();
     } catch (RuntimeException e) {
+      // A bug, a failing user directory or renderer, or a header value the response refused: a plain 500 page.
       log.error("hosted flow failed on {} {}", request.method(), request.path(), e);
       exchange.reset();
-      exchange.problem(500, "error", null);
+      exchange.builtInPages = true; // the embedder's renderer may be what failed
+      exchange.message(500, "error", null);
+      return exchange.response();
     }
-    return exchange.response();
   }
 
   private void route(Exchange ex) {
@@ -98,13 +103,13 @@ final class FlowRoutes {
           notAllowed(ex, "POST");
         }
       }
-      default -> ex.problem(404, "notFound", null);
+      default -> ex.message(404, "notFound", null);
     }
   }
 
   private void notAllowed(Exchange ex, String allow) {
     ex.header("Allow", allow);
-    ex.problem(405, "method", null);
+    ex.message(405, "method", null);
   }
 
   /**
@@ -114,13 +119,17 @@ final class FlowRoutes {
    */
   private void entry(Exchange ex, boolean redeem) {
     Optional<String> token = ex.request.queryParameter("token").filter(t -> !t.isEmpty());
-    Optional<String> sessionId = ex.request.queryParameter("session");
+    Optional<String> sessionId = sessionId(ex.request.queryParameter("session"));
     Optional<String> secret = cookie.read(ex.request);
+    if (token.isPresent() && token.get().length() > MAX_TOKEN_LENGTH) {
+      ex.message(400, "invalid", null); // never echo an oversized value into the continue page
+      return;
+    }
     if (token.isEmpty()) {
       if (secret.isPresent()) {
         ex.redirect(url("/session"));
       } else {
-        ex.problem(400, "incomplete", null);
+        ex.message(400, "incomplete", null);
       }
       return;
     }
@@ -139,15 +148,20 @@ final class FlowRoutes {
   /** The continue step: redeems the link, sets the cookie, and 303 to the session page: the token is gone. */
   private void continueEntry(Exchange ex) {
     if (!guard.allows(ex.request)) {
-      ex.problem(403, "crossSite", null);
+      ex.message(403, "crossSite", null);
       return;
     }
     Optional<String> token = ex.request.formParameter("token").filter(t -> !t.isEmpty());
     if (token.isEmpty()) {
-      ex.problem(400, "incomplete", null);
+      ex.message(400, "incomplete", null);
       return;
     }
-    redeem(ex, token.get(), ex.request.formParameter("session"), cookie.read(ex.request));
+    redeem(ex, token.get(), sessionId(ex.request.formParameter("session")), cookie.read(ex.request));
+  }
+
+  /** The link's {@code session} parameter, which is informational (the token names its session): only if plausible. */
+  private static Optional<String> sessionId(Optional<String> raw) {
+    return raw.filter(id -> id.length() <= 128 && id.matches("[A-Za-z0-9_-]+"));
   }
 
   private void redeem(Exchange ex, String token, Optional<String> sessionId, Optional<String> secret) {
@@ -182,7 +196,7 @@ final class FlowRoutes {
   private void sessionPage(Exchange ex) {
     Optional<String> secret = cookie.read(ex.request);
     if (secret.isEmpty()) {
-      ex.problem(401, "noSession", null);
+      ex.message(401, "noSession", null);
       return;
     }
     BrowserSession browser;
@@ -190,17 +204,16 @@ final class FlowRoutes {
       browser = handoff.authenticate(secret.get());
     } catch (HandoffException e) {
       if (e.code() == ErrorCode.INVALID_TOKEN) {
-        ended(ex, e);
+        ended(ex, secret.get(), e);
         return;
       }
       throw e;
     }
     Session session = browser.session();
-    Presentation presentation = Presentation.of(session);
-    PageTexts texts = ex.texts(presentation.locale());
+    PageTexts texts = ex.texts(session.locale());
     String wayBack = Locations.safe(session.callbackUrl());
     ex.formTarget(Locations.origin(session.callbackUrl()));
-    String formToken = formTokens.of(secret.get());
+    String formToken = handoff.formToken(secret.get());
     String notice = Notice.fromKey(ex.request.queryParameter("notice").orElse(null))
         .map(n -> texts.get(n.textKey())).orElse(null);
     var intent = intents.summarise(session.intent(), texts.locale());
@@ -208,34 +221,46 @@ final class FlowRoutes {
       boolean emailStep = !browser.loginStarted() || ex.request.queryParameter("step").filter("email"::equals)
           .isPresent();
       ex.page(200, page(ex, emailStep ? HostedPage.Kind.SIGN_IN : HostedPage.Kind.ENTER_CODE, texts,
-          presentation.theme(), emailStep ? "signin.title" : "code.title", emailStep ? "signin.message"
+          session.theme(), emailStep ? "signin.title" : "code.title", emailStep ? "signin.message"
               : "code.message", notice, intent, null, formToken, wayBack, null, null));
     } else {
-      ex.page(200, page(ex, HostedPage.Kind.REVIEW, texts, presentation.theme(), "review.title", null, notice,
+      ex.page(200, page(ex, HostedPage.Kind.REVIEW, texts, session.theme(), "review.title", null, notice,
           intent, display(browser.user()), formToken, wayBack, null, null));
     }
   }
 
-  /** A browser session that no longer works: completed, signed out, expired. Always with the way back. */
-  private void ended(Exchange ex, HandoffException e) {
-    String wayBack = Locations.safe(e.redirectUrl().orElse(null));
-    ex.problem(200, "ended", wayBack);
+  /**
+   * A browser session that no longer works: says how it ended (completed, signed out, expired), always with the
+   * way back, so that Back after completion shows "done" rather than a dead end.
+   */
+  private void ended(Exchange ex, String secret, HandoffException e) {
+    Optional<Session> known = handoff.sessionOf(secret);
+    if (known.isEmpty()) {
+      ex.message(401, "ended", Locations.safe(e.redirectUrl().orElse(null)));
+      return;
+    }
+    Session session = known.get();
+    String key = switch (session.status()) {
+      case COMPLETED -> "done";
+      case LOGGED_OUT -> "signedOut";
+      case EXPIRED -> "expired";
+      default -> "ended";
+    };
+    ex.message(200, key, Locations.safe(session.callbackUrl()), session);
   }
 
   private void post(Exchange ex, String path) {
     if (!guard.allows(ex.request)) {
-      ex.problem(403, "crossSite", null);
+      ex.message(403, "crossSite", null);
       return;
     }
     Optional<String> secret = cookie.read(ex.request);
     if (secret.isEmpty()) {
-      ex.problem(401, "noSession", null);
+      ex.message(401, "noSession", null);
       return;
     }
-    String sent = ex.request.formParameter("csrf").orElse("");
-    if (!MessageDigest.isEqual(formTokens.of(secret.get()).getBytes(StandardCharsets.US_ASCII),
-        sent.getBytes(StandardCharsets.UTF_8))) {
-      ex.problem(403, "formExpired", null);
+    if (!handoff.isFormToken(secret.get(), ex.request.formParameter("csrf").orElse(null))) {
+      ex.message(403, "formExpired", null);
       return;
     }
     switch (path) {
@@ -266,7 +291,9 @@ final class FlowRoutes {
   private void verify(Exchange ex, String secret) {
     String code = ex.request.formParameter("code").orElse("").strip();
     try {
-      handoff.verifyLogin(secret, code);
+      BrowserSession signedIn = handoff.verifyLogin(secret, code);
+      // Signing in rotated the browser secret: the one this request carried no longer works.
+      signedIn.rotatedSecret().ifPresent(rotated -> ex.header("Set-Cookie", cookie.set(rotated)));
       ex.redirect(url("/session"));
     } catch (HandoffException e) {
       switch (e.code()) {
@@ -281,45 +308,35 @@ final class FlowRoutes {
   }
 
   private void complete(Exchange ex, String secret) {
-    Session done;
-    try {
-      done = handoff.completeFromBrowser(secret);
-    } catch (HandoffException e) {
-      if (e.code() == ErrorCode.CONFLICT || e.code() == ErrorCode.INVALID_TOKEN) {
-        ex.redirect(url("/session"));
-        return;
-      }
-      throw e;
-    }
-    String callback = Locations.safe(done.callbackUrl());
-    ex.redirect(callback == null ? url("/session") : callback);
+    end(ex, () -> handoff.completeFromBrowser(secret), true);
   }
 
   /** Leaves without completing: the browser session ends, and the end user goes back to the callback. */
   private void cancel(Exchange ex, String secret) {
-    Session left;
-    try {
-      left = handoff.logout(secret);
-    } catch (HandoffException e) {
-      if (e.code() == ErrorCode.CONFLICT || e.code() == ErrorCode.INVALID_TOKEN) {
-        ex.redirect(url("/session"));
-        return;
-      }
-      throw e;
-    }
-    String callback = Locations.safe(left.callbackUrl());
-    ex.redirect(callback == null ? url("/session") : callback);
+    end(ex, () -> handoff.logout(secret), true);
   }
 
   private void logout(Exchange ex, String secret) {
+    end(ex, () -> handoff.logout(secret), false);
+  }
+
+  /**
+   * Ends the session one way or another, then goes to the callback, or to the session page, which says how it
+   * ended. A session that cannot end so (not signed in yet, ended already) goes to the session page as well.
+   */
+  private void end(Exchange ex, Supplier<Session> ending, boolean toCallback) {
+    Session ended;
     try {
-      handoff.logout(secret);
+      ended = ending.get();
     } catch (HandoffException e) {
       if (e.code() != ErrorCode.CONFLICT && e.code() != ErrorCode.INVALID_TOKEN) {
         throw e;
       }
+      ex.redirect(url("/session"));
+      return;
     }
-    ex.redirect(url("/session"));
+    String callback = toCallback ? Locations.safe(ended.callbackUrl()) : null;
+    ex.redirect(callback == null ? url("/session") : callback);
   }
 
   /** The page for a failed step: what happened, and the way back to the callback URL when the engine knows it. */
@@ -334,7 +351,7 @@ final class FlowRoutes {
       case STORAGE_UNAVAILABLE -> "unavailable";
       default -> "error";
     };
-    ex.problem(e.httpStatus(), key, wayBack);
+    ex.message(e.httpStatus(), key, wayBack);
   }
 
   private static String display(User user) {
@@ -366,6 +383,7 @@ final class FlowRoutes {
     private String location;
     private String body;
     private String formTarget;
+    boolean builtInPages;
 
     Exchange(HostedRequest request, String nonce) {
       this.request = request;
@@ -391,12 +409,18 @@ final class FlowRoutes {
 
     void page(int status, HostedPage page) {
       this.status = status;
-      this.body = renderer.render(page);
+      this.body = (builtInPages ? PageRenderer.defaults() : renderer).render(page);
     }
 
     /** A page without forms: a problem ({@code problem.<key>.*} texts), or how a session ended. */
-    void problem(int status, String key, String wayBack) {
-      PageTexts texts = texts(null);
+    void message(int status, String key, String wayBack) {
+      message(status, key, wayBack, null);
+    }
+
+    /** The same, in the language and theme of {@code session} when it is known. */
+    void message(int status, String key, String wayBack, Session session) {
+      PageTexts texts = texts(session == null ? null : session.locale());
+      Theme theme = session == null ? Theme.DEFAULT : session.theme();
       HostedPage.Kind kind = switch (key) {
         case "done" -> HostedPage.Kind.DONE;
         case "signedOut" -> HostedPage.Kind.SIGNED_OUT;
@@ -405,7 +429,7 @@ final class FlowRoutes {
       String prefix = kind == HostedPage.Kind.PROBLEM ? "problem." + key : key;
       String message = kind == HostedPage.Kind.DONE && wayBack == null ? "done.messageNoWayBack"
           : prefix + ".message";
-      page(status, new HostedPage(kind, texts, Theme.DEFAULT, nonce, mountPath, texts.get(prefix + ".title"),
+      page(status, new HostedPage(kind, texts, theme, nonce, mountPath, texts.get(prefix + ".title"),
           texts.get(message), null, null, null, null, wayBack, null, null));
     }
 

@@ -43,8 +43,9 @@ public final class HostedFlow {
     this.redeemOnGet = b.redeemOnGet != null && b.redeemOnGet;
     boolean secure = !b.publicUrl.getScheme().equals("http");
     this.cookie = new BrowserCookie(b.cookieName == null ? "handoff" : b.cookieName, secure, mountPath);
-    this.routes = new FlowRoutes(b.handoff, origin, mountPath, redeemOnGet, cookie, new FormTokens(),
-        new IntentSummaries(b.intents), b.renderer == null ? PageRenderer.defaults() : b.renderer);
+    this.routes = new FlowRoutes(b.handoff, origin, mountPath, redeemOnGet, cookie,
+        new IntentSummaries(b.intents == null ? b.handoff.intents() : b.intents),
+        b.renderer == null ? PageRenderer.defaults() : b.renderer);
   }
 
   /** Starts configuring the flow for an engine. */
@@ -54,7 +55,8 @@ public final class HostedFlow {
 
   /**
    * Answers one request of the hosted flow. Never throws for anything a client can send: bad input gets an error
-   * page with the right status. Every response carries the security headers.
+   * page with the right status, and an unexpected failure a 500 page. Every response carries the security headers;
+   * a {@code HEAD} gets the headers of the {@code GET} and an empty body.
    */
   public HostedResponse handle(HostedRequest request) {
     return routes.handle(Objects.requireNonNull(request, "request"));
@@ -180,9 +182,9 @@ public final class HostedFlow {
     }
 
     /**
-     * The intent types whose display names and field labels the pages show. Give the registry of every engine
-     * whose sessions these pages serve (a registry may hold the types of several). Without it, pages spell out
-     * the intent's type name and show its plain payload values.
+     * The intent types whose display names and field labels the pages show; the engine's own by default. Give a
+     * registry with the types of every engine whose sessions these pages serve, when several share them. An
+     * intent without a display name is shown by its spelled-out type name and plain payload values.
      */
     public Builder intents(IntentRegistry intents) {
       this.intents = once(this.intents, Objects.requireNonNull(intents, "intents"), "intents");

@@ -105,6 +105,26 @@ class EntryLinkTest {
   }
 
   @Test
+  void oversizedOrOddParametersAreNotEchoedIntoThePage() {
+    var huge = browser.open("https://connect.example.com/checkout/entry?token=" + "a".repeat(20_000));
+    assertThat(huge.status()).isEqualTo(400);
+    assertThat(huge.bodyLength()).isLessThan(10_000);
+    var odd = browser.open("https://connect.example.com/checkout/entry?session=%22%3E%3Cx&token=abc");
+    assertThat(odd.status()).isEqualTo(200);
+    assertThat(odd.bodyText()).doesNotContain("name=\"session\" value=").contains("name=\"token\" value=\"abc\"");
+  }
+
+  @Test
+  void onlyKnownNoticesAreShown() {
+    browser.open(f.authenticated().url().orElseThrow());
+    browser.submit("/entry");
+    assertThat(browser.get("https://connect.example.com/checkout/session?notice=Hello+there").bodyText())
+        .doesNotContain("role=\"alert\"").doesNotContain("Hello");
+    assertThat(browser.get("https://connect.example.com/checkout/session?notice=wrong-code").bodyText())
+        .contains("role=\"alert\"");
+  }
+
+  @Test
   void aBadEntryRequestNeverTouchesALiveCookie() {
     browser.open(f.authenticated().url().orElseThrow());
     browser.submit("/entry");
@@ -115,6 +135,24 @@ class EntryLinkTest {
     assertThat(browser.open("https://connect.example.com/checkout/entry?token=").setCookies()).isEmpty();
     assertThat(browser.cookies.get("__Host-handoff")).isEqualTo(cookie);
     assertThat(browser.get("https://connect.example.com/checkout/session").bodyText()).contains("Ada Lovelace");
+  }
+
+  @Test
+  void aFailingRendererOrDirectoryGivesA500PageWithTheSecurityHeaders() {
+    var broken = new FlowFixture("https://connect.example.com", "/checkout", b -> b.pageRenderer(page -> {
+      if (page.kind() == HostedPage.Kind.REVIEW || page.kind() == HostedPage.Kind.PROBLEM) {
+        throw new IllegalStateException("template bug");
+      }
+      return PageRenderer.defaults().render(page);
+    }));
+    var b2 = broken.browser();
+    b2.open(broken.authenticated().url().orElseThrow());
+    b2.submit("/entry");
+    var failed = b2.follow();
+    assertThat(failed.status()).isEqualTo(500);
+    assertThat(failed.bodyText()).contains("Something went wrong");
+    assertThat(failed.header("Content-Security-Policy")).isPresent();
+    assertThat(failed.setCookies()).isEmpty();
   }
 
   @Test

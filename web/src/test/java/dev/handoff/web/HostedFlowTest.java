@@ -126,7 +126,44 @@ class HostedFlowTest {
     assertThat(out.status()).isEqualTo(303);
     var page = browser.follow();
     assertThat(page.status()).isEqualTo(200);
-    assertThat(page.bodyText()).contains("href=\"https://app.example.com/done?x=1\"");
+    assertThat(page.bodyText()).contains("Signed out").contains("href=\"https://app.example.com/done?x=1\"");
+  }
+
+  @Test
+  void signingInRotatesTheCookieAndTheOldSecretStopsWorking() {
+    browser.open(f.unauthenticated().url().orElseThrow());
+    browser.submit("/entry");
+    browser.follow();
+    String before = browser.cookies.get("__Host-handoff");
+    browser.submit("/login", Map.of("email", "ada@example.com"));
+    browser.follow();
+    var verified = browser.submit("/verify", Map.of("code", f.lastCode()));
+    assertThat(verified.setCookies()).singleElement().asString()
+        .startsWith("__Host-handoff=hb1.").endsWith("; Path=/; Secure; HttpOnly; SameSite=Lax");
+    String after = browser.cookies.get("__Host-handoff");
+    assertThat(after).isNotEqualTo(before);
+    assertThat(browser.follow().bodyText()).contains("Ada Lovelace");
+
+    var fixated = f.browser();
+    fixated.cookies.put("__Host-handoff", before);
+    var page = fixated.get("https://connect.example.com/checkout/session");
+    assertThat(page.bodyText()).doesNotContain("Ada Lovelace").contains("This session has ended");
+  }
+
+  @Test
+  void theSessionsLocaleAndThemeWinOverTheBrowser() {
+    var issued = f.handoff.create(FlowFixture.checkout().user("usr_ada").locale("de-CH")
+        .theme(new dev.handoff.Theme("Acme Mobil", "https://cdn.example.com/logo.svg", "#0b6e4f"))
+        .callbackUrl("https://app.example.com/done").build());
+    browser.open(issued.url().orElseThrow());
+    browser.submit("/entry");
+    var review = browser.follow();
+    assertThat(review.bodyText()).contains("<html lang=\"de\">").contains("Tarif Pro abonnieren")
+        .contains("src=\"https://cdn.example.com/logo.svg\" alt=\"Acme Mobil\"").contains("--primary:#0b6e4f")
+        .contains("<title>Prüfen und bestätigen – Acme Mobil</title>");
+    browser.submit("/complete");
+    var back = browser.get("https://connect.example.com/checkout/session");
+    assertThat(back.bodyText()).contains("Fertig").contains("Zurück zu Acme Mobil");
   }
 
   @Test
@@ -138,7 +175,7 @@ class HostedFlowTest {
     // Back: the browser shows the session page again, and (no-store) fetches it anew.
     var back = browser.get("https://connect.example.com/checkout/session");
     assertThat(back.status()).isEqualTo(200);
-    assertThat(back.bodyText()).contains("href=\"https://app.example.com/done?x=1\"")
+    assertThat(back.bodyText()).contains("All done").contains("href=\"https://app.example.com/done?x=1\"")
         .doesNotContain("Open the link you were given");
     // Back once more, to the entry page (whose address lost its token).
     var entryAgain = browser.get("https://connect.example.com/checkout/entry");

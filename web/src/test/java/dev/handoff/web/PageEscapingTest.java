@@ -43,6 +43,19 @@ class PageEscapingTest {
   }
 
   @Test
+  void aHostileThemeNameFromTheSessionIsEscaped() {
+    var f = new FlowFixture();
+    var issued = f.handoff.create(FlowFixture.checkout().user("usr_ada")
+        .theme(new Theme(HOSTILE, null, "#000000")).build());
+    var browser = f.browser();
+    browser.open(issued.url().orElseThrow());
+    browser.submit("/entry");
+    String body = browser.follow().bodyText();
+    assertThat(body).doesNotContain("<script>alert").doesNotContain("<img src=x")
+        .contains("<span class=\"product\">\"&gt;&lt;script&gt;");
+  }
+
+  @Test
   void hostileThemeNamesAreEscapedAndOnlyHttpsLogosRender() {
     var theme = new Theme(HOSTILE, "https://cdn.example.com/logo.svg?a=1&b=2", "#ffee00");
     var page = new HostedPage(HostedPage.Kind.DONE, PageTexts.of(Locale.ENGLISH), theme, "n0nce", "/checkout",

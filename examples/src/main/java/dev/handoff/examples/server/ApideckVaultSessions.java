@@ -4,10 +4,12 @@ import dev.handoff.CreateSessionRequest;
 import dev.handoff.Handoff;
 import dev.handoff.IntentType;
 import dev.handoff.IssuedSession;
+import dev.handoff.Theme;
 import dev.handoff.examples.server.ApiKeys.Api;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +25,7 @@ import java.util.Set;
  * Apideck's {@code {status_code, error, type_name, message, detail, ref}}.
  */
 final class ApideckVaultSessions extends Endpoint {
+  private static final long serialVersionUID = 1L;
   /** The unified APIs a Vault session may offer. */
   static final Set<String> UNIFIED_APIS = Set.of("accounting", "ats", "calendar", "crm", "csp", "customer-support",
       "ecommerce", "email", "email-marketing", "expense-management", "file-storage", "form", "hris", "lead",
@@ -41,11 +44,12 @@ final class ApideckVaultSessions extends Endpoint {
       "sidepanel_background_color", "sidepanel_text_color", "vault_name", "privacy_url", "terms_url");
   private static final int MAX_CONSUMER_ID_LENGTH = 64;
 
-  private final Handoff handoff;
-  private final ApiKeys keys;
-  private final SampleDirectory directory;
+  private final transient Handoff handoff;
+  private final transient ApiKeys keys;
+  private final transient SampleDirectory directory;
 
-  ApideckVaultSessions(Handoff handoff, ApiKeys keys, SampleDirectory directory) {
+  ApideckVaultSessions(Handoff handoff, ApiKeys keys, SampleDirectory directory, Duration requestTimeout) {
+    super(requestTimeout);
     this.handoff = handoff;
     this.keys = keys;
     this.directory = directory;
@@ -59,6 +63,7 @@ final class ApideckVaultSessions extends Endpoint {
         .optional("custom_consumer_settings", Map.class)
         .rule(ApideckVaultSessions::knownUnifiedApis, "settings.unified_apis has an unknown unified API; known: "
             + UNIFIED_APIS.stream().sorted().toList())
+        .displayName("Connect your integrations").displayName(Locale.GERMAN, "Integrationen verbinden")
         .build());
   }
 
@@ -139,8 +144,12 @@ final class ApideckVaultSessions extends Endpoint {
     }
     Optional<JsonBody> theme = body.object("theme").map(t -> t.allowOnly(THEME_FIELDS));
     if (theme.isPresent()) {
-      THEME_FIELDS.forEach(theme.get()::string);
-      payload.put("theme", theme.get().toMap());
+      JsonBody t = theme.get();
+      THEME_FIELDS.forEach(t::string);
+      payload.put("theme", t.toMap());
+      // What the hosted page can show of it: the vault's name, its logo and its primary colour (validated there).
+      request.theme(new Theme(t.string("vault_name").orElse(null), t.string("logo").orElse(null),
+          t.string("primary_color").orElse(null)));
     }
     body.object("custom_consumer_settings").ifPresent(c -> payload.put("custom_consumer_settings", c.toMap()));
     metadata.ifPresent(m -> {
@@ -161,6 +170,7 @@ final class ApideckVaultSessions extends Endpoint {
       case 400 -> "RequestValidationError";
       case 401 -> "UnauthorizedError";
       case 404 -> "NotFoundError";
+      case 408 -> "RequestTimeoutError";
       case 409 -> "ConflictError";
       case 422 -> "UnprocessableEntityError";
       case 429 -> "TooManyRequestsError";
@@ -174,6 +184,7 @@ final class ApideckVaultSessions extends Endpoint {
       case 401 -> "Unauthorized";
       case 404 -> "Not Found";
       case 405 -> "Method Not Allowed";
+      case 408 -> "Request Timeout";
       case 409 -> "Conflict";
       case 413 -> "Payload Too Large";
       case 422 -> "Unprocessable Entity";
@@ -196,7 +207,7 @@ final class ApideckVaultSessions extends Endpoint {
   }
 
   @Override
-  protected void sendInternalError(Exchange ex) throws IOException {
-    sendError(ex, 500, "ApiError", "Internal Server Error", "internal error");
+  protected void sendProblem(Exchange ex, int status, String message) throws IOException {
+    sendError(ex, status, typeName(status), reason(status), message);
   }
 }

@@ -14,11 +14,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,17 +35,19 @@ import java.util.regex.Pattern;
  * {@code {"error", "detail"}}.
  */
 final class CustomerSessions extends Endpoint {
+  private static final long serialVersionUID = 1L;
   private static final Set<String> FIELDS = Set.of("customer_id", "return_url", "member_id", "external_member_id");
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final int MAX_RETURN_URL_LENGTH = 2083;
   private static final int MAX_EXTERNAL_ID_LENGTH = 256;
 
-  private final Handoff handoff;
-  private final ApiKeys keys;
-  private final SampleDirectory directory;
+  private final transient Handoff handoff;
+  private final transient ApiKeys keys;
+  private final transient SampleDirectory directory;
 
-  CustomerSessions(Handoff handoff, ApiKeys keys, SampleDirectory directory) {
+  CustomerSessions(Handoff handoff, ApiKeys keys, SampleDirectory directory, Duration requestTimeout) {
+    super(requestTimeout);
     this.handoff = handoff;
     this.keys = keys;
     this.directory = directory;
@@ -55,6 +59,9 @@ final class CustomerSessions extends Endpoint {
         .required("customer_id", String.class)
         .optional("member_id", String.class)
         .optional("external_member_id", String.class)
+        .displayName("Open your customer portal").displayName(Locale.GERMAN, "Kundenportal öffnen")
+        // The customer is who signs in, so the page shows no ids; a member acting for the customer is worth naming.
+        .label("external_member_id", "Member").label(Locale.GERMAN, "external_member_id", "Mitglied")
         .build());
   }
 
@@ -209,7 +216,7 @@ final class CustomerSessions extends Endpoint {
   }
 
   @Override
-  protected void sendInternalError(Exchange ex) throws IOException {
-    sendError(ex, 500, "InternalServerError", "internal error");
+  protected void sendProblem(Exchange ex, int status, String message) throws IOException {
+    sendError(ex, status, status == 408 ? "RequestTimeout" : "InternalServerError", message);
   }
 }

@@ -1,6 +1,5 @@
 package dev.handoff.examples.server;
 
-import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.handoff.Handoff;
 import dev.handoff.IntentRegistry;
@@ -10,29 +9,36 @@ import dev.handoff.LoginPolicy;
 import dev.handoff.SessionListener;
 import dev.handoff.examples.server.ApiKeys.Api;
 import dev.handoff.examples.server.ApiKeys.Grant;
+import dev.handoff.servlet.HandoffServlet;
 import dev.handoff.spi.OtpSender;
 import dev.handoff.spi.SessionStore;
 import dev.handoff.storage.jdbc.JdbcSessionStore;
 import dev.handoff.storage.memory.CaffeineSessionStore;
+import dev.handoff.web.HostedFlow;
+import jakarta.servlet.Servlet;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The main job: one HTTP server that serves the three seed APIs (Gigs Connect Sessions, Apideck Vault Sessions,
- * Polar-style Customer Sessions) and their hosted pages, on Handoff and the JDK's built-in HTTP server.
+ * Polar-style Customer Sessions) and their hosted pages, on Handoff and embedded Jetty (Servlet 6).
  *
  * <p>Run it with {@code ./mvnw -q -pl examples -am compile exec:java} (add {@code -Dexec.args="--port 9090"} for
  * another port). Dev mode: an in-memory store, a generated key, fresh API keys printed at start, sample users, and
@@ -40,6 +46,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One engine per API, so that each API's sessions get their own id prefix and intent types; all share one
  * store, key ring and user directory, so the hosted pages can serve any of them.
+ *
+ * <p>Slow clients cannot stall it: Jetty parses request headers without holding a thread, bodies are read with
+ * non-blocking I/O under a request timeout, idle connections are closed, and the thread pool is bounded.
  */
 public final class ExampleServer implements AutoCloseable {
   /**
@@ -54,15 +63,17 @@ public final class ExampleServer implements AutoCloseable {
    * @param events told of every session event (they carry no token, URL or personal data)
    * @param jdbcUrl the database to keep sessions in (PostgreSQL, MariaDB/MySQL or H2), or {@code null} for the
    *     in-memory store
+   * @param limits the container's timeouts and threads
    */
   public record Config(int port, String publicUrl, ApiKeys keys, SampleDirectory directory, OtpSender otpSender,
-      Clock clock, SessionListener events, String jdbcUrl) {
+      Clock clock, SessionListener events, String jdbcUrl, Limits limits) {
     public Config {
       Objects.requireNonNull(events, "events");
       Objects.requireNonNull(keys, "keys");
       Objects.requireNonNull(directory, "directory");
       Objects.requireNonNull(otpSender, "otpSender");
       Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(limits, "limits");
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0 to 65535");
       }
@@ -73,15 +84,45 @@ public final class ExampleServer implements AutoCloseable {
       return new Config(port, publicUrl, ApiKeys.generateDevKeys(), SampleDirectory.withSamples(),
           new ConsoleOtpSender(System.out), Clock.systemUTC(), event -> System.out.println("[event] "
               + event.type() + " " + event.session().id() + " (" + event.session().intent().type() + ", tenant "
-              + event.session().tenant() + ")"), jdbcUrl);
+              + event.session().tenant() + ")"), jdbcUrl, Limits.defaults());
     }
   }
 
-  /** The engines: one per API, and one for the hosted pages; all on the same store and key ring. */
-  record Engines(Handoff gigs, Handoff apideck, Handoff customerSessions, Handoff hostedPages) {}
+  /**
+   * The container's limits.
+   *
+   * @param maxThreads the most request threads (Jetty's selector and acceptor threads included)
+   * @param idleTimeout how long a connection may stay silent, also halfway through a request's headers
+   * @param requestTimeout how long a request's body may take to arrive, whatever its pace
+   */
+  public record Limits(int maxThreads, Duration idleTimeout, Duration requestTimeout) {
+    public Limits {
+      Objects.requireNonNull(idleTimeout, "idleTimeout");
+      Objects.requireNonNull(requestTimeout, "requestTimeout");
+      if (maxThreads < 8) {
+        throw new IllegalArgumentException("maxThreads must be at least 8 (Jetty needs some for itself)");
+      }
+      if (idleTimeout.isNegative() || idleTimeout.isZero() || requestTimeout.isNegative()
+          || requestTimeout.isZero()) {
+        throw new IllegalArgumentException("timeouts must be positive");
+      }
+    }
 
-  private final HttpServer http;
-  private final ExecutorService executor;
+    /** 32 threads, 30 seconds of silence, 20 seconds for a body. */
+    public static Limits defaults() {
+      return new Limits(32, Duration.ofSeconds(30), Duration.ofSeconds(20));
+    }
+  }
+
+  /** Where the hosted flow is mounted: its links are {@code <public URL>/checkout/entry?session=…&token=…}. */
+  static final String HOSTED_FLOW_PATH = "/checkout";
+
+  /** The engines: one per API, and one for the hosted pages; all on the same store and key ring. */
+  record Engines(Handoff gigs, Handoff apideck, Handoff customerSessions, Handoff hostedPages,
+      IntentRegistry intents) {}
+
+  private final Server jetty;
+  private final ServerConnector connector;
   private final AutoCloseable storeResources;
   private final String storeDescription;
   private final Engines engines;
@@ -89,10 +130,10 @@ public final class ExampleServer implements AutoCloseable {
   private final ApiKeys keys;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private ExampleServer(HttpServer http, ExecutorService executor, AutoCloseable storeResources,
+  private ExampleServer(Server jetty, ServerConnector connector, AutoCloseable storeResources,
       String storeDescription, Engines engines, URI publicUrl, ApiKeys keys) {
-    this.http = http;
-    this.executor = executor;
+    this.jetty = jetty;
+    this.connector = connector;
     this.storeResources = storeResources;
     this.storeDescription = storeDescription;
     this.engines = engines;
@@ -102,9 +143,27 @@ public final class ExampleServer implements AutoCloseable {
 
   /** Starts a server on the loopback interface; {@link #close()} stops it. */
   public static ExampleServer start(Config config) throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 64);
+    Limits limits = config.limits();
+    var threads = new QueuedThreadPool(limits.maxThreads(), Math.min(8, limits.maxThreads()));
+    threads.setName("example-server");
+    threads.setDaemon(true);
+    var jetty = new Server(threads);
+    var http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(false);
+    var connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
+    connector.setPort(config.port());
+    connector.setIdleTimeout(limits.idleTimeout().toMillis());
+    jetty.addConnector(connector);
+    jetty.setStopTimeout(0); // Ctrl-C in dev mode: stop at once, not after idle keep-alive connections
+    try {
+      connector.open(); // binds now, so that the public URL can name the port
+    } catch (IOException e) {
+      throw new IOException("cannot listen on port " + config.port() + ": " + e.getMessage(), e);
+    }
     URI publicUrl = URI.create(config.publicUrl() != null ? config.publicUrl()
-        : "http://localhost:" + http.getAddress().getPort());
+        : "http://localhost:" + connector.getLocalPort());
     SessionStore store;
     AutoCloseable storeResources;
     if (config.jdbcUrl() == null) {
@@ -119,28 +178,50 @@ public final class ExampleServer implements AutoCloseable {
         store = JdbcSessionStore.builder(pool).tablePrefix("handoff_example_").createSchemaIfMissing().build();
       } catch (RuntimeException e) {
         pool.close();
-        http.stop(0);
+        connector.close();
         throw e;
       }
       storeResources = pool;
     }
-    Engines engines = engines(config, store, publicUrl.resolve("/checkout/entry").toString());
-    http.createContext("/projects/", new GigsConnectSessions(engines.gigs(), config.keys()));
-    http.createContext("/vault/", new ApideckVaultSessions(engines.apideck(), config.keys(), config.directory()));
-    http.createContext("/api/", new CustomerSessions(engines.customerSessions(), config.keys(), config.directory()));
-    http.createContext("/checkout/", new HostedPages(engines.hostedPages(), publicUrl));
-    http.createContext("/", new NotFound());
-    // A few threads: the engine's work is short and the in-memory store never blocks for long.
-    ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
-      var thread = new Thread(runnable, "example-server");
-      thread.setDaemon(true);
-      return thread;
-    });
-    http.setExecutor(executor);
-    http.start();
+    Engines engines = engines(config, store, publicUrl.toString() + HOSTED_FLOW_PATH + "/entry");
+    // The hosted pages: Handoff's hosted flow (handoff-web) through its servlet (handoff-servlet).
+    HostedFlow flow = HostedFlow.builder(engines.hostedPages()).publicUrl(publicUrl.toString())
+        .mountPath(HOSTED_FLOW_PATH).intents(engines.intents()).build();
+    Duration timeout = limits.requestTimeout();
+    var context = new ServletContextHandler();
+    context.setContextPath("/");
+    mount(context, "/projects/*", new GigsConnectSessions(engines.gigs(), config.keys(), timeout));
+    mount(context, "/vault/*", new ApideckVaultSessions(engines.apideck(), config.keys(), config.directory(),
+        timeout));
+    mount(context, "/api/*", new CustomerSessions(engines.customerSessions(), config.keys(), config.directory(),
+        timeout));
+    mount(context, HOSTED_FLOW_PATH + "/*", HandoffServlet.builder(flow).requestTimeout(timeout).build());
+    mount(context, "/", new NotFound(timeout));
+    jetty.setHandler(context);
+    try {
+      jetty.start();
+    } catch (Exception e) {
+      closeQuietly(storeResources);
+      throw new IOException("the server did not start: " + e.getMessage(), e);
+    }
     String storeDescription = config.jdbcUrl() == null ? "in-memory store"
         : "JDBC store (" + config.jdbcUrl().split(":")[1] + ")"; // the driver name only: URLs may hold passwords
-    return new ExampleServer(http, executor, storeResources, storeDescription, engines, publicUrl, config.keys());
+    return new ExampleServer(jetty, connector, storeResources, storeDescription, engines, publicUrl,
+        config.keys());
+  }
+
+  private static void mount(ServletContextHandler context, String pathSpec, Servlet servlet) {
+    var holder = new ServletHolder(servlet);
+    holder.setAsyncSupported(true);
+    context.addServlet(holder, pathSpec);
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      System.err.println("closing the session store failed: " + e);
+    }
   }
 
   private static Engines engines(Config config, SessionStore store, String hostedPageUrl) {
@@ -162,18 +243,22 @@ public final class ExampleServer implements AutoCloseable {
     // Redeeming, signing in and completing do not depend on the creating API; sign-up lets a new email in.
     Handoff hostedPages = engine(config, store, keys, hostedPageUrl, all).otpSender(config.otpSender())
         .loginPolicy(LoginPolicy.defaults().withSignUp(true)).listener(audit).build();
-    return new Engines(gigs, apideck, customerSessions, hostedPages);
+    return new Engines(gigs, apideck, customerSessions, hostedPages, registry(all));
   }
 
   private static Handoff.Builder engine(Config config, SessionStore store, KeyRing keys, String hostedPageUrl,
       List<IntentType> intents) {
     return Handoff.builder().store(store).keys(keys).userDirectory(config.directory()).clock(config.clock())
-        .hostedPageUrl(hostedPageUrl).intents(IntentRegistry.of(intents.toArray(IntentType[]::new)));
+        .hostedPageUrl(hostedPageUrl).intents(registry(intents));
+  }
+
+  private static IntentRegistry registry(List<IntentType> intents) {
+    return IntentRegistry.of(intents.toArray(IntentType[]::new));
   }
 
   /** The port it listens on. */
   public int port() {
-    return http.getAddress().getPort();
+    return connector.getLocalPort();
   }
 
   /** The base URL browsers reach it at. */
@@ -190,19 +275,15 @@ public final class ExampleServer implements AutoCloseable {
     return engines;
   }
 
-  /** Stops accepting requests, lets running ones finish for up to a second, and stops. */
+  /** Stops at once: closes the connections (requests still running are cut off) and the store. */
   @Override
   public void close() {
-    http.stop(1);
-    executor.shutdown();
     try {
-      executor.awaitTermination(2, TimeUnit.SECONDS);
-      storeResources.close();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      jetty.stop();
     } catch (Exception e) {
-      System.err.println("closing the session store failed: " + e);
+      System.err.println("stopping the server failed: " + e);
     }
+    closeQuietly(storeResources);
     stopped.countDown();
   }
 

@@ -11,9 +11,11 @@ import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.Subject;
 import dev.handoff.spi.UserDetails;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,39 +25,55 @@ import java.util.Set;
  * {@code gigs:<project>}; errors are Gigs-style {@code {"object": "error", "type", "message", "details"}}.
  */
 final class GigsConnectSessions extends Endpoint {
+  private static final long serialVersionUID = 1L;
   private static final Set<String> CREATE_FIELDS = Set.of("callbackUrl", "intent", "user", "userDetails");
   private static final Set<String> UPDATE_FIELDS = Set.of("callbackUrl", "intent", "user", "userDetails");
   private static final Set<String> USER_DETAILS_FIELDS = Set.of("email", "fullName", "birthday", "preferredLocale");
 
-  private final Handoff handoff;
-  private final ApiKeys keys;
+  private final transient Handoff handoff;
+  private final transient ApiKeys keys;
 
-  GigsConnectSessions(Handoff handoff, ApiKeys keys) {
+  GigsConnectSessions(Handoff handoff, ApiKeys keys, Duration requestTimeout) {
+    super(requestTimeout);
     this.handoff = handoff;
     this.keys = keys;
   }
 
-  /** Gigs' intent types, each with the fields of its payload; unknown fields are refused. */
+  /**
+   * Gigs' intent types, each with the fields of its payload (unknown fields are refused), and what the hosted page
+   * calls it and its fields, in English and German.
+   */
   static List<IntentType> intentTypes() {
     return List.of(
         IntentType.builder("checkoutNewSubscription").required("plan", String.class).optional("addons", List.class)
             .optional("allowPlanChange", Boolean.class)
-            .rule(p -> stringList(p.get("addons")), "addons must be a list of addon ids").build(),
+            .rule(p -> stringList(p.get("addons")), "addons must be a list of addon ids")
+            .displayName("Subscribe to a new plan").displayName(Locale.GERMAN, "Neuen Tarif abonnieren")
+            .label("plan", "Plan").label(Locale.GERMAN, "plan", "Tarif")
+            .label("addons", "Add-ons").label(Locale.GERMAN, "addons", "Zusatzoptionen").build(),
         IntentType.builder("checkoutAddon").required("subscription", String.class).required("addons", List.class)
             .rule(p -> stringList(p.get("addons")) && !((List<?>) p.get("addons")).isEmpty(),
-                "addons must be a non-empty list of addon ids").build(),
+                "addons must be a non-empty list of addon ids")
+            .displayName("Add to your subscription").displayName(Locale.GERMAN, "Zu Ihrem Abo hinzubuchen")
+            .label("subscription", "Subscription").label(Locale.GERMAN, "subscription", "Abo")
+            .label("addons", "Add-ons").label(Locale.GERMAN, "addons", "Zusatzoptionen").build(),
         IntentType.builder("changeSubscription").required("subscription", String.class)
-            .optional("plan", String.class).build(),
-        subscriptionIntent("cancelSubscription"),
-        subscriptionIntent("resumeSubscription"),
-        subscriptionIntent("completePorting"),
-        subscriptionIntent("confirmPayment"),
-        subscriptionIntent("viewSubscription"),
-        subscriptionIntent("viewEsimInstallation"));
+            .optional("plan", String.class)
+            .displayName("Change your subscription").displayName(Locale.GERMAN, "Abo ändern")
+            .label("subscription", "Subscription").label(Locale.GERMAN, "subscription", "Abo")
+            .label("plan", "New plan").label(Locale.GERMAN, "plan", "Neuer Tarif").build(),
+        subscriptionIntent("cancelSubscription", "Cancel your subscription", "Abo kündigen"),
+        subscriptionIntent("resumeSubscription", "Resume your subscription", "Abo fortsetzen"),
+        subscriptionIntent("completePorting", "Complete moving your number", "Rufnummernmitnahme abschließen"),
+        subscriptionIntent("confirmPayment", "Confirm your payment", "Zahlung bestätigen"),
+        subscriptionIntent("viewSubscription", "Your subscription", "Ihr Abo"),
+        subscriptionIntent("viewEsimInstallation", "Install your eSIM", "eSIM installieren"));
   }
 
-  private static IntentType subscriptionIntent(String name) {
-    return IntentType.builder(name).required("subscription", String.class).build();
+  private static IntentType subscriptionIntent(String name, String english, String german) {
+    return IntentType.builder(name).required("subscription", String.class).displayName(english)
+        .displayName(Locale.GERMAN, german).label("subscription", "Subscription")
+        .label(Locale.GERMAN, "subscription", "Abo").build();
   }
 
   private static boolean stringList(Object value) {
@@ -112,7 +130,12 @@ final class GigsConnectSessions extends Endpoint {
     }
     body.string("user").ifPresent(request::user);
     if (body.has("userDetails")) {
-      request.userDetails(userDetails(body));
+      UserDetails details = userDetails(body);
+      request.userDetails(details);
+      // The hosted page speaks the user's language when the request names it.
+      if (details.attributes().get("preferredLocale") instanceof String locale) {
+        request.locale(locale);
+      }
     }
     return request.build();
   }
@@ -189,6 +212,7 @@ final class GigsConnectSessions extends Endpoint {
       case 400 -> "invalidRequest";
       case 401 -> "unauthorized";
       case 404 -> "notFound";
+      case 408 -> "requestTimeout";
       case 409 -> "conflict";
       case 410 -> "expired";
       case 413 -> "payloadTooLarge";
@@ -210,7 +234,7 @@ final class GigsConnectSessions extends Endpoint {
   }
 
   @Override
-  protected void sendInternalError(Exchange ex) throws IOException {
-    sendError(ex, 500, "internalError", "internal error", List.of());
+  protected void sendProblem(Exchange ex, int status, String message) throws IOException {
+    sendError(ex, status, typeOf(status), message, List.of());
   }
 }

@@ -167,6 +167,8 @@ class ApideckVaultSessionsTest {
       "400 | RequestValidationError   | {\"settings\": {\"sandbox_mode\": \"yes\"}}",
       "400 | RequestValidationError   | {\"settings\": {\"colour\": \"red\"}}",
       "400 | RequestValidationError   | {\"theme\": {\"primary_color\": 286}}",
+      "400 | RequestValidationError   | {\"theme\": {\"primary_color\": \"blue\"}}",
+      "400 | RequestValidationError   | {\"theme\": {\"logo\": \"http://example.com/logo.png\"}}",
       "400 | RequestValidationError   | {\"consumer_metadata\": {\"email\": [\"a\"]}}",
       "400 | RequestValidationError   | {\"consumer_metadata\": {\"phone\": \"1\"}}",
       "400 | RequestValidationError   | {\"redirect_uri\": \"not a url\"}",

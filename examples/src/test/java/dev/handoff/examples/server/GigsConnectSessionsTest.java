@@ -142,7 +142,8 @@ class GigsConnectSessionsTest {
     assertThat(patched.get("user").asText()).isEqualTo(SEED_USER);
     String newUrl = patched.get("url").asText();
     assertThat(newUrl).contains("&token=").isNotEqualTo(created.get("url").asText());
-    var stale = fx.get(ServerFixture.browser(), created.get("url").asText());
+    var browser = ServerFixture.browser();
+    var stale = fx.continueFrom(browser, fx.get(browser, created.get("url").asText()));
     assertThat(stale.statusCode()).isEqualTo(401);
     assertThat(stale.body()).contains("no longer valid").contains("href=\"https://example.com\"");
     assertThat(fx.open(ServerFixture.browser(), newUrl).body()).contains("Ada Lovelace");

@@ -44,11 +44,17 @@ final class ServerFixture implements AutoCloseable {
   static final String SEED_APP = SampleDirectory.APIDECK_APP;
 
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+  private static final Pattern CONTINUE_FORM =
+      Pattern.compile("<form id=\"continue\" method=\"post\" action=\"([^\"]+)\">(.*?)</form>", Pattern.DOTALL);
+  private static final Pattern HIDDEN_INPUT =
+      Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
 
   final TestClock clock = new TestClock(Instant.parse("2026-01-05T10:00:00Z"));
   final SampleDirectory directory = SampleDirectory.withSamples();
   final List<String[]> sentCodes = new CopyOnWriteArrayList<>();
   final List<SessionEvent> events = new CopyOnWriteArrayList<>();
+  /** What the example's dev-mode {@link ConsoleOtpSender} printed. */
+  private final java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
   final ExampleServer server;
   final URI base;
   /** A client without cookies, as an API caller is. */
@@ -63,6 +69,10 @@ final class ServerFixture implements AutoCloseable {
   }
 
   ServerFixture(String publicUrl, String jdbcUrl) throws IOException {
+    this(publicUrl, jdbcUrl, ExampleServer.Limits.defaults());
+  }
+
+  ServerFixture(String publicUrl, String jdbcUrl, ExampleServer.Limits limits) throws IOException {
     var keys = new ApiKeys(List.of(
         new Grant(Api.GIGS, "dev", GIGS_KEY),
         new Grant(Api.GIGS, "other", GIGS_OTHER_KEY),
@@ -73,8 +83,12 @@ final class ServerFixture implements AutoCloseable {
     directory.addCustomer(new Customer(OTHER_CUSTOMER, OTHER_WORKSPACE, joined, null, Map.of(), null,
         "eve@example.com", false, "Eve", null, null, "individual"));
     directory.add(SampleDirectory.gigsTenant("dev"), new User("usr_grace", "grace@example.com", "Grace Hopper"));
+    var devSender = new ConsoleOtpSender(new java.io.PrintStream(console, true, StandardCharsets.UTF_8));
     server = ExampleServer.start(new ExampleServer.Config(0, publicUrl, keys, directory,
-        (tenant, session, email, code) -> sentCodes.add(new String[] {email, code}), clock, events::add, jdbcUrl));
+        (tenant, session, email, code) -> {
+          sentCodes.add(new String[] {email, code});
+          devSender.send(tenant, session, email, code);
+        }, clock, events::add, jdbcUrl, limits));
     base = URI.create("http://localhost:" + server.port());
   }
 
@@ -174,14 +188,39 @@ final class ServerFixture implements AutoCloseable {
     return m.group(1);
   }
 
-  /** Opens a hosted-page URL in the browser: the entry redirects to the session page, which is returned. */
+  /**
+   * Opens a hosted-page URL in the browser: the link shows the continue page (it never redeems on GET), whose form
+   * posts the link's session and token; that redeems it, sets the cookie and redirects to the session page, which
+   * is returned.
+   */
   HttpResponse<String> open(HttpClient browser, String url) {
     var entry = get(browser, url);
-    assertThat(entry.statusCode()).as(entry.body()).isEqualTo(303);
-    assertThat(entry.headers().firstValue("Location")).hasValue("/checkout/session");
+    assertThat(entry.statusCode()).as(entry.body()).isEqualTo(200);
+    var continued = continueFrom(browser, entry);
+    assertThat(continued.statusCode()).as(continued.body()).isEqualTo(303);
+    assertThat(continued.headers().firstValue("Location")).hasValue(base + "/checkout/session");
     var page = get(browser, "/checkout/session");
     assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
     return page;
+  }
+
+  /** Presses Continue on the continue page: posts its hidden fields to its form's action, as a browser would. */
+  HttpResponse<String> continueFrom(HttpClient browser, HttpResponse<String> continuePage) {
+    return continueFrom(browser, continuePage, base.toString());
+  }
+
+  /** Presses Continue, the browser sending {@code origin} as the page's origin. */
+  HttpResponse<String> continueFrom(HttpClient browser, HttpResponse<String> continuePage, String origin) {
+    var form = CONTINUE_FORM.matcher(continuePage.body());
+    assertThat(form.find()).as("the continue form in:\n%s", continuePage.body()).isTrue();
+    var fields = new ArrayList<String>();
+    var input = HIDDEN_INPUT.matcher(form.group(2));
+    while (input.find()) {
+      fields.add(input.group(1));
+      fields.add(input.group(2).replace("&amp;", "&"));
+    }
+    return postWithHeaders(browser, URI.create(form.group(1)).getPath(), List.of("Origin", origin),
+        fields.toArray(String[]::new));
   }
 
   /** The last code "emailed" to {@code email}; waits up to 10 s, since the engine sends codes off the caller's thread. */
@@ -202,6 +241,11 @@ final class ServerFixture implements AutoCloseable {
         throw new AssertionError("interrupted", e);
       }
     }
+  }
+
+  /** What the dev-mode console sender printed so far. */
+  String console() {
+    return console.toString(StandardCharsets.UTF_8);
   }
 
   /** The ids of a tenant's stored sessions, to prove that a rejected request stored nothing. */

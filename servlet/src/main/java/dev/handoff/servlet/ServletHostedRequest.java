@@ -1,0 +1,112 @@
+package dev.handoff.servlet;
+
+import dev.handoff.web.HostedRequest;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A servlet request as the hosted flow sees it. The query string and the form body are parsed here, not by the
+ * container ({@code getParameter} would read the body again, and decode with the container's charset): both as
+ * UTF-8, the first value of a name winning, a malformed escape dropping only its own parameter.
+ */
+final class ServletHostedRequest implements HostedRequest {
+  private static final String FORM = "application/x-www-form-urlencoded";
+
+  private final HttpServletRequest request;
+  private final Map<String, String> query;
+  private final Map<String, String> form;
+
+  ServletHostedRequest(HttpServletRequest request, byte[] body) {
+    this.request = request;
+    this.query = parse(request.getQueryString());
+    this.form = isForm(request.getContentType()) ? parse(new String(body, StandardCharsets.UTF_8)) : Map.of();
+  }
+
+  private static boolean isForm(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String type = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+    return type.strip().toLowerCase(Locale.ROOT).equals(FORM);
+  }
+
+  @Override
+  public String method() {
+    return request.getMethod().toUpperCase(Locale.ROOT);
+  }
+
+  /** The path below the servlet's {@code /…/*} mapping, which {@link HandoffServlet#init} checked. */
+  @Override
+  public String path() {
+    String info = request.getPathInfo();
+    return info == null || info.isEmpty() ? "/" : info;
+  }
+
+  @Override
+  public Optional<String> queryParameter(String name) {
+    return Optional.ofNullable(query.get(name));
+  }
+
+  @Override
+  public Optional<String> formParameter(String name) {
+    return Optional.ofNullable(form.get(name));
+  }
+
+  @Override
+  public Optional<String> header(String name) {
+    return Optional.ofNullable(request.getHeader(name));
+  }
+
+  @Override
+  public Optional<String> cookie(String name) {
+    Cookie[] cookies = request.getCookies();
+    if (cookies != null) {
+      for (Cookie cookie : cookies) {
+        if (cookie.getName().equals(name)) {
+          return Optional.of(cookie.getValue());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<String> clientAddress() {
+    return Optional.ofNullable(request.getRemoteAddr());
+  }
+
+  private static Map<String, String> parse(String raw) {
+    var params = new LinkedHashMap<String, String>();
+    if (raw == null || raw.isEmpty()) {
+      return params;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      try {
+        params.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8),
+            URLDecoder.decode(value, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        // A malformed %-escape: this parameter is ignored, as if absent.
+      }
+    }
+    return params;
+  }
+
+  /** Method and path only: the query and the form may carry a token or a code. */
+  @Override
+  public String toString() {
+    return "ServletHostedRequest[" + request.getMethod() + " " + path() + "]";
+  }
+}
