@@ -27,8 +27,10 @@ import org.springframework.core.env.Environment;
 /**
  * Auto-configures a {@link Handoff} engine from {@code handoff.*}, the application's {@link UserDirectory},
  * {@link IntentType} (or {@link IntentRegistry}), {@link OtpSender}, {@link SessionListener},
- * {@link OperationObserver} and {@link HandoffBuilderCustomizer} beans; a {@link SessionStore} (Redis when {@code handoff.redis.url} or
- * {@code handoff.redis.cluster-urls} is set, else JDBC over the application's {@code DataSource}, else in memory); and a {@link SessionSweeper}. Every bean backs off when the application defines its own; a
+ * {@link OperationObserver} and {@link HandoffBuilderCustomizer} beans; a {@link SessionStore} (Redis when
+ * {@code handoff.redis.url} or {@code handoff.redis.cluster-urls} is set, else JDBC over the application's
+ * {@code DataSource}, else in memory); and a {@link SessionSweeper}. Every bean backs off when the application
+ * defines its own; a
  * {@code Handoff} bean of the application's replaces the engine, its key ring and intent registry altogether.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")

@@ -15,7 +15,9 @@ import org.springframework.boot.health.contributor.Health;
  * Health of Handoff, contributed as {@code handoff}: UP when the store answers a lookup within the configured bound
  * ({@code handoff.health.timeout}), with the key ring's active kid, number of keys and whether the key was generated
  * (development only). The probe looks up a session that does not exist, so it writes nothing; it runs on a thread of
- * its own, so a hung store cannot hang the health endpoint. Thread-safe.
+ * its own, so a hung store cannot hang the health endpoint. The key details are those of the ring the engine was
+ * built with (the {@code KeyRing} bean); after {@code Handoff.rotateKeys}, replace this bean to report the new one.
+ * Thread-safe.
  */
 public class HandoffHealthIndicator extends AbstractHealthIndicator {
   static final String PROBE_TENANT = "handoff-health";

@@ -239,58 +239,18 @@ public class HandoffProperties {
     }
   }
 
-  /** The hosted pages, served by this application. */
+  /** Where the hosted pages are, as end users reach them; session URLs point to their entry. */
   public static class Web {
-    /** Whether to serve the hosted flow from this application. */
-    private boolean enabled = true;
-    /** Path under which the hosted flow is served (below the servlet context path). */
+    /**
+     * Path of the hosted flow below the servlet context path; session URLs point to
+     * "{public-url}{context-path}{path}/entry".
+     */
     private String path = "/handoff";
     /**
      * Origin end users reach this application at, e.g. "https://connect.example.com"; session URLs point there.
      * Required outside handoff.development-profiles; there it defaults to "http://localhost:{server.port}".
      */
     private String publicUrl;
-    /**
-     * Name of the hosted pages' browser-session cookie (over https it gets the __Host- prefix); distinct names
-     * for flows that share a host. Default "handoff".
-     */
-    private String cookieName;
-    /** Largest request body the hosted pages read (1 KiB to 1 MiB); a larger one is answered with 413. */
-    private int maxFormBytes = 16 * 1024;
-    /** Longest a request body may take to arrive (1 second to 10 minutes); a slower one is answered with 408. */
-    private Duration requestTimeout = Duration.ofSeconds(20);
-
-    public String getCookieName() {
-      return cookieName;
-    }
-
-    public void setCookieName(String cookieName) {
-      this.cookieName = cookieName;
-    }
-
-    public int getMaxFormBytes() {
-      return maxFormBytes;
-    }
-
-    public void setMaxFormBytes(int maxFormBytes) {
-      this.maxFormBytes = maxFormBytes;
-    }
-
-    public Duration getRequestTimeout() {
-      return requestTimeout;
-    }
-
-    public void setRequestTimeout(Duration requestTimeout) {
-      this.requestTimeout = requestTimeout;
-    }
-
-    public boolean isEnabled() {
-      return enabled;
-    }
-
-    public void setEnabled(boolean enabled) {
-      this.enabled = enabled;
-    }
 
     public String getPath() {
       return path;
