@@ -63,8 +63,10 @@ class SecretsScanTest {
       } catch (HandoffException expected) {
         // a wrong code: counted, and must leave no trace of itself either
       }
-      engine.verifyLogin(signInBrowser, code);
-      engine.logout(signInBrowser);
+      // Signing in replaces the browser secret: the new one must leave no trace either.
+      String signedIn = engine.verifyLogin(signInBrowser, code).rotatedSecret().orElseThrow();
+      secrets.add(signedIn);
+      engine.logout(signedIn);
       engine.purgeExpired(100);
 
       List<String> stored = fixture.everyStoredValue(List.of("t1"));
