@@ -110,6 +110,7 @@ class TenantIsolationProperties {
     var owner = new HashMap<String, String>(); // id -> tenant
     var byKey = new HashMap<String, String>(); // tenant + key -> id
     var ids = new ArrayList<String>();
+    var revoked = new java.util.HashSet<String>();
     for (Op op : ops) {
       if (op instanceof Create c) {
           String tenant = tenants.get(c.tenant());
@@ -120,6 +121,11 @@ class TenantIsolationProperties {
           var outcome = outcome(() -> engine.create(request.build()).session());
           if (isHostile(c.tenant())) {
             assertThat(outcome.error()).as("create in %s", tenant).isEqualTo(ErrorCode.INVALID_REQUEST);
+            continue;
+          }
+          if (c.key() >= 0 && revoked.contains(byKey.get(tenant + "\u0000" + c.key()))) {
+            // A replay of a key whose session was revoked is refused, not answered with the dead session.
+            assertThat(outcome.error()).as("replay of a revoked key in %s", tenant).isEqualTo(ErrorCode.CONFLICT);
             continue;
           }
           assertThat(outcome.error()).as("create in %s", tenant).isNull();
@@ -169,6 +175,7 @@ class TenantIsolationProperties {
           ErrorCode expected = expectedError(r.tenant(), tenant, owner.get(id));
           if (expected == null) {
             assertThat(outcome.error()).as("revoke %s from its tenant", id).isIn(null, ErrorCode.CONFLICT);
+            revoked.add(id);
           } else {
             assertThat(outcome.error()).as("revoke %s from %s", id, tenant).isEqualTo(expected);
           }
