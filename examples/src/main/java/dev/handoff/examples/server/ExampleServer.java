@@ -13,6 +13,7 @@ import dev.handoff.servlet.HandoffServlet;
 import dev.handoff.spi.OtpSender;
 import dev.handoff.spi.SessionStore;
 import dev.handoff.storage.jdbc.JdbcSessionStore;
+import dev.handoff.storage.redis.RedisSessionStore;
 import dev.handoff.storage.memory.CaffeineSessionStore;
 import dev.handoff.web.HostedFlow;
 import jakarta.servlet.Servlet;
@@ -61,12 +62,12 @@ public final class ExampleServer implements AutoCloseable {
    * @param otpSender how one-time codes reach the end user
    * @param clock the engines' clock
    * @param events told of every session event (they carry no token, URL or personal data)
-   * @param jdbcUrl the database to keep sessions in (PostgreSQL, MariaDB/MySQL or H2), or {@code null} for the
-   *     in-memory store
+   * @param storeUrl where to keep sessions: a JDBC URL (PostgreSQL, MariaDB/MySQL or H2), a {@code redis://} or
+   *     {@code rediss://} URL (Redis or Valkey), or {@code null} for the in-memory store
    * @param limits the container's timeouts and threads
    */
   public record Config(int port, String publicUrl, ApiKeys keys, SampleDirectory directory, OtpSender otpSender,
-      Clock clock, SessionListener events, String jdbcUrl, Limits limits) {
+      Clock clock, SessionListener events, String storeUrl, Limits limits) {
     public Config {
       Objects.requireNonNull(events, "events");
       Objects.requireNonNull(keys, "keys");
@@ -80,11 +81,11 @@ public final class ExampleServer implements AutoCloseable {
     }
 
     /** Dev mode: fresh keys, the sample users, codes and session events printed to the console. */
-    public static Config dev(int port, String publicUrl, String jdbcUrl) {
+    public static Config dev(int port, String publicUrl, String storeUrl) {
       return new Config(port, publicUrl, ApiKeys.generateDevKeys(), SampleDirectory.withSamples(),
           new ConsoleOtpSender(System.out), Clock.systemUTC(), event -> System.out.println("[event] "
               + event.type() + " " + event.session().id() + " (" + event.session().intent().type() + ", tenant "
-              + event.session().tenant() + ")"), jdbcUrl, Limits.defaults());
+              + event.session().tenant() + ")"), storeUrl, Limits.defaults());
     }
   }
 
@@ -166,12 +167,22 @@ public final class ExampleServer implements AutoCloseable {
         : "http://localhost:" + connector.getLocalPort());
     SessionStore store;
     AutoCloseable storeResources;
-    if (config.jdbcUrl() == null) {
+    String storeUrl = config.storeUrl();
+    if (storeUrl == null) {
       store = CaffeineSessionStore.builder().clock(config.clock()).build();
       storeResources = () -> { };
+    } else if (storeUrl.startsWith("redis://") || storeUrl.startsWith("rediss://")) {
+      try {
+        RedisSessionStore redis = RedisSessionStore.builder().uri(storeUrl).keyPrefix("handoff-example:").build();
+        store = redis;
+        storeResources = redis;
+      } catch (RuntimeException e) {
+        connector.close();
+        throw e;
+      }
     } else {
       var pool = new HikariDataSource();
-      pool.setJdbcUrl(config.jdbcUrl());
+      pool.setJdbcUrl(storeUrl);
       pool.setPoolName("handoff-example");
       try {
         // The example creates its table; a production server runs the schema files with its migrations.
@@ -204,8 +215,9 @@ public final class ExampleServer implements AutoCloseable {
       closeQuietly(storeResources);
       throw new IOException("the server did not start: " + e.getMessage(), e);
     }
-    String storeDescription = config.jdbcUrl() == null ? "in-memory store"
-        : "JDBC store (" + config.jdbcUrl().split(":")[1] + ")"; // the driver name only: URLs may hold passwords
+    // Never the whole URL: it may hold a password.
+    String storeDescription = storeUrl == null ? "in-memory store"
+        : store instanceof RedisSessionStore ? "Redis store" : "JDBC store (" + storeUrl.split(":")[1] + ")";
     return new ExampleServer(jetty, connector, storeResources, storeDescription, engines, publicUrl,
         config.keys());
   }
@@ -292,7 +304,10 @@ public final class ExampleServer implements AutoCloseable {
     stopped.await();
   }
 
-  /** Starts the server with {@code --port N}, {@code --public-url URL}, {@code --jdbc-url URL}. */
+  /**
+   * Starts the server with {@code --port N}, {@code --public-url URL}, {@code --jdbc-url URL} or
+   * {@code --redis-url URL}.
+   */
   public static void main(String[] args) throws IOException, InterruptedException {
     CommandLine commandLine;
     try {
@@ -306,7 +321,7 @@ public final class ExampleServer implements AutoCloseable {
       System.out.println(USAGE);
       return;
     }
-    ExampleServer server = start(Config.dev(commandLine.port(), commandLine.publicUrl(), commandLine.jdbcUrl()));
+    ExampleServer server = start(Config.dev(commandLine.port(), commandLine.publicUrl(), commandLine.storeUrl()));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("Stopping the example server.");
       server.close();
@@ -317,25 +332,42 @@ public final class ExampleServer implements AutoCloseable {
   }
 
   /** The command line's options. */
-  record CommandLine(int port, String publicUrl, String jdbcUrl, boolean help) {
+  record CommandLine(int port, String publicUrl, String jdbcUrl, String redisUrl, boolean help) {
+    /** The one store URL given, or {@code null} for the in-memory store. */
+    String storeUrl() {
+      return jdbcUrl != null ? jdbcUrl : redisUrl;
+    }
+
     /** @throws IllegalArgumentException with the message to show, for an invalid or unavailable option */
     static CommandLine parse(String... args) {
       int port = 8080;
       String publicUrl = null;
       String jdbcUrl = null;
+      String redisUrl = null;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         switch (arg) {
           case "--port" -> port = port(value(args, ++i, arg));
           case "--public-url" -> publicUrl = publicUrl(value(args, ++i, arg));
           case "--jdbc-url" -> jdbcUrl = jdbcUrl(value(args, ++i, arg));
+          case "--redis-url" -> redisUrl = redisUrl(value(args, ++i, arg));
           case "--help", "-h" -> {
-            return new CommandLine(port, publicUrl, jdbcUrl, true);
+            return new CommandLine(port, publicUrl, jdbcUrl, redisUrl, true);
           }
           default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
         }
       }
-      return new CommandLine(port, publicUrl, jdbcUrl, false);
+      if (jdbcUrl != null && redisUrl != null) {
+        throw new IllegalArgumentException("give --jdbc-url or --redis-url, not both");
+      }
+      return new CommandLine(port, publicUrl, jdbcUrl, redisUrl, false);
+    }
+
+    private static String redisUrl(String value) {
+      if (!value.startsWith("redis://") && !value.startsWith("rediss://")) {
+        throw new IllegalArgumentException("--redis-url needs a Redis URL like redis://127.0.0.1:6379");
+      }
+      return value;
     }
 
     private static String jdbcUrl(String value) {
@@ -386,7 +418,8 @@ public final class ExampleServer implements AutoCloseable {
         --port N          port to listen on (default 8080; 0 for any free one)
         --public-url URL  base URL browsers use (default http://localhost:<port>)
         --jdbc-url URL    keep sessions in PostgreSQL, MariaDB/MySQL or H2 instead of memory
-                          (e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres)""";
+                          (e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres)
+        --redis-url URL   keep sessions in Redis or Valkey instead (e.g. redis://127.0.0.1:6379)""";
 
   static void printBanner(PrintStream out, ExampleServer server) {
     ApiKeys keys = server.keys();

@@ -24,11 +24,13 @@ class ExampleServerTest {
 
   @Test
   void commandLineDefaultsToPort8080OnLocalhost() {
-    assertThat(CommandLine.parse()).isEqualTo(new CommandLine(8080, null, null, false));
-    assertThat(CommandLine.parse("--port", "9090")).isEqualTo(new CommandLine(9090, null, null, false));
+    assertThat(CommandLine.parse()).isEqualTo(new CommandLine(8080, null, null, null, false));
+    assertThat(CommandLine.parse("--port", "9090")).isEqualTo(new CommandLine(9090, null, null, null, false));
     assertThat(CommandLine.parse("--public-url", "https://connect.example.com/", "--port", "0"))
-        .isEqualTo(new CommandLine(0, "https://connect.example.com", null, false));
-    assertThat(CommandLine.parse("--jdbc-url", "jdbc:h2:mem:x").jdbcUrl()).isEqualTo("jdbc:h2:mem:x");
+        .isEqualTo(new CommandLine(0, "https://connect.example.com", null, null, false));
+    assertThat(CommandLine.parse("--jdbc-url", "jdbc:h2:mem:x").storeUrl()).isEqualTo("jdbc:h2:mem:x");
+    assertThat(CommandLine.parse("--redis-url", "redis://127.0.0.1:6379").storeUrl())
+        .isEqualTo("redis://127.0.0.1:6379");
     assertThat(CommandLine.parse("--help").help()).isTrue();
   }
 
@@ -36,6 +38,9 @@ class ExampleServerTest {
   void commandLineRefusesWhatItCannotDo() {
     assertThatThrownBy(() -> CommandLine.parse("--jdbc-url", "postgresql://localhost/test"))
         .hasMessageContaining("--jdbc-url");
+    assertThatThrownBy(() -> CommandLine.parse("--redis-url", "127.0.0.1:6379")).hasMessageContaining("--redis-url");
+    assertThatThrownBy(() -> CommandLine.parse("--jdbc-url", "jdbc:h2:mem:x", "--redis-url", "redis://127.0.0.1"))
+        .hasMessageContaining("not both");
     assertThatThrownBy(() -> CommandLine.parse("--port", "eighty")).hasMessageContaining("--port");
     assertThatThrownBy(() -> CommandLine.parse("--port", "70000")).hasMessageContaining("--port");
     assertThatThrownBy(() -> CommandLine.parse("--port")).hasMessageContaining("needs a value");
