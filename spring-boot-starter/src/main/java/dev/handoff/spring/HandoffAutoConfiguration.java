@@ -147,7 +147,8 @@ public class HandoffAutoConfiguration {
       }
     }
 
-    private static <T> void set(String property, T value, Consumer<T> setter) {
+    /** Applies a property to a builder, naming the property when the builder refuses its value. */
+    static <T> void set(String property, T value, Consumer<T> setter) {
       if (value == null) {
         return;
       }

@@ -239,18 +239,47 @@ public class HandoffProperties {
     }
   }
 
-  /** Where the hosted pages are, as end users reach them; session URLs point to their entry. */
+  /**
+   * The hosted pages: where end users reach them (session URLs point to their entry), and, in a servlet web
+   * application, the {@code HandoffServlet} that serves them at {@code {context-path}{path}/*}. The pages carry their
+   * own CSRF protection (Fetch Metadata, Origin and a form token): an application that uses Spring Security exempts
+   * {@code {path}/**} from its CSRF check and permits it to anonymous users.
+   */
   public static class Web {
     /**
-     * Path of the hosted flow below the servlet context path; session URLs point to
-     * "{public-url}{context-path}{path}/entry".
+     * Whether this application serves the hosted flow (in a servlet web application). Turn it off to serve the pages
+     * elsewhere; session URLs still point to handoff.web.public-url.
+     */
+    private boolean enabled = true;
+    /**
+     * Path of the hosted flow below the servlet context path, where its servlet is mapped; session URLs point to
+     * "{public-url}{context-path}{path}/entry". If the application uses Spring Security, exempt "{path}/**" from its
+     * CSRF check (the pages check their own) and permit it to all.
      */
     private String path = "/handoff";
     /**
-     * Origin end users reach this application at, e.g. "https://connect.example.com"; session URLs point there.
-     * Required outside handoff.development-profiles; there it defaults to "http://localhost:{server.port}".
+     * Origin end users reach this application at, e.g. "https://connect.example.com": https, or http to localhost,
+     * without a path. Session URLs point there and the hosted pages accept forms from it only. Required outside
+     * handoff.development-profiles; there it defaults to "http://localhost:{server.port}".
      */
     private String publicUrl;
+    /**
+     * Name of the hosted pages' browser-session cookie (over https it gets the __Host- prefix): 1 to 32 letters,
+     * digits, '-' or '_'. Give flows that share a host distinct names. Default "handoff".
+     */
+    private String cookieName;
+    /** Largest request body the hosted pages read, 1 KiB to 1 MiB; a larger one is answered with 413. */
+    private int maxFormBytes = 16384;
+    /** Longest a request body may take to arrive, 1 second to 10 minutes; a slower one is answered with 408. */
+    private Duration requestTimeout = Duration.ofSeconds(20);
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
 
     public String getPath() {
       return path;
@@ -266,6 +295,30 @@ public class HandoffProperties {
 
     public void setPublicUrl(String publicUrl) {
       this.publicUrl = publicUrl;
+    }
+
+    public String getCookieName() {
+      return cookieName;
+    }
+
+    public void setCookieName(String cookieName) {
+      this.cookieName = cookieName;
+    }
+
+    public int getMaxFormBytes() {
+      return maxFormBytes;
+    }
+
+    public void setMaxFormBytes(int maxFormBytes) {
+      this.maxFormBytes = maxFormBytes;
+    }
+
+    public Duration getRequestTimeout() {
+      return requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+      this.requestTimeout = requestTimeout;
     }
   }
 
