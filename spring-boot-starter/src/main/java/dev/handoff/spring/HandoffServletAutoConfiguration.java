@@ -1,5 +1,7 @@
 package dev.handoff.spring;
 
+import static dev.handoff.spring.HandoffAutoConfiguration.Engine.set;
+
 import dev.handoff.Handoff;
 import dev.handoff.servlet.HandoffServlet;
 import dev.handoff.web.HostedFlow;
@@ -20,9 +22,9 @@ import org.springframework.core.env.Environment;
  * Serves the hosted flow of the {@link Handoff} bean in a servlet web application: a {@link HostedFlow} from
  * {@code handoff.web.*} (with the application's {@link PageRenderer} bean, if it has one; the pages show the
  * engine's intent types), and a {@link HandoffServlet} registered as {@value #SERVLET_BEAN}, asynchronous, at the
- * flow's mount path ({@code {server.servlet.context-path}{handoff.web.path}/*}). Each bean backs off when the application defines its own (a
- * {@code HostedFlow}, or a registration bean named {@value #SERVLET_BEAN}); {@code handoff.web.enabled=false}
- * turns both off.
+ * flow's mount path ({@code {server.servlet.context-path}{handoff.web.path}/*}). Each bean backs off when the
+ * application defines its own (a {@code HostedFlow}, or a registration bean named {@value #SERVLET_BEAN});
+ * {@code handoff.web.enabled=false} turns both off.
  */
 @AutoConfiguration(after = HandoffAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -43,11 +45,9 @@ public class HandoffServletAutoConfiguration {
           + "request of the application.", "Set handoff.web.path to a path of its own, e.g. /handoff.");
     }
     HostedFlow.Builder flow = HostedFlow.builder(handoff);
-    HandoffAutoConfiguration.Engine.set("handoff.web.public-url", HostedPageUrl.publicUrl(properties, environment),
-        flow::publicUrl);
-    HandoffAutoConfiguration.Engine.set("handoff.web.path", HostedPageUrl.mountPath(properties, environment),
-        flow::mountPath);
-    HandoffAutoConfiguration.Engine.set("handoff.web.cookie-name", web.getCookieName(), flow::cookieName);
+    set("handoff.web.public-url", HostedPageUrl.publicUrl(properties, environment), flow::publicUrl);
+    set("handoff.web.path", HostedPageUrl.mountPath(properties, environment), flow::mountPath);
+    set("handoff.web.cookie-name", web.getCookieName(), flow::cookieName);
     renderers.ifUnique(flow::pageRenderer);
     return flow.build();
   }
@@ -64,9 +64,8 @@ public class HandoffServletAutoConfiguration {
     }
     HandoffProperties.Web web = properties.getWeb();
     HandoffServlet.Builder servlet = HandoffServlet.builder(flow);
-    HandoffAutoConfiguration.Engine.set("handoff.web.max-form-bytes", web.getMaxFormBytes(), servlet::maxFormBytes);
-    HandoffAutoConfiguration.Engine.set("handoff.web.request-timeout", web.getRequestTimeout(),
-        servlet::requestTimeout);
+    set("handoff.web.max-form-bytes", web.getMaxFormBytes(), servlet::maxFormBytes);
+    set("handoff.web.request-timeout", web.getRequestTimeout(), servlet::requestTimeout);
     ServletRegistrationBean<HandoffServlet> registration =
         new ServletRegistrationBean<>(servlet.build(), flow.mountPath().substring(contextPath.length()) + "/*");
     registration.setName(SERVLET_BEAN);
