@@ -93,6 +93,11 @@ class ReadmeSpringBootTest {
           + url.getRawQuery())).GET().build(), HttpResponse.BodyHandlers.ofString());
       assertThat(entry.statusCode()).isEqualTo(200);
       assertThat(entry.body()).contains("<form", "action=\"/handoff/entry\"");
+      // A broken link gets the flow's own page, not the application's error page.
+      HttpResponse<String> incomplete = http.send(HttpRequest.newBuilder(URI.create(base + "/handoff/entry")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(incomplete.statusCode()).isEqualTo(400);
+      assertThat(incomplete.body()).contains("This link is incomplete");
 
       HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health")).build(),
           HttpResponse.BodyHandlers.ofString());
