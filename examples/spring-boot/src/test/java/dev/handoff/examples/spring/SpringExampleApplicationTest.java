@@ -71,6 +71,7 @@ class SpringExampleApplicationTest {
   static void dropTables() throws Exception {
     try (Connection c = PostgreSQLAvailable.connect(); Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + PREFIX + "sessions");
+      s.execute("DROP TABLE IF EXISTS " + PREFIX + "counters");
       s.execute("DROP TABLE IF EXISTS " + PREFIX + "users");
     }
   }
