@@ -1,5 +1,6 @@
 package dev.handoff;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
@@ -149,9 +150,9 @@ final class EngineContext {
 
   /** {@link SessionStore#consume}, recognising a consume that landed by the browser binding it stored. */
   Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus target,
-      BrowserBinding browser, Instant now) {
+      BrowserBinding browser, AccessRecord access, Instant now) {
     try {
-      return store.consume(tenant, id, tokenGeneration, target, browser, now);
+      return store.consume(tenant, id, tokenGeneration, target, browser, access, now);
     } catch (HandoffException e) {
       if (!outcomeUnknown(e)) {
         throw e;

@@ -4,6 +4,7 @@ import static dev.handoff.EngineContext.CAS_ATTEMPTS;
 import static dev.handoff.EngineContext.error;
 import static dev.handoff.EngineContext.lostRace;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.SessionStatus;
@@ -68,7 +69,9 @@ final class RedeemFlow {
       throw EngineContext.emailTaken();
     }
     SessionStatus target = session.subject().isAuthenticated() ? SessionStatus.ACTIVE : SessionStatus.LOGIN_REQUIRED;
-    var consumed = ctx.consume(session.tenant(), session.id(), session.tokenGeneration(), target, browser, now);
+    var access = new AccessRecord(AccessRecord.Step.REDEEMED, now, null, null);
+    var consumed = ctx.consume(session.tenant(), session.id(), session.tokenGeneration(), target, browser, access,
+        now);
     if (consumed.isEmpty()) {
       StoredSession latest = ctx.reload(session);
       if (latest.statusAt(now) == SessionStatus.EXPIRED) {
@@ -123,7 +126,12 @@ final class RedeemFlow {
 
   /** Undoes a consume whose redemption failed afterwards, so that the end user can try the same link again. */
   private void reopen(StoredSession consumed) {
-    var open = consumed.toBuilder().status(SessionStatus.OPEN).browser(null).version(consumed.version() + 1).build();
+    var open = consumed.toBuilder()
+        .status(SessionStatus.OPEN)
+        .browser(null)
+        .expiresAt(consumed.clocks().linkExpiresAt()) // the second clock had started: back to the link's deadline
+        .version(consumed.version() + 1)
+        .build();
     if (!ctx.replace(open, consumed.version())) {
       log.warn("could not reopen session {} after a failed redemption", consumed.id());
     }

@@ -1,5 +1,6 @@
 package dev.handoff.storage.redis;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.Intent;
 import dev.handoff.spi.SessionStatus;
@@ -228,7 +229,7 @@ public class RedisStoreBenchmark {
 
   @Benchmark
   public Object consumeStore(OpenSessions sessions) {
-    return store.consume(TENANT, sessions.nextId(), 1, SessionStatus.ACTIVE, BROWSER, NOW.plusSeconds(1))
+    return store.consume(TENANT, sessions.nextId(), 1, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW.plusSeconds(1), null, null), NOW.plusSeconds(1))
         .orElseThrow();
   }
 
@@ -369,7 +370,7 @@ public class RedisStoreBenchmark {
       String session = bench.keys.session("csn_seed");
       long open = bench.sync.memoryUsage(session);
       long claim = bench.sync.memoryUsage(bench.keys.claim(bench.seed.idempotencyKey()));
-      bench.store.consume(TENANT, "csn_seed", 1, SessionStatus.ACTIVE, BROWSER, NOW.plusSeconds(1));
+      bench.store.consume(TENANT, "csn_seed", 1, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW.plusSeconds(1), null, null), NOW.plusSeconds(1));
       long active = bench.sync.memoryUsage(session);
       // Index entries: grow the tenant's sorted sets by 1000 sessions and divide.
       long idsBefore = bench.sync.memoryUsage(bench.keys.ids());

@@ -1,5 +1,6 @@
 package dev.handoff.storage.jdbc;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
@@ -219,7 +220,7 @@ public final class JdbcSessionStore implements SessionStore {
    */
   @Override
   public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
-      BrowserBinding browser, Instant now) {
+      BrowserBinding browser, AccessRecord access, Instant now) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(newStatus, "newStatus");
@@ -307,6 +308,17 @@ public final class JdbcSessionStore implements SessionStore {
    * stops early when a batch comes back short: the rest is gone or being deleted by another node. Rows locked by
    * other transactions are skipped rather than waited for (PostgreSQL, MariaDB/MySQL).
    */
+  // TODO(issue 14, stores): persist clocks, recovery and the access log; implement these two from indexes.
+  @Override
+  public SessionPage listByUser(String tenant, String userId, String cursor, int limit) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public java.util.List<StoredSession> listEnded(Instant now, int limit) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
   @Override
   public int deleteExpired(Instant expiredBefore, int limit) {
     Objects.requireNonNull(expiredBefore, "expiredBefore");

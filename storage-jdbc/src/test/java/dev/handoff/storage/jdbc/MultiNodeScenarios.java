@@ -1,5 +1,6 @@
 package dev.handoff.storage.jdbc;
 
+import dev.handoff.spi.AccessRecord;
 import static dev.handoff.storage.tck.StoredSessions.baseTime;
 import static dev.handoff.storage.tck.StoredSessions.open;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,10 +56,10 @@ abstract class MultiNodeScenarios {
     storeA.insert(s);
     assertThat(storeB.find("t1", "csn_1")).contains(s);
 
-    StoredSession consumed = s.consumedAs(SessionStatus.ACTIVE, null, NOW);
-    assertThat(storeB.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).contains(consumed);
-    assertThat(storeA.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).isEmpty();
-    assertThat(storeB.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).isEmpty();
+    StoredSession consumed = s.consumedAs(SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW);
+    assertThat(storeB.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW)).contains(consumed);
+    assertThat(storeA.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW)).isEmpty();
+    assertThat(storeB.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW)).isEmpty();
     assertThat(storeA.find("t1", "csn_1")).contains(consumed);
   }
 
@@ -70,7 +71,7 @@ abstract class MultiNodeScenarios {
       var wins = new AtomicInteger();
       race(thread -> {
         JdbcSessionStore store = thread % 2 == 0 ? storeA : storeB;
-        if (store.consume("t1", id, 1, SessionStatus.ACTIVE, null, NOW).isPresent()) {
+        if (store.consume("t1", id, 1, SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW).isPresent()) {
           wins.incrementAndGet();
         }
         return null;

@@ -125,8 +125,18 @@ class SessionSweeperTest {
 
     @Override
     public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration,
-        SessionStatus newStatus, BrowserBinding browser, Instant now) {
+        SessionStatus newStatus, BrowserBinding browser, dev.handoff.spi.AccessRecord access, Instant now) {
       return Optional.empty();
+    }
+
+    @Override
+    public SessionPage listByUser(String tenant, String userId, String cursor, int limit) {
+      return new SessionPage(List.of(), null);
+    }
+
+    @Override
+    public List<StoredSession> listEnded(Instant now, int limit) {
+      return List.of();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.handoff.storage.jdbc;
 
+import dev.handoff.spi.AccessRecord;
 import static dev.handoff.storage.tck.StoredSessions.open;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,13 +51,13 @@ class StoreBoundsTest {
         }
         long start = System.nanoTime();
         assertCode(() -> bounded.consume("t1", "csn_1", 1, SessionStatus.ACTIVE,
-            new BrowserBinding("b", NOW, NOW), NOW), ErrorCode.STORAGE_UNAVAILABLE);
+            new BrowserBinding("b", NOW, NOW), new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW), ErrorCode.STORAGE_UNAVAILABLE);
         Duration waited = Duration.ofNanos(System.nanoTime() - start);
         // The bound is 1 s; the slack is for a loaded machine, far below the default waits (50 s, or forever).
         assertThat(waited).as("waited on %s", kind).isLessThan(Duration.ofSeconds(5));
         holder.rollback();
       }
-      assertThat(bounded.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, new BrowserBinding("b", NOW, NOW), NOW))
+      assertThat(bounded.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, new BrowserBinding("b", NOW, NOW), new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW))
           .as("the store recovers once the lock is gone").isPresent();
     }
   }

@@ -3,6 +3,7 @@ package dev.handoff.storage.memory;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
@@ -10,6 +11,7 @@ import dev.handoff.spi.SessionPage;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.SessionStore;
 import dev.handoff.spi.StoredSession;
+import dev.handoff.spi.Subject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -216,7 +218,7 @@ public final class CaffeineSessionStore implements SessionStore {
 
   @Override
   public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
-      BrowserBinding browser, Instant now) {
+      BrowserBinding browser, AccessRecord access, Instant now) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(newStatus, "newStatus");
@@ -230,7 +232,7 @@ public final class CaffeineSessionStore implements SessionStore {
           || current.isExpiredAt(now)) {
         return current;
       }
-      consumed[0] = current.consumedAs(newStatus, browser, now);
+      consumed[0] = current.consumedAs(newStatus, browser, access, now);
       return consumed[0];
     });
     return Optional.ofNullable(consumed[0]);
@@ -268,6 +270,38 @@ public final class CaffeineSessionStore implements SessionStore {
    * <p>This store scans its entries, so a call costs time proportional to the number of sessions held; entries
    * also leave on their own once their retention has passed, which makes calling this optional.
    */
+  // TODO(issue 14, stores): an index per user and one by expiry instead of scanning.
+  @Override
+  public SessionPage listByUser(String tenant, String userId, String cursor, int limit) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(userId, "userId");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    List<StoredSession> all = cache.asMap().values().stream()
+        .filter(s -> s.tenant().equals(tenant) && s.subject() instanceof Subject.ExistingUser u
+            && u.userId().equals(userId) && (cursor == null || s.id().compareTo(cursor) > 0))
+        .sorted(java.util.Comparator.comparing(StoredSession::id))
+        .toList();
+    if (all.size() <= limit) {
+      return new SessionPage(all, null);
+    }
+    return new SessionPage(all.subList(0, limit), all.get(limit - 1).id());
+  }
+
+  @Override
+  public List<StoredSession> listEnded(Instant now, int limit) {
+    Objects.requireNonNull(now, "now");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    return cache.asMap().values().stream()
+        .filter(s -> !s.status().isTerminal() && s.isExpiredAt(now))
+        .sorted(java.util.Comparator.comparing(StoredSession::expiresAt))
+        .limit(limit)
+        .toList();
+  }
+
   @Override
   public int deleteExpired(Instant expiredBefore, int limit) {
     Objects.requireNonNull(expiredBefore, "expiredBefore");

@@ -1,5 +1,6 @@
 package dev.handoff.storage.memory;
 
+import dev.handoff.spi.AccessRecord;
 import static dev.handoff.storage.memory.TestSessions.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -257,26 +258,26 @@ class CaffeineSessionStoreTest {
       StoredSession s = session("t1", "csn_1", T0).build();
       store.insert(s);
       Instant now = T0.plusSeconds(10);
-      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, now))
-          .contains(s.consumedAs(SessionStatus.ACTIVE, null, now));
-      assertThat(store.find("t1", "csn_1")).contains(s.consumedAs(SessionStatus.ACTIVE, null, now));
-      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, now)).isEmpty();
+      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, now, null, null), now))
+          .contains(s.consumedAs(SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, now, null, null), now));
+      assertThat(store.find("t1", "csn_1")).contains(s.consumedAs(SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, now, null, null), now));
+      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, now, null, null), now)).isEmpty();
     }
 
     @Test
     void refusesWrongGenerationExpiryTenantOrStatus() {
       StoredSession s = session("t1", "csn_1", T0).tokenGeneration(2).build();
       store.insert(s);
-      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, T0)).isEmpty();
-      assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, null, s.expiresAt())).isEmpty();
-      assertThat(store.consume("t2", "csn_1", 2, SessionStatus.ACTIVE, null, T0)).isEmpty();
+      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, T0, null, null), T0)).isEmpty();
+      assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, s.expiresAt(), null, null), s.expiresAt())).isEmpty();
+      assertThat(store.consume("t2", "csn_1", 2, SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, T0, null, null), T0)).isEmpty();
       assertThat(store.find("t1", "csn_1")).contains(s);
-      assertThatThrownBy(() -> store.consume("t1", "csn_1", 2, SessionStatus.OPEN, null, T0))
+      assertThatThrownBy(() -> store.consume("t1", "csn_1", 2, SessionStatus.OPEN, null, new AccessRecord(AccessRecord.Step.REDEEMED, T0, null, null), T0))
           .isInstanceOf(IllegalArgumentException.class);
 
       store.insert(session("t1", "csn_2", T0).status(SessionStatus.LOGIN_REQUIRED).build());
-      assertThat(store.consume("t1", "csn_2", 1, SessionStatus.ACTIVE, null, T0)).isEmpty();
-      assertThat(store.consume("t1", "csn_1", 2, SessionStatus.LOGIN_REQUIRED, null, s.expiresAt().minusNanos(1)))
+      assertThat(store.consume("t1", "csn_2", 1, SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, T0, null, null), T0)).isEmpty();
+      assertThat(store.consume("t1", "csn_1", 2, SessionStatus.LOGIN_REQUIRED, null, new AccessRecord(AccessRecord.Step.REDEEMED, s.expiresAt().minusNanos(1), null, null), s.expiresAt().minusNanos(1)))
           .isPresent();
     }
   }
@@ -345,7 +346,7 @@ class CaffeineSessionStoreTest {
         for (int t = 0; t < threads; t++) {
           futures.add(pool.submit(() -> {
             barrier.await();
-            if (store.consume("t1", id, 1, SessionStatus.ACTIVE, null, T0.plusSeconds(1)).isPresent()) {
+            if (store.consume("t1", id, 1, SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, T0.plusSeconds(1), null, null), T0.plusSeconds(1)).isPresent()) {
               wins.incrementAndGet();
             }
             return null;

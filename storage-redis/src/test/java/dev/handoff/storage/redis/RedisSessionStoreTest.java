@@ -1,5 +1,6 @@
 package dev.handoff.storage.redis;
 
+import dev.handoff.spi.AccessRecord;
 import static dev.handoff.storage.tck.StoredSessions.baseTime;
 import static dev.handoff.storage.tck.StoredSessions.open;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -216,10 +217,10 @@ class RedisSessionStoreTest {
     StoredSession s = open("t1", "csn_1").build();
     a.insert(s);
     assertThat(b.find("t1", "csn_1")).contains(s);
-    assertThat(b.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW))
-        .contains(s.consumedAs(SessionStatus.ACTIVE, null, NOW));
-    assertThat(a.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).isEmpty();
-    assertThat(b.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).isEmpty();
+    assertThat(b.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW))
+        .contains(s.consumedAs(SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW));
+    assertThat(a.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW)).isEmpty();
+    assertThat(b.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW)).isEmpty();
 
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -233,7 +234,7 @@ class RedisSessionStoreTest {
           RedisSessionStore store = t % 2 == 0 ? a : b;
           futures.add(pool.submit(() -> {
             barrier.await(10, TimeUnit.SECONDS);
-            if (store.consume("t1", id, 1, SessionStatus.ACTIVE, null, NOW).isPresent()) {
+            if (store.consume("t1", id, 1, SessionStatus.ACTIVE, null, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW).isPresent()) {
               wins.incrementAndGet();
             }
             return null;

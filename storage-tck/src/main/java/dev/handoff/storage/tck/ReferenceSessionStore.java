@@ -1,12 +1,14 @@
 package dev.handoff.storage.tck;
 
 import dev.handoff.spi.BrowserBinding;
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.SessionPage;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.SessionStore;
 import dev.handoff.spi.StoredSession;
+import dev.handoff.spi.Subject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -83,7 +85,7 @@ final class ReferenceSessionStore implements SessionStore {
 
   @Override
   public synchronized Optional<StoredSession> consume(String tenant, String id, long tokenGeneration,
-      SessionStatus newStatus, BrowserBinding browser, Instant now) {
+      SessionStatus newStatus, BrowserBinding browser, AccessRecord access, Instant now) {
     if (newStatus == SessionStatus.OPEN) {
       throw new IllegalArgumentException("newStatus must not be OPEN");
     }
@@ -92,7 +94,7 @@ final class ReferenceSessionStore implements SessionStore {
         || current.isExpiredAt(now)) {
       return Optional.empty();
     }
-    StoredSession consumed = current.consumedAs(newStatus, browser, now);
+    StoredSession consumed = current.consumedAs(newStatus, browser, access, now);
     sessions.put(key(tenant, id), consumed);
     return Optional.of(consumed);
   }
@@ -110,6 +112,34 @@ final class ReferenceSessionStore implements SessionStore {
       return new SessionPage(all, null);
     }
     return new SessionPage(all.subList(0, limit), all.get(limit - 1).id());
+  }
+
+  @Override
+  public synchronized SessionPage listByUser(String tenant, String userId, String cursor, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    List<StoredSession> all = sessions.values().stream()
+        .filter(s -> s.tenant().equals(tenant) && s.subject() instanceof Subject.ExistingUser u
+            && u.userId().equals(userId) && (cursor == null || s.id().compareTo(cursor) > 0))
+        .sorted(BY_KEY)
+        .toList();
+    if (all.size() <= limit) {
+      return new SessionPage(all, null);
+    }
+    return new SessionPage(all.subList(0, limit), all.get(limit - 1).id());
+  }
+
+  @Override
+  public synchronized List<StoredSession> listEnded(Instant now, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    return sessions.values().stream()
+        .filter(s -> !s.status().isTerminal() && s.isExpiredAt(now))
+        .sorted(java.util.Comparator.comparing(StoredSession::expiresAt))
+        .limit(limit)
+        .toList();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.handoff.storage.tck;
 
+import dev.handoff.spi.AccessRecord;
 import static dev.handoff.storage.tck.StoredSessions.baseTime;
 import static dev.handoff.storage.tck.StoredSessions.open;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -285,7 +286,7 @@ public abstract class SessionStoreContract {
     StoredSession b = open("tenant_b", "csn_1").build();
     store.insert(a);
     store.insert(b);
-    assertThat(store.consume("tenant_b", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW)).isPresent();
+    assertThat(store.consume("tenant_b", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW)).isPresent();
     assertThat(store.replace(b.toBuilder().status(SessionStatus.REVOKED).version(1).build(), 0)).isFalse();
     assertThat(store.find("tenant_a", "csn_1")).contains(a);
     assertThat(store.list("tenant_a", null, 10).sessions()).containsExactly(a);
@@ -354,11 +355,11 @@ public abstract class SessionStoreContract {
     SessionStore store = newStore();
     StoredSession s = open("t1", "csn_1").build();
     store.insert(s);
-    StoredSession expected = s.consumedAs(SessionStatus.ACTIVE, BROWSER, NOW);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW)).contains(expected);
+    StoredSession expected = s.consumedAs(SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW);
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW)).contains(expected);
     assertThat(store.find("t1", "csn_1")).contains(expected);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW)).isEmpty();
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.LOGIN_REQUIRED, BROWSER, NOW.plusSeconds(1))).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW)).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.LOGIN_REQUIRED, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW.plusSeconds(1), null, null), NOW.plusSeconds(1))).isEmpty();
     assertThat(store.find("t1", "csn_1")).contains(expected);
   }
 
@@ -367,7 +368,7 @@ public abstract class SessionStoreContract {
     SessionStore store = newStore();
     store.insert(open("t1", "csn_1").build());
     Instant now = NOW.plusNanos(987_654_321);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.LOGIN_REQUIRED, BROWSER, now))
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.LOGIN_REQUIRED, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, now, null, null), now))
         .map(StoredSession::modifiedAt).contains(now);
     assertThat(store.find("t1", "csn_1")).map(StoredSession::modifiedAt).contains(now);
   }
@@ -377,10 +378,10 @@ public abstract class SessionStoreContract {
     SessionStore store = newStore();
     StoredSession s = open("t1", "csn_1").tokenGeneration(2).build();
     store.insert(s);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW)).isEmpty();
-    assertThat(store.consume("t1", "csn_1", 3, SessionStatus.ACTIVE, BROWSER, NOW)).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW)).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 3, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW)).isEmpty();
     assertThat(store.find("t1", "csn_1")).contains(s);
-    assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, BROWSER, NOW)).isPresent();
+    assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW)).isPresent();
   }
 
   @Test
@@ -388,12 +389,12 @@ public abstract class SessionStoreContract {
     SessionStore store = newStore();
     StoredSession s = open("t1", "csn_1").build();
     store.insert(s);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, s.expiresAt())).isEmpty();
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, s.expiresAt().plusSeconds(5))).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, s.expiresAt(), null, null), s.expiresAt())).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, s.expiresAt().plusSeconds(5), null, null), s.expiresAt().plusSeconds(5))).isEmpty();
     assertThat(store.find("t1", "csn_1")).contains(s);
     Instant justBefore = s.expiresAt().minusNanos(1);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, justBefore))
-        .contains(s.consumedAs(SessionStatus.ACTIVE, BROWSER, justBefore));
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, justBefore, null, null), justBefore))
+        .contains(s.consumedAs(SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, justBefore, null, null), justBefore));
   }
 
   @Test
@@ -403,7 +404,7 @@ public abstract class SessionStoreContract {
       if (status != SessionStatus.OPEN) {
         StoredSession s = open("t1", status.name()).status(status).build();
         store.insert(s);
-        assertThat(store.consume("t1", status.name(), 1, SessionStatus.ACTIVE, BROWSER, NOW)).as("%s", status).isEmpty();
+        assertThat(store.consume("t1", status.name(), 1, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW)).as("%s", status).isEmpty();
         assertThat(store.find("t1", status.name())).contains(s);
       }
     }
@@ -412,10 +413,10 @@ public abstract class SessionStoreContract {
   @Test
   void refusesAbsentSessionsAndOpenAsNewStatus() {
     SessionStore store = newStore();
-    assertThat(store.consume("t1", "nope", 1, SessionStatus.ACTIVE, BROWSER, NOW)).isEmpty();
+    assertThat(store.consume("t1", "nope", 1, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW)).isEmpty();
     StoredSession s = open("t1", "csn_1").build();
     store.insert(s);
-    assertThatThrownBy(() -> store.consume("t1", "csn_1", 1, SessionStatus.OPEN, BROWSER, NOW))
+    assertThatThrownBy(() -> store.consume("t1", "csn_1", 1, SessionStatus.OPEN, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(store.find("t1", "csn_1")).contains(s);
   }
@@ -425,13 +426,13 @@ public abstract class SessionStoreContract {
     SessionStore store = newStore();
     StoredSession s = open("t1", "csn_1").singleUse(true).build();
     store.insert(s);
-    StoredSession consumed = store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW).orElseThrow();
+    StoredSession consumed = store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW).orElseThrow();
     StoredSession reminted = consumed.toBuilder().status(SessionStatus.OPEN).tokenGeneration(2)
         .tokenDigest("dgst_2").version(consumed.version() + 1).build();
     assertThat(store.replace(reminted, consumed.version())).isTrue();
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW)).isEmpty();
-    assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, BROWSER, NOW))
-        .contains(reminted.consumedAs(SessionStatus.ACTIVE, BROWSER, NOW));
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW)).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW))
+        .contains(reminted.consumedAs(SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW));
   }
 
   // ---- time is the engine's ------------------------------------------------------------------------------
@@ -592,7 +593,7 @@ public abstract class SessionStoreContract {
         .isEqualTo(Map.of("theme", "dark", "locale", "fr-CA"));
     StoredSession changed = s.toBuilder().presentation(Map.of("locale", "ja-JP", "step", 2L)).version(1).build();
     assertThat(store.replace(changed, 0)).isTrue();
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW).orElseThrow().presentation())
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW).orElseThrow().presentation())
         .isEqualTo(Map.of("locale", "ja-JP", "step", 2L));
     StoredSession cleared = store.find("t1", "csn_1").orElseThrow();
     cleared = cleared.toBuilder().presentation(Map.of()).version(cleared.version() + 1).build();
@@ -723,7 +724,7 @@ public abstract class SessionStoreContract {
       for (int round = 0; round < raceRounds(); round++) {
         String id = "csn_" + round;
         store.insert(open("t1", id).build());
-        int wins = race(pool, () -> store.consume("t1", id, 1, SessionStatus.ACTIVE, BROWSER, NOW).isPresent());
+        int wins = race(pool, () -> store.consume("t1", id, 1, SessionStatus.ACTIVE, BROWSER, new AccessRecord(AccessRecord.Step.REDEEMED, NOW, null, null), NOW).isPresent());
         assertThat(wins).as("successful consumes in round %d", round).isEqualTo(1);
         assertThat(store.find("t1", id).orElseThrow().version()).isEqualTo(1);
       }

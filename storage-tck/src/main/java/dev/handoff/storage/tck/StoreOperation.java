@@ -1,5 +1,6 @@
 package dev.handoff.storage.tck;
 
+import dev.handoff.spi.AccessRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.handoff.spi.HandoffException;
@@ -153,9 +154,9 @@ sealed interface StoreOperation {
       Instant now = current == null ? BASE : current.createdAt().plusNanos((long) (lifetimeShare
           * Duration.between(current.createdAt(), current.expiresAt()).toNanos()));
       var browser = new BrowserBinding("browser-" + pick, now, now);
-      assertThat(store.consume(targetTenant, targetId, generation, newStatus, browser, now))
+      assertThat(store.consume(targetTenant, targetId, generation, newStatus, browser, new AccessRecord(AccessRecord.Step.REDEEMED, now, null, null), now))
           .as("consume %s/%s generation %d at %s", targetTenant, targetId, generation, now)
-          .isEqualTo(model.consume(targetTenant, targetId, generation, newStatus, browser, now));
+          .isEqualTo(model.consume(targetTenant, targetId, generation, newStatus, browser, new AccessRecord(AccessRecord.Step.REDEEMED, now, null, null), now));
     }
   }
 
