@@ -12,6 +12,7 @@ import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.Subject;
 import dev.handoff.spi.User;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,6 +130,7 @@ final class RedeemFlow {
     var open = consumed.toBuilder()
         .status(SessionStatus.OPEN)
         .browser(null)
+        .accessLog(List.of()) // the redemption did not happen after all
         .expiresAt(consumed.clocks().linkExpiresAt()) // the second clock had started: back to the link's deadline
         .version(consumed.version() + 1)
         .build();

@@ -38,7 +38,8 @@ import java.util.Objects;
  *     {@link SessionClocks#single}
  * @param recovery how this session relates to recovery, {@link Recovery#NONE} unless it replaced or was replaced
  * @param accessLog the audit of the browser steps taken (redemption, sign-in, recovery), oldest first, at most
- *     {@link AccessRecord#MAX_RECORDS}
+ *     {@link AccessRecord#MAX_RECORDS}; empty while the status is {@link SessionStatus#OPEN}, so that
+ *     {@link #consumedAs} always leaves exactly the one new record
  * @param version starts at 0 and grows by one with every stored change; the basis of compare-and-set
  */
 public record StoredSession(
@@ -85,6 +86,10 @@ public record StoredSession(
     accessLog = List.copyOf(Objects.requireNonNull(accessLog, "accessLog"));
     if (accessLog.size() > AccessRecord.MAX_RECORDS) {
       throw new IllegalArgumentException("accessLog holds at most " + AccessRecord.MAX_RECORDS + " records");
+    }
+    if (status == SessionStatus.OPEN && !accessLog.isEmpty()) {
+      // Nothing was redeemed yet. This lets a store write consume's log as the one new record, without reading it.
+      throw new IllegalArgumentException("an OPEN session has an empty accessLog");
     }
     if (tokenGeneration < 1) {
       throw new IllegalArgumentException("tokenGeneration must be at least 1");

@@ -118,6 +118,15 @@ class ValueTypesTest {
   }
 
   @Test
+  void anOpenSessionHasNoAccessLog() {
+    var record = new AccessRecord(AccessRecord.Step.REDEEMED, T, null, null);
+    assertThatThrownBy(() -> valid().accessLog(java.util.List.of(record)).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(valid().status(SessionStatus.ACTIVE).accessLog(java.util.List.of(record)).build().accessLog())
+        .containsExactly(record);
+  }
+
+  @Test
   void aRecoveredSessionNamesItsOriginal() {
     assertThatThrownBy(() -> new Recovery("csn_1", null, 0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Recovery(null, null, 1)).isInstanceOf(IllegalArgumentException.class);
