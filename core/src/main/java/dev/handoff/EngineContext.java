@@ -61,6 +61,8 @@ final class EngineContext {
   final KeyedDigest browserDigests;
   final KeyedDigest codeDigests;
   final OneTimeCodes codes;
+  /** Makes the access log's records from what the HTTP layer saw, by the embedder's address policy. */
+  final AccessRecorder access;
   private final List<SessionListener> listeners;
   /**
    * One DRBG per thread: the platform default (NativePRNG) serialises every thread on one global lock, measured at
@@ -91,6 +93,8 @@ final class EngineContext {
     this.browserDigests = new KeyedDigest(tokens::ring, MasterKey::tokenDigestKey, "browser-session");
     this.codeDigests = new KeyedDigest(tokens::ring, MasterKey::otpDigestKey, "one-time-code");
     this.codes = new OneTimeCodes(b.loginPolicy, random::get);
+    this.access = new AccessRecorder(b.addressPolicy,
+        new KeyedDigest(tokens::ring, MasterKey::tokenDigestKey, "client-address"));
   }
 
   private static SecureRandom newDrbg() {

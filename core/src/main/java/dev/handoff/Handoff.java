@@ -50,6 +50,7 @@ public final class Handoff {
   private final BrowserFlow browser;
   private final SignInFlow signIn;
   private final LifecycleFlow lifecycle;
+  private final RecoveryFlow recovery;
   private final OperationObserver observer;
 
   private Handoff(Builder b) {
@@ -59,6 +60,7 @@ public final class Handoff {
     this.browser = new BrowserFlow(ctx);
     this.signIn = new SignInFlow(ctx, browser);
     this.lifecycle = new LifecycleFlow(ctx);
+    this.recovery = new RecoveryFlow(ctx, signIn);
     this.observer = b.operationObserver;
     if (b.keys.isGenerated()) {
       log.warn("No key ring configured: generated {}. URLs minted now cannot be redeemed after a restart or on "
@@ -127,7 +129,18 @@ public final class Handoff {
    *     if the session's user no longer exists
    */
   public Redemption redeem(String token) {
-    return observed(Operation.REDEEM, () -> redemption.redeem(token));
+    return redeem(token, ClientInfo.UNKNOWN);
+  }
+
+  /**
+   * {@link #redeem(String)}, recording the browser in the session's access log ({@link Session#accessLog()}) as a
+   * {@code REDEEMED} step, in the same atomic write that consumes the link: its address as the
+   * {@linkplain Builder#addressPolicy address policy} keeps it, and its user agent.
+   *
+   * @param client the address and user agent the HTTP layer saw, untrusted; {@link ClientInfo#UNKNOWN} if none
+   */
+  public Redemption redeem(String token, ClientInfo client) {
+    return observed(Operation.REDEEM, () -> redemption.redeem(token, RequestFields.required(client, "client")));
   }
 
   /**
@@ -216,7 +229,18 @@ public final class Handoff {
    *     {@link ErrorCode#CONFLICT} if no sign-in was started or the session does not wait for one
    */
   public BrowserSession verifyLogin(String browserSecret, String code) {
-    return observed(Operation.VERIFY_LOGIN, () -> signIn.verifyLogin(browserSecret, code));
+    return verifyLogin(browserSecret, code, ClientInfo.UNKNOWN);
+  }
+
+  /**
+   * {@link #verifyLogin(String, String)}, recording a successful sign-in in the session's access log as a
+   * {@code SIGNED_IN} step, in the same atomic write as the sign-in.
+   *
+   * @param client the address and user agent the HTTP layer saw, untrusted; {@link ClientInfo#UNKNOWN} if none
+   */
+  public BrowserSession verifyLogin(String browserSecret, String code, ClientInfo client) {
+    return observed(Operation.VERIFY_LOGIN,
+        () -> signIn.verifyLogin(browserSecret, code, RequestFields.required(client, "client")));
   }
 
   /**
@@ -244,6 +268,72 @@ public final class Handoff {
    */
   public boolean isFormToken(String browserSecret, String token) {
     return browser.isFormToken(browserSecret, token);
+  }
+
+  /**
+   * Whether the hosted page can offer to continue a link that did not redeem (it expired, or was used) by email,
+   * and the offer if so: the link must be the session's current one (authentic, not replaced by a newer link),
+   * and the session recoverable (see {@link IntentType.Builder#recovery}: its type allows it, recoveries are left,
+   * it was neither completed nor revoked, and it ended less than the {@linkplain Builder#retention retention}
+   * ago). Read-only; empty for anything else, without saying why. Recovering a used link's session that is still
+   * live in another browser ends it there.
+   */
+  public Optional<RecoveryOffer> recoveryForLink(String token) {
+    return recovery.forLink(token);
+  }
+
+  /**
+   * The recovery offer for a browser whose session ended (expired, or signed out, also for idleness), by its
+   * browser-session secret, under the rules of {@link #recoveryForLink}. Call it once {@link #authenticate} refused
+   * the secret. Read-only; empty for a live, completed, revoked or unknown session.
+   */
+  public Optional<RecoveryOffer> recoveryForBrowser(String browserSecret) {
+    return recovery.forBrowser(browserSecret);
+  }
+
+  /**
+   * The offer a {@linkplain RecoveryOffer#ticket() ticket} stands for, while the session can still be recovered,
+   * with whether a code was sent; for the recovery pages after the first. Read-only; empty for a forged or
+   * expired ticket or a session that can no longer be recovered.
+   */
+  public Optional<RecoveryOffer> recoveryOffer(String ticket) {
+    return recovery.forTicket(ticket);
+  }
+
+  /**
+   * Starts recovering a session by email: records a new one-time code on the session and has it sent, off the
+   * caller's thread, if {@code email} is its user's (the {@code user}'s email, or the {@code userDetails} one; for
+   * a session without a user whose type allows that, any user's of the tenant). The caller gets the same outcome
+   * in the same time whether or not it is: no code is sent to any other address, and a code for it recovers
+   * nothing. Limited like {@link #startLogin}, whose per-address and per-tenant counters it shares.
+   *
+   * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for a forged or expired ticket, or a session that
+   *     was deleted; {@link ErrorCode#CONFLICT} if the session can no longer be recovered;
+   *     {@link ErrorCode#INVALID_REQUEST} for a malformed email; {@link ErrorCode#TOO_MANY_ATTEMPTS} past the
+   *     limits; {@link ErrorCode#UNPROCESSABLE} if the engine has no {@link OtpSender}
+   */
+  public void startRecovery(String ticket, String email) {
+    observed(Operation.START_RECOVERY, () -> {
+      recovery.start(ticket, email);
+      return null;
+    });
+  }
+
+  /**
+   * Checks a recovery code and, if it is right, replaces the session: the original is marked as replaced
+   * ({@link Session#recovery()}) and, if still live elsewhere, signed out; the replacement (same tenant, intent,
+   * callback, metadata and theme; the user as subject; fresh deadlines with the original's lengths) is active in a
+   * new browser session at once, its access log holding the {@code RECOVERED} step. Of concurrent recoveries of
+   * one session exactly one succeeds. Publishes {@link SessionEvent.Type#RECOVERED} on the replacement. Set
+   * {@link Redemption#browserSecret()} as the cookie and continue on the session page.
+   *
+   * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for a wrong code, a forged or expired ticket;
+   *     {@link ErrorCode#TOO_MANY_ATTEMPTS} once no attempt is left; {@link ErrorCode#EXPIRED} for an expired
+   *     code; {@link ErrorCode#CONFLICT} if no code was requested or the session can no longer be recovered (for
+   *     instance, another browser recovered it first)
+   */
+  public Redemption recover(String ticket, String code, ClientInfo client) {
+    return observed(Operation.RECOVER, () -> recovery.recover(ticket, code, client));
   }
 
   /** The intent types this engine accepts, with their display names and labels for the hosted page. */
@@ -329,6 +419,7 @@ public final class Handoff {
     OperationObserver operationObserver;
     Integer maxSessionDataBytes;
     Executor otpExecutor;
+    AddressPolicy addressPolicy;
 
     private Builder() {}
 
@@ -466,6 +557,15 @@ public final class Handoff {
       return this;
     }
 
+    /**
+     * How client addresses are kept in sessions' access logs: {@link AddressPolicy#TRUNCATED} (the network, by
+     * default), {@link AddressPolicy#KEYED_DIGEST} or {@link AddressPolicy#NONE}. See {@code docs/privacy.md}.
+     */
+    public Builder addressPolicy(AddressPolicy addressPolicy) {
+      this.addressPolicy = once(this.addressPolicy, addressPolicy, "addressPolicy");
+      return this;
+    }
+
     /** Adds a listener for session events; may be called any number of times. */
     public Builder listener(SessionListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -527,6 +627,7 @@ public final class Handoff {
       loginPolicy = loginPolicy == null ? LoginPolicy.defaults() : loginPolicy;
       operationObserver = operationObserver == null ? OperationObserver.none() : operationObserver;
       otpExecutor = otpExecutor == null ? OtpExecutor.create() : otpExecutor;
+      addressPolicy = addressPolicy == null ? AddressPolicy.TRUNCATED : addressPolicy;
       maxSessionDataBytes = maxSessionDataBytes == null ? DEFAULT_MAX_SESSION_DATA_BYTES : maxSessionDataBytes;
       if (maxTtl.compareTo(MIN_TTL) < 0 || defaultTtl.compareTo(MIN_TTL) < 0 || defaultTtl.compareTo(maxTtl) > 0) {
         throw new IllegalStateException("need " + MIN_TTL + " <= defaultTtl (" + defaultTtl + ") <= maxTtl ("

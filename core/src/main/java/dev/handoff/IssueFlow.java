@@ -14,6 +14,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,6 +165,7 @@ final class IssueFlow {
             .status(SessionStatus.OPEN)
             .browser(null)
             .challenge(null)
+            .accessLog(List.of()) // an OPEN session has no browser steps yet: the new link starts afresh
             .tokenGeneration(current.tokenGeneration() + 1)
             .tokenDigest(ctx.tokens.digest(nonce));
       }

@@ -27,5 +27,9 @@ public enum Operation {
   /** {@link Handoff#logout}. */
   LOGOUT,
   /** {@link Handoff#purgeExpired}. */
-  PURGE
+  PURGE,
+  /** {@link Handoff#startRecovery}. */
+  START_RECOVERY,
+  /** {@link Handoff#recover}. */
+  RECOVER
 }

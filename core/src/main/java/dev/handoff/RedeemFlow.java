@@ -29,7 +29,7 @@ final class RedeemFlow {
     this.ctx = ctx;
   }
 
-  Redemption redeem(String token) {
+  Redemption redeem(String token, ClientInfo client) {
     Instant now = ctx.clock.instant();
     TokenClaims claims = ctx.tokens.open(token, now);
     boolean tokenExpired = !now.isBefore(claims.expiresAt().plus(ctx.clockSkew));
@@ -55,8 +55,9 @@ final class RedeemFlow {
     }
     var secret = BrowserSecret.create(session.tenant(), session.id(), ctx.random());
     var browser = new BrowserBinding(ctx.browserDigests.digest(secret.value()), now, now);
+    var access = ctx.access.record(AccessRecord.Step.REDEEMED, now, client);
     if (reuse) {
-      return rebind(session, browser, secret, now);
+      return rebind(session, browser, access, secret, now);
     }
     User existing = null;
     if (session.subject() instanceof Subject.ExistingUser) {
@@ -70,7 +71,6 @@ final class RedeemFlow {
       throw EngineContext.emailTaken();
     }
     SessionStatus target = session.subject().isAuthenticated() ? SessionStatus.ACTIVE : SessionStatus.LOGIN_REQUIRED;
-    var access = new AccessRecord(AccessRecord.Step.REDEEMED, now, null, null);
     var consumed = ctx.consume(session.tenant(), session.id(), session.tokenGeneration(), target, browser, access,
         now);
     if (consumed.isEmpty()) {
@@ -88,10 +88,12 @@ final class RedeemFlow {
   }
 
   /** A reusable link redeemed again: the new browser session replaces the earlier one. */
-  private Redemption rebind(StoredSession session, BrowserBinding browser, BrowserSecret secret, Instant now) {
+  private Redemption rebind(StoredSession session, BrowserBinding browser, AccessRecord access,
+      BrowserSecret secret, Instant now) {
     StoredSession current = session;
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      var rebound = current.toBuilder().browser(browser).modifiedAt(now).version(current.version() + 1).build();
+      var rebound = current.toBuilder().browser(browser).accessLog(AccessRecord.append(current.accessLog(), access))
+          .modifiedAt(now).version(current.version() + 1).build();
       if (ctx.replace(rebound, current.version())) {
         return redeemed(rebound, ctx.resolveUser(rebound), secret, now);
       }

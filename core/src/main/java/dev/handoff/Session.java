@@ -1,10 +1,13 @@
 package dev.handoff;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.Intent;
+import dev.handoff.spi.Recovery;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.Subject;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +28,12 @@ import java.util.Optional;
  * @param singleUse whether its URL can be redeemed only once
  * @param theme how the hosted page presents it, {@link Theme#DEFAULT} when not set
  * @param locale the hosted page's language, or {@code null} to follow the browser
+ * @param recovery how it relates to recovery: the session it replaced ({@link Recovery#recoveredFrom()}), the one
+ *     that replaced it ({@link Recovery#replacedBy()}), {@link Recovery#NONE} for most sessions
+ * @param accessLog the browser steps taken in it, oldest first: when the link was redeemed, the end user signed in,
+ *     or the session was recovered, from which client address (as the engine's {@link AddressPolicy} kept it)
+ *     and with which user agent; at most {@link AccessRecord#MAX_RECORDS}, the first and the latest. See
+ *     {@code docs/privacy.md}
  */
 public record Session(
     String tenant,
@@ -39,12 +48,14 @@ public record Session(
     SessionStatus status,
     boolean singleUse,
     Theme theme,
-    Locale locale) {
+    Locale locale,
+    Recovery recovery,
+    List<AccessRecord> accessLog) {
 
   static Session of(StoredSession s, Instant now) {
     return new Session(s.tenant(), s.id(), s.intent(), s.subject(), s.callbackUrl(), s.metadata(), s.createdAt(),
         s.modifiedAt(), s.expiresAt(), s.statusAt(now), s.singleUse(), SessionPresentation.theme(s.presentation()),
-        SessionPresentation.locale(s.presentation()));
+        SessionPresentation.locale(s.presentation()), s.recovery(), s.accessLog());
   }
 
   /** The callback URL, if the session has one. */
@@ -61,6 +72,7 @@ public record Session(
   @Override
   public String toString() {
     return "Session[tenant=" + tenant + ", id=" + id + ", intent=" + intent.type() + ", subject="
-        + subject.getClass().getSimpleName() + ", status=" + status + ", expiresAt=" + expiresAt + "]";
+        + subject.getClass().getSimpleName() + ", status=" + status + ", expiresAt=" + expiresAt
+        + (recovery.equals(Recovery.NONE) ? "" : ", recovery=" + recovery) + "]";
   }
 }

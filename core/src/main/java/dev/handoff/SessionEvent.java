@@ -28,6 +28,11 @@ public record SessionEvent(Type type, Session session, Instant at) {
      * A sign-in code could not be handed to the {@code OtpSender}: it threw, or the executor refused the send. The
      * end user may ask for another code. Published on the sending thread.
      */
-    CODE_NOT_SENT
+    CODE_NOT_SENT,
+    /**
+     * Published by recovery, on the replacement: the end user continued an expired, used or ended session by
+     * email, and this new session replaced it; {@code session().recovery().recoveredFrom()} names the original.
+     */
+    RECOVERED
   }
 }

@@ -4,6 +4,8 @@ import static dev.handoff.EngineContext.CAS_ATTEMPTS;
 import static dev.handoff.EngineContext.error;
 import static dev.handoff.EngineContext.lostRace;
 
+import dev.handoff.spi.AccessRecord;
+import dev.handoff.spi.AccessRecord.Step;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
@@ -79,7 +81,7 @@ final class SignInFlow {
    * Counts the send against the address's and the tenant's limits in the store, shared by every node. The address
    * is counted under its keyed digest (lower-cased, as mail systems compare it), never in clear.
    */
-  private void countSend(String tenant, String email, Instant now) {
+  void countSend(String tenant, String email, Instant now) {
     RateLimit perEmail = ctx.loginPolicy.emailLimit();
     RateLimit perTenant = ctx.loginPolicy.tenantLimit();
     String emailKey = "otp-email." + emailDigests.digest(email.toLowerCase(Locale.ROOT));
@@ -90,7 +92,7 @@ final class SignInFlow {
     }
   }
 
-  private static HandoffException tooManySends() {
+  static HandoffException tooManySends() {
     return new HandoffException(ErrorCode.TOO_MANY_ATTEMPTS, "too many codes sent; wait or start over");
   }
 
@@ -117,13 +119,13 @@ final class SignInFlow {
   }
 
   /** Logs the failure by its type only: a sender's message may well quote the address or the code. */
-  private void notSent(StoredSession session, RuntimeException e) {
+  void notSent(StoredSession session, RuntimeException e) {
     log.warn("one-time code of session {} in tenant {} was not sent: {}", session.id(), session.tenant(),
         e.getClass().getName());
     ctx.publish(SessionEvent.Type.CODE_NOT_SENT, session, ctx.clock.instant());
   }
 
-  BrowserSession verifyLogin(String browserSecret, String code) {
+  BrowserSession verifyLogin(String browserSecret, String code, ClientInfo client) {
     if (code == null || code.isEmpty() || code.length() > 64) {
       throw new HandoffException(ErrorCode.INVALID_REQUEST, "a code is required");
     }
@@ -157,6 +159,7 @@ final class SignInFlow {
       var rotated = BrowserSecret.create(current.tenant(), current.id(), ctx.random());
       var next = current.toBuilder().subject(new Subject.ExistingUser(user.id())).status(SessionStatus.ACTIVE)
           .challenge(null).browser(new BrowserBinding(ctx.browserDigests.digest(rotated.value()), now, now))
+          .accessLog(AccessRecord.append(current.accessLog(), ctx.access.record(Step.SIGNED_IN, now, client)))
           .modifiedAt(now).version(current.version() + 1).build();
       if (ctx.replace(next, current.version())) {
         ctx.publish(SessionEvent.Type.SIGNED_IN, next, now);
@@ -180,7 +183,7 @@ final class SignInFlow {
     }
   }
 
-  private static HandoffException tooManyAttempts() {
+  static HandoffException tooManyAttempts() {
     return new HandoffException(ErrorCode.TOO_MANY_ATTEMPTS, "too many wrong codes; request a new one");
   }
 }

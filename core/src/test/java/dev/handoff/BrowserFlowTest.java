@@ -23,7 +23,7 @@ class BrowserFlowTest {
   private String redeemedSecret() {
     t.users.add("p1", "usr_1", "a@example.com");
     var issued = issuing.create(checkout("p1").user("usr_1").build());
-    return new RedeemFlow(ctx).redeem(issued.token().orElseThrow()).browserSecret();
+    return new RedeemFlow(ctx).redeem(issued.token().orElseThrow(), ClientInfo.UNKNOWN).browserSecret();
   }
 
   private static void assertInvalidToken(Runnable action) {

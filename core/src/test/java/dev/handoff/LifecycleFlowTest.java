@@ -29,7 +29,7 @@ class LifecycleFlowTest {
     var open = issuing.create(checkout("p1").user("usr_1").build());
     String id = open.session().id();
     assertCode(ErrorCode.CONFLICT, () -> lifecycle.complete("p1", id));
-    redemption.redeem(open.token().orElseThrow());
+    redemption.redeem(open.token().orElseThrow(), ClientInfo.UNKNOWN);
 
     assertThat(lifecycle.complete("p1", id).status()).isEqualTo(SessionStatus.COMPLETED);
     assertCode(ErrorCode.CONFLICT, () -> lifecycle.revoke("p1", id));
