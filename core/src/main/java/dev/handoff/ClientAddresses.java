@@ -24,11 +24,7 @@ final class ClientAddresses {
    * An IP address and how many of its leading bits are known: all of them for a plain address, fewer for a
    * network written with a prefix length ({@code 192.0.2.0/24}, as an upstream that truncates may pass on).
    */
-  record Parsed(InetAddress address, int prefix) {
-    int bits() {
-      return address.getAddress().length * 8;
-    }
-  }
+  record Parsed(InetAddress address, int prefix) {}
 
   /**
    * The address in {@code text}, or {@code null} unless it is an IPv4 or IPv6 literal, optionally in brackets,
