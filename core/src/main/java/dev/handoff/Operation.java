@@ -26,6 +26,6 @@ public enum Operation {
   REVOKE,
   /** {@link Handoff#logout}. */
   LOGOUT,
-  /** {@link Handoff#purgeExpired}. */
+  /** {@link Handoff#sweep}, and {@link Handoff#purgeExpired} which runs it. */
   PURGE
 }
