@@ -127,7 +127,8 @@ public final class Handoff {
    *
    * @param token the {@code token} parameter of the URL, untrusted
    * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for a malformed, forged, superseded or already used
-   *     token, or a finished session; {@link ErrorCode#EXPIRED} once the session's lifetime is over;
+   *     token, or a finished session; {@link ErrorCode#EXPIRED} once the link's deadline
+   *     ({@link Session#linkExpiresAt()}) or the session's end passed;
    *     {@link ErrorCode#UNPROCESSABLE} if the new user's email was taken meanwhile; {@link ErrorCode#NOT_FOUND}
    *     if the session's user no longer exists
    */
@@ -161,7 +162,8 @@ public final class Handoff {
    * every page load; it costs one store lookup (and, now and then, a write that slides the idle timeout).
    *
    * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for an unknown or replaced secret, or a session that is
-   *     finished, expired or idle for longer than the idle timeout (with the callback URL where known)
+   *     finished, expired or idle for longer than its {@linkplain Session#idleTimeout() idle timeout} (with the
+   *     callback URL where known)
    */
   public BrowserSession authenticate(String browserSecret) {
     return observed(Operation.AUTHENTICATE, () -> browser.authenticate(browserSecret));
