@@ -111,6 +111,9 @@ public final class Handoff {
   /**
    * Changes a session (the PATCH of the Gigs API). Changing the user mints a new URL, returned in the result, and
    * the earlier URL stops working; it is allowed only before the session is active, as is changing the intent.
+   * The new URL does not lengthen the session: it may be opened until the session's current
+   * {@link Session#expiresAt()}, which becomes its {@link Session#linkExpiresAt()} (a session that was redeemed and
+   * waited for a sign-in goes back to {@link SessionStatus#OPEN}); redeeming it starts the active lifetime anew.
    * Any other change keeps the URL and the result carries none.
    *
    * @throws HandoffException {@link ErrorCode#NOT_FOUND}; {@link ErrorCode#EXPIRED}; {@link ErrorCode#CONFLICT} if
