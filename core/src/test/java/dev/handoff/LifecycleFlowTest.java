@@ -15,9 +15,8 @@ import org.junit.jupiter.api.Test;
 class LifecycleFlowTest {
   private final TestEngines t = new TestEngines();
   private final List<SessionEvent> events = new CopyOnWriteArrayList<>();
-  private final EngineContext ctx = t.builder().defaultTtl(Duration.ofMinutes(10))
-      .defaultActiveLifetime(Duration.ofMinutes(10)).retention(Duration.ofHours(1)).listener(events::add)
-      .buildContext();
+  private final EngineContext ctx = t.builder().defaultTtl(Duration.ofMinutes(10)).retention(Duration.ofHours(1))
+      .listener(events::add).buildContext();
   private final IssueFlow issuing = new IssueFlow(ctx);
   private final RedeemFlow redemption = new RedeemFlow(ctx);
   private final LifecycleFlow lifecycle = new LifecycleFlow(ctx);
@@ -43,49 +42,6 @@ class LifecycleFlowTest {
     assertCode(ErrorCode.CONFLICT, () -> lifecycle.revoke("p1", id));
     assertThat(lifecycle.revoke("p1", issuing.create(checkout("p1").build()).session().id()).status())
         .isEqualTo(SessionStatus.REVOKED);
-  }
-
-  @Test
-  void sweepingMarksEachEndedSessionOnceAndAbandonedOnlyTheRedeemedOnes() {
-    t.users.add("p1", "usr_1", "a@example.com");
-    String neverOpened = issuing.create(checkout("p1").build()).session().id();
-    var active = issuing.create(checkout("p1").user("usr_1").build());
-    redemption.redeem(active.token().orElseThrow());
-    var waitingForSignIn = issuing.create(checkout("p1").build());
-    redemption.redeem(waitingForSignIn.token().orElseThrow());
-    var completed = issuing.create(checkout("p1").user("usr_1").build());
-    redemption.redeem(completed.token().orElseThrow());
-    lifecycle.complete("p1", completed.session().id());
-    String revoked = issuing.create(checkout("p1").build()).session().id();
-    lifecycle.revoke("p1", revoked);
-    String live = issuing.create(checkout("p1").ttl("1h").build()).session().id();
-    assertThat(lifecycle.sweep(100)).isEqualTo(new SweepResult(0, 0, 0));
-
-    t.clock.advance(Duration.ofMinutes(10));
-    assertThat(lifecycle.sweep(100)).isEqualTo(new SweepResult(3, 2, 0));
-    assertThat(lifecycle.sweep(100)).isEqualTo(new SweepResult(0, 0, 0));
-
-    assertThat(eventsOf(neverOpened)).endsWith(SessionEvent.Type.EXPIRED);
-    assertThat(eventsOf(active.session().id())).endsWith(SessionEvent.Type.EXPIRED, SessionEvent.Type.ABANDONED);
-    assertThat(eventsOf(waitingForSignIn.session().id()))
-        .endsWith(SessionEvent.Type.EXPIRED, SessionEvent.Type.ABANDONED);
-    assertThat(eventsOf(completed.session().id())).doesNotContain(SessionEvent.Type.EXPIRED,
-        SessionEvent.Type.ABANDONED);
-    assertThat(eventsOf(revoked)).doesNotContain(SessionEvent.Type.EXPIRED, SessionEvent.Type.ABANDONED);
-    assertThat(eventsOf(live)).containsExactly(SessionEvent.Type.CREATED);
-    // Marked, not deleted: get still says how the session ended, and a later read publishes nothing more.
-    assertThat(ctx.find("p1", neverOpened).status()).isEqualTo(SessionStatus.EXPIRED);
-    assertCode(ErrorCode.EXPIRED, () -> lifecycle.revoke("p1", neverOpened));
-    assertThat(eventsOf(neverOpened)).containsOnlyOnce(SessionEvent.Type.EXPIRED);
-  }
-
-  @Test
-  void aSessionNoticedExpiredOnAReadIsNotPublishedAgainBySweeping() {
-    String id = issuing.create(checkout("p1").build()).session().id();
-    t.clock.advance(Duration.ofMinutes(10));
-    assertCode(ErrorCode.EXPIRED, () -> lifecycle.complete("p1", id));
-    assertThat(lifecycle.sweep(100).expired()).isZero();
-    assertThat(eventsOf(id)).containsExactly(SessionEvent.Type.CREATED, SessionEvent.Type.EXPIRED);
   }
 
   @Test
