@@ -54,6 +54,7 @@ public final class Handoff {
   private final BrowserFlow browser;
   private final SignInFlow signIn;
   private final LifecycleFlow lifecycle;
+  private final BulkRevocation bulkRevocation;
   private final OperationObserver observer;
 
   private Handoff(Builder b) {
@@ -63,6 +64,7 @@ public final class Handoff {
     this.browser = new BrowserFlow(ctx);
     this.signIn = new SignInFlow(ctx, browser);
     this.lifecycle = new LifecycleFlow(ctx);
+    this.bulkRevocation = new BulkRevocation(ctx);
     this.observer = b.operationObserver;
     if (b.keys.isGenerated()) {
       log.warn("No key ring configured: generated {}. URLs minted now cannot be redeemed after a restart or on "
@@ -158,6 +160,33 @@ public final class Handoff {
    */
   public Session revoke(String tenant, String sessionId) {
     return observed(Operation.REVOKE, () -> lifecycle.revoke(tenant, sessionId));
+  }
+
+  /**
+   * Revokes every live session of one user in a tenant, as {@link #revoke} would each: on a password change, an
+   * account deletion or a suspected takeover. Covers the sessions whose user is {@code userId} (created for that
+   * user, or signed in or provisioned as that user); sessions already finished or expired are left as they are.
+   * Each session is revoked atomically and gets its {@link SessionEvent.Type#REVOKED} event; the call as a whole is
+   * not one transaction: a session created while it runs may survive, and after a failure (e.g.
+   * {@link ErrorCode#STORAGE_UNAVAILABLE}) some sessions may be revoked and others not, so call it again — it is
+   * idempotent. Served from the store's index by user ({@link dev.handoff.spi.SessionStore#listByUser}).
+   *
+   * @return how many sessions this call revoked
+   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a malformed tenant or user id
+   */
+  public int revokeAllOfUser(String tenant, String userId) {
+    return observed(Operation.REVOKE_ALL, () -> bulkRevocation.revokeAllOfUser(tenant, userId));
+  }
+
+  /**
+   * Revokes every live session of a tenant, as {@link #revokeAllOfUser} does for one user: on an incident, or when
+   * a tenant is shut down. Reads the tenant's sessions page by page.
+   *
+   * @return how many sessions this call revoked
+   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a malformed tenant
+   */
+  public int revokeAllOfTenant(String tenant) {
+    return observed(Operation.REVOKE_ALL, () -> bulkRevocation.revokeAllOfTenant(tenant));
   }
 
   /**

@@ -24,6 +24,8 @@ public enum Operation {
   COMPLETE_FROM_BROWSER,
   /** {@link Handoff#revoke}. */
   REVOKE,
+  /** {@link Handoff#revokeAllOfUser} and {@link Handoff#revokeAllOfTenant}. */
+  REVOKE_ALL,
   /** {@link Handoff#logout}. */
   LOGOUT,
   /** {@link Handoff#sweep}, and {@link Handoff#purgeExpired} which runs it. */
