@@ -46,13 +46,14 @@ class OperationObserverTest {
     var fourth = engine.create(checkout("p1").user("usr_1").build());
     engine.redeem(fourth.token().orElseThrow());
     engine.complete("p1", fourth.session().id());
+    engine.revokeAllOfUser("p1", "usr_1");
     engine.purgeExpired(10);
 
     assertThat(observed).extracting(Observed::operation).containsExactly(
         Operation.CREATE, Operation.GET, Operation.LIST, Operation.UPDATE, Operation.REDEEM, Operation.AUTHENTICATE,
         Operation.START_LOGIN, Operation.VERIFY_LOGIN, Operation.COMPLETE_FROM_BROWSER, Operation.CREATE,
         Operation.REVOKE, Operation.CREATE, Operation.REDEEM, Operation.LOGOUT, Operation.CREATE, Operation.REDEEM,
-        Operation.COMPLETE, Operation.PURGE);
+        Operation.COMPLETE, Operation.REVOKE_ALL, Operation.PURGE);
     assertThat(observed).allSatisfy(o -> {
       assertThat(o.error()).isNull();
       assertThat(o.unexpected()).isNull();
