@@ -36,8 +36,12 @@ public final class Handoff {
 
   /** How long an idempotency key keeps answering with the session it created. */
   public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
-  /** The shortest session lifetime accepted. */
+  /** The shortest link lifetime ({@code ttl}) accepted. */
   public static final Duration MIN_TTL = Duration.ofMinutes(1);
+  /** The shortest idle timeout accepted, of the engine and of a request. */
+  public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(1);
+  /** The shortest active lifetime (time in the hosted page after the first redemption) accepted. */
+  public static final Duration MIN_ACTIVE_LIFETIME = Duration.ofMinutes(1);
   /** The most sessions {@link #list} returns in one page. */
   public static final int MAX_PAGE_SIZE = 1000;
   /** The default of {@link Builder#maxSessionDataBytes}: 16 KiB. */
@@ -50,6 +54,7 @@ public final class Handoff {
   private final BrowserFlow browser;
   private final SignInFlow signIn;
   private final LifecycleFlow lifecycle;
+  private final BulkRevocation bulkRevocation;
   private final RecoveryFlow recovery;
   private final OperationObserver observer;
 
@@ -60,6 +65,7 @@ public final class Handoff {
     this.browser = new BrowserFlow(ctx);
     this.signIn = new SignInFlow(ctx, browser);
     this.lifecycle = new LifecycleFlow(ctx);
+    this.bulkRevocation = new BulkRevocation(ctx);
     this.recovery = new RecoveryFlow(ctx, signIn);
     this.observer = b.operationObserver;
     if (b.keys.isGenerated()) {
@@ -76,7 +82,8 @@ public final class Handoff {
   /**
    * Creates a session and mints its URL.
    *
-   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a TTL out of bounds;
+   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a {@code ttl}, {@code idleTimeout} or
+   *     {@code activeLifetime} out of the engine's bounds (the message names the field);
    *     {@link ErrorCode#UNPROCESSABLE} for an unknown intent, an invalid payload or a {@code userDetails} email
    *     already taken; {@link ErrorCode#NOT_FOUND} for an unknown {@code user}; {@link ErrorCode#CONFLICT} for an
    *     idempotency key used with another request, more than 24 hours ago, or for a session no longer open
@@ -108,6 +115,9 @@ public final class Handoff {
   /**
    * Changes a session (the PATCH of the Gigs API). Changing the user mints a new URL, returned in the result, and
    * the earlier URL stops working; it is allowed only before the session is active, as is changing the intent.
+   * The new URL does not lengthen the session: it may be opened until the session's current
+   * {@link Session#expiresAt()}, which becomes its {@link Session#linkExpiresAt()} (a session that was redeemed and
+   * waited for a sign-in goes back to {@link SessionStatus#OPEN}); redeeming it starts the active lifetime anew.
    * Any other change keeps the URL and the result carries none.
    *
    * @throws HandoffException {@link ErrorCode#NOT_FOUND}; {@link ErrorCode#EXPIRED}; {@link ErrorCode#CONFLICT} if
@@ -124,7 +134,8 @@ public final class Handoff {
    *
    * @param token the {@code token} parameter of the URL, untrusted
    * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for a malformed, forged, superseded or already used
-   *     token, or a finished session; {@link ErrorCode#EXPIRED} once the session's lifetime is over;
+   *     token, or a finished session; {@link ErrorCode#EXPIRED} once the link's deadline
+   *     ({@link Session#linkExpiresAt()}) or the session's end passed;
    *     {@link ErrorCode#UNPROCESSABLE} if the new user's email was taken meanwhile; {@link ErrorCode#NOT_FOUND}
    *     if the session's user no longer exists
    */
@@ -165,11 +176,39 @@ public final class Handoff {
   }
 
   /**
+   * Revokes every live session of one user in a tenant, as {@link #revoke} would each: on a password change, an
+   * account deletion or a suspected takeover. Covers the sessions whose user is {@code userId} (created for that
+   * user, or signed in or provisioned as that user); sessions already finished or expired are left as they are.
+   * Each session is revoked atomically and gets its {@link SessionEvent.Type#REVOKED} event; the call as a whole is
+   * not one transaction: a session created while it runs may survive, and after a failure (e.g.
+   * {@link ErrorCode#STORAGE_UNAVAILABLE}) some sessions may be revoked and others not, so call it again — it is
+   * idempotent. Served from the store's index by user ({@link dev.handoff.spi.SessionStore#listByUser}).
+   *
+   * @return how many sessions this call revoked
+   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a malformed tenant or user id
+   */
+  public int revokeAllOfUser(String tenant, String userId) {
+    return observed(Operation.REVOKE_ALL, () -> bulkRevocation.revokeAllOfUser(tenant, userId));
+  }
+
+  /**
+   * Revokes every live session of a tenant, as {@link #revokeAllOfUser} does for one user: on an incident, or when
+   * a tenant is shut down. Reads the tenant's sessions page by page.
+   *
+   * @return how many sessions this call revoked
+   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a malformed tenant
+   */
+  public int revokeAllOfTenant(String tenant) {
+    return observed(Operation.REVOKE_ALL, () -> bulkRevocation.revokeAllOfTenant(tenant));
+  }
+
+  /**
    * Who is on the hosted page: checks the browser-session secret of a later request of the hosted flow. Call it on
    * every page load; it costs one store lookup (and, now and then, a write that slides the idle timeout).
    *
    * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for an unknown or replaced secret, or a session that is
-   *     finished, expired or idle for longer than the idle timeout (with the callback URL where known)
+   *     finished, expired or idle for longer than its {@linkplain Session#idleTimeout() idle timeout} (with the
+   *     callback URL where known)
    */
   public BrowserSession authenticate(String browserSecret) {
     return observed(Operation.AUTHENTICATE, () -> browser.authenticate(browserSecret));
@@ -353,13 +392,35 @@ public final class Handoff {
   }
 
   /**
-   * Deletes up to {@code limit} sessions whose lifetime ended longer than the configured retention ago. Call it
-   * periodically; correctness never depends on it, because expiry is checked on every read.
+   * Records the end of sessions whose time ran out, and deletes those that ended longer than the retention ago. Call
+   * it periodically, from every node if you like (a minute apart is plenty); correctness never depends on it,
+   * because expiry is checked on every read, but it is what publishes the end of sessions nobody looks at again.
+   *
+   * <p>First, up to {@code limit} sessions that ended without a final status (their link or their time in the page
+   * ran out) are marked {@link SessionStatus#EXPIRED}, each by a compare-and-set, and only the caller whose write
+   * wins publishes {@link SessionEvent.Type#EXPIRED}, followed by {@link SessionEvent.Type#ABANDONED} for a session
+   * that had been redeemed. The engine that notices an expiry on a read marks it the same way, so however many
+   * nodes and threads sweep and read at once, each session gets one {@code EXPIRED} event. Then up to {@code limit}
+   * sessions that ended more than the {@linkplain Builder#retention retention} ago are deleted.
+   *
+   * <p>A session deleted before any sweep or read marked it (when sweeping lags behind the retention, or a store
+   * drops it on its own) ends without an event; so does one whose marking write failed with an unknown outcome.
+   *
+   * @param limit the most sessions to mark, and the most to delete, at least 1
+   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a limit below 1
+   */
+  public SweepResult sweep(int limit) {
+    return observed(Operation.PURGE, () -> lifecycle.sweep(limit));
+  }
+
+  /**
+   * {@link #sweep}, answering how many sessions it deleted; kept so that schedulers written for it go on working
+   * and now publish the end of sessions too.
    *
    * @return how many sessions were deleted
    */
   public int purgeExpired(int limit) {
-    return observed(Operation.PURGE, () -> lifecycle.purgeExpired(limit));
+    return sweep(limit).deleted();
   }
 
   /** Runs one public operation and tells the observer how long it took and how it ended. */
@@ -413,6 +474,9 @@ public final class Handoff {
     Boolean singleUse;
     Integer maxTokenLength;
     Duration idleTimeout;
+    Duration maxIdleTimeout;
+    Duration defaultActiveLifetime;
+    Duration maxActiveLifetime;
     OtpSender otpSender;
     LoginPolicy loginPolicy;
     final List<SessionListener> listeners = new ArrayList<>();
@@ -465,19 +529,37 @@ public final class Handoff {
       return this;
     }
 
-    /** The lifetime of sessions created without one; 1 hour by default. */
+    /**
+     * The link lifetime of sessions created without a {@link CreateSessionRequest.Builder#ttl ttl}: how long a link
+     * may wait to be opened for the first time; 1 hour by default.
+     */
     public Builder defaultTtl(Duration defaultTtl) {
       this.defaultTtl = once(this.defaultTtl, defaultTtl, "defaultTtl");
       return this;
     }
 
-    /** The longest lifetime a request may ask for; 7 days by default. */
+    /** The longest link lifetime a request may ask for; 7 days by default. */
     public Builder maxTtl(Duration maxTtl) {
       this.maxTtl = once(this.maxTtl, maxTtl, "maxTtl");
       return this;
     }
 
-    /** How long expired sessions are kept before {@link Handoff#purgeExpired} deletes them; 1 day by default. */
+    /**
+     * The active lifetime of sessions created without one: the cap on the time in the hosted page, counted from the
+     * first redemption; 1 hour by default.
+     */
+    public Builder defaultActiveLifetime(Duration defaultActiveLifetime) {
+      this.defaultActiveLifetime = once(this.defaultActiveLifetime, defaultActiveLifetime, "defaultActiveLifetime");
+      return this;
+    }
+
+    /** The longest active lifetime a request may ask for; 1 day by default. */
+    public Builder maxActiveLifetime(Duration maxActiveLifetime) {
+      this.maxActiveLifetime = once(this.maxActiveLifetime, maxActiveLifetime, "maxActiveLifetime");
+      return this;
+    }
+
+    /** How long ended sessions are kept before {@link Handoff#sweep} deletes them; 1 day by default. */
     public Builder retention(Duration retention) {
       this.retention = once(this.retention, requireNotNegative(retention, "retention"), "retention");
       return this;
@@ -521,15 +603,22 @@ public final class Handoff {
     }
 
     /**
-     * How long a browser session may go without a request before it ends; 30 minutes by default. Activity slides it,
-     * refreshed at most once per tenth of it.
+     * The idle timeout of sessions created without one: how long a browser session may go without a request before
+     * it ends; 30 minutes by default, at least {@link Handoff#MIN_IDLE_TIMEOUT}. Activity slides it, refreshed at
+     * most once per tenth of the session's idle timeout.
      */
     public Builder idleTimeout(Duration idleTimeout) {
       Objects.requireNonNull(idleTimeout, "idleTimeout");
-      if (idleTimeout.compareTo(Duration.ofMinutes(1)) < 0) {
-        throw new IllegalArgumentException("idleTimeout must be at least 1 minute");
+      if (idleTimeout.compareTo(MIN_IDLE_TIMEOUT) < 0) {
+        throw new IllegalArgumentException("idleTimeout must be at least " + MIN_IDLE_TIMEOUT);
       }
       this.idleTimeout = once(this.idleTimeout, idleTimeout, "idleTimeout");
+      return this;
+    }
+
+    /** The longest idle timeout a request may ask for; 1 day by default. */
+    public Builder maxIdleTimeout(Duration maxIdleTimeout) {
+      this.maxIdleTimeout = once(this.maxIdleTimeout, maxIdleTimeout, "maxIdleTimeout");
       return this;
     }
 
@@ -596,7 +685,8 @@ public final class Handoff {
     }
 
     /**
-     * @throws IllegalStateException if a required property is missing or the TTLs contradict each other
+     * @throws IllegalStateException if a required property is missing, or a default lies outside its bounds (each
+     *     of the link lifetime, idle timeout and active lifetime needs {@code minimum <= default <= maximum})
      */
     public Handoff build() {
       resolveDefaults();
@@ -624,14 +714,25 @@ public final class Handoff {
       singleUse = singleUse == null ? Boolean.TRUE : singleUse;
       maxTokenLength = maxTokenLength == null ? 4096 : maxTokenLength;
       idleTimeout = idleTimeout == null ? Duration.ofMinutes(30) : idleTimeout;
+      maxIdleTimeout = maxIdleTimeout == null ? Duration.ofDays(1) : maxIdleTimeout;
+      defaultActiveLifetime = defaultActiveLifetime == null ? Duration.ofHours(1) : defaultActiveLifetime;
+      maxActiveLifetime = maxActiveLifetime == null ? Duration.ofDays(1) : maxActiveLifetime;
       loginPolicy = loginPolicy == null ? LoginPolicy.defaults() : loginPolicy;
       operationObserver = operationObserver == null ? OperationObserver.none() : operationObserver;
       otpExecutor = otpExecutor == null ? OtpExecutor.create() : otpExecutor;
       addressPolicy = addressPolicy == null ? AddressPolicy.TRUNCATED : addressPolicy;
       maxSessionDataBytes = maxSessionDataBytes == null ? DEFAULT_MAX_SESSION_DATA_BYTES : maxSessionDataBytes;
-      if (maxTtl.compareTo(MIN_TTL) < 0 || defaultTtl.compareTo(MIN_TTL) < 0 || defaultTtl.compareTo(maxTtl) > 0) {
-        throw new IllegalStateException("need " + MIN_TTL + " <= defaultTtl (" + defaultTtl + ") <= maxTtl ("
-            + maxTtl + ")");
+      requireBounds(MIN_TTL, "defaultTtl", defaultTtl, "maxTtl", maxTtl);
+      requireBounds(MIN_IDLE_TIMEOUT, "idleTimeout", idleTimeout, "maxIdleTimeout", maxIdleTimeout);
+      requireBounds(MIN_ACTIVE_LIFETIME, "defaultActiveLifetime", defaultActiveLifetime, "maxActiveLifetime",
+          maxActiveLifetime);
+    }
+
+    private static void requireBounds(Duration min, String defaultName, Duration defaultValue, String maxName,
+        Duration max) {
+      if (max.compareTo(min) < 0 || defaultValue.compareTo(min) < 0 || defaultValue.compareTo(max) > 0) {
+        throw new IllegalStateException("need " + min + " <= " + defaultName + " (" + defaultValue + ") <= "
+            + maxName + " (" + max + ")");
       }
     }
 

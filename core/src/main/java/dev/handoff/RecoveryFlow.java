@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * their chain has recoveries left, they were neither completed nor revoked, their link does not simply still work,
  * and they ended less than the engine's retention ago (while the store still keeps them). The code is stored on
  * the original as its {@link LoginChallenge}, rate-limited like a sign-in (per session, per email address, per
- * tenant), and sent off the caller's thread only if the email is the user's: the caller learns nothing about the
- * email. The right code claims the original with one compare-and-set (its {@link Recovery#replacedBy}), so of two
+ * tenant, publishing the sign-in's events), and sent off the caller's thread only if the email is the user's: the
+ * caller learns nothing about the email. The right code claims the original with one compare-and-set (its {@link Recovery#replacedBy}), so of two
  * browsers recovering it at once exactly one gets the replacement; a live original (a used link) ends as
  * {@link SessionStatus#LOGGED_OUT} in the same write.
  */
@@ -142,7 +142,7 @@ final class RecoveryFlow {
     StoredSession current = recoverable(named, now);
     requireSendAllowed(current, now);
     // Counted once per call, before the write, whether or not the email is the user's.
-    signIn.countSend(current.tenant(), email, now);
+    signIn.countSend(current, email, now);
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       if (attempt > 0) {
         now = ctx.clock.instant();
@@ -154,8 +154,10 @@ final class RecoveryFlow {
       String code = ctx.codes.next();
       var challenge = new LoginChallenge(email, ctx.codeDigests.digest(code), now.plus(policy.codeTtl()),
           policy.maxAttempts(), earlier == null ? 1 : earlier.sends() + 1, now);
-      var next = current.toBuilder().challenge(challenge).modifiedAt(now).version(current.version() + 1).build();
+      var next = current.toBuilder().challenge(challenge).modifiedAt(touched(current, now))
+          .version(current.version() + 1).build();
       if (ctx.replace(next, current.version())) {
+        ctx.publish(SessionEvent.Type.SIGN_IN_STARTED, next, now);
         sendLater(next, email, code);
         return;
       }
@@ -168,7 +170,7 @@ final class RecoveryFlow {
     LoginChallenge earlier = current.challenge();
     if (earlier != null && (earlier.sends() >= ctx.loginPolicy.maxSends()
         || now.isBefore(earlier.lastSentAt().plus(ctx.loginPolicy.minSendInterval())))) {
-      throw SignInFlow.tooManySends();
+      throw signIn.tooManySends(current, now);
     }
   }
 
@@ -257,10 +259,16 @@ final class RecoveryFlow {
           ? recoveringUser(current, challenge.email()) : null;
       if (user == null) {
         LoginChallenge spent = challenge.withOneAttemptLess();
-        var next = current.toBuilder().challenge(spent).modifiedAt(now).version(current.version() + 1).build();
+        var next = current.toBuilder().challenge(spent).modifiedAt(touched(current, now))
+            .version(current.version() + 1).build();
         if (ctx.replace(next, current.version())) {
-          throw spent.attemptsLeft() == 0 ? SignInFlow.tooManyAttempts()
-              : new HandoffException(ErrorCode.INVALID_TOKEN, "wrong code");
+          // The sign-in's events, published by the one write that counted this guess.
+          ctx.publish(SessionEvent.Type.SIGN_IN_FAILED, next, now);
+          if (spent.attemptsLeft() == 0) {
+            ctx.publish(SessionEvent.Type.SIGN_IN_LOCKED, next, now);
+            throw SignInFlow.tooManyAttempts();
+          }
+          throw new HandoffException(ErrorCode.INVALID_TOKEN, "wrong code");
         }
         continue;
       }
@@ -286,7 +294,7 @@ final class RecoveryFlow {
         .challenge(null)
         // A used link's session, live in another browser, ends there: the replacement takes its place.
         .status(live ? SessionStatus.LOGGED_OUT : original.status())
-        .modifiedAt(now)
+        .modifiedAt(touched(original, now))
         .version(original.version() + 1)
         .build();
     if (!ctx.replace(claimed, original.version())) {
@@ -339,6 +347,14 @@ final class RecoveryFlow {
     } catch (RuntimeException e) {
       failure.addSuppressed(e);
     }
+  }
+
+  /**
+   * The {@code modifiedAt} of a write to a session being recovered: an ended one keeps the time it ended, from which
+   * pages tell how it ended ({@link Session#endedByIdleness()}).
+   */
+  private static Instant touched(StoredSession session, Instant now) {
+    return session.status().isTerminal() ? session.modifiedAt() : now;
   }
 
   private RecoveryTickets.Ticket open(String ticket, Instant now) {

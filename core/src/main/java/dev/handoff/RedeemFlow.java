@@ -43,8 +43,12 @@ final class RedeemFlow {
         || !ctx.tokens.matches(claims.nonce(), session.tokenDigest())) {
       throw error(ErrorCode.INVALID_TOKEN, "this link was replaced by a newer one", session);
     }
-    if (tokenExpired || session.statusAt(now) == SessionStatus.EXPIRED) {
+    if (session.statusAt(now) == SessionStatus.EXPIRED) {
       throw ctx.expired(session, now);
+    }
+    if (tokenExpired) {
+      // The link's deadline passed, not the session's: a reusable link no longer opens a session still in use.
+      throw EngineContext.expiredError(session);
     }
     SessionStatus status = session.statusAt(now);
     boolean reuse = !session.singleUse()
@@ -87,7 +91,10 @@ final class RedeemFlow {
     return redeemed(active, existing, secret, now);
   }
 
-  /** A reusable link redeemed again: the new browser session replaces the earlier one. */
+  /**
+   * A reusable link redeemed again: the new browser session replaces the earlier one. The session's end stays where
+   * the first redemption put it: opening the link again never extends the time in the page.
+   */
   private Redemption rebind(StoredSession session, BrowserBinding browser, AccessRecord access,
       BrowserSecret secret, Instant now) {
     StoredSession current = session;

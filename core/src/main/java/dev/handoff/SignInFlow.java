@@ -44,7 +44,7 @@ final class SignInFlow {
     StoredSession current = browser.bound(browserSecret, now);
     requireSendAllowed(current, now);
     // Counted once per call, before the write, for known and unknown emails alike.
-    countSend(current.tenant(), email, now);
+    countSend(current, email, now);
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       if (attempt > 0) {
         now = ctx.clock.instant();
@@ -58,6 +58,7 @@ final class SignInFlow {
           policy.maxAttempts(), earlier == null ? 1 : earlier.sends() + 1, now);
       var next = current.toBuilder().challenge(challenge).modifiedAt(now).version(current.version() + 1).build();
       if (ctx.replace(next, current.version())) {
+        ctx.publish(SessionEvent.Type.SIGN_IN_STARTED, next, now);
         sendLater(next, email, code);
         return;
       }
@@ -73,7 +74,7 @@ final class SignInFlow {
     LoginChallenge earlier = current.challenge();
     if (earlier != null && (earlier.sends() >= ctx.loginPolicy.maxSends()
         || now.isBefore(earlier.lastSentAt().plus(ctx.loginPolicy.minSendInterval())))) {
-      throw tooManySends();
+      throw tooManySends(current, now);
     }
   }
 
@@ -81,18 +82,21 @@ final class SignInFlow {
    * Counts the send against the address's and the tenant's limits in the store, shared by every node. The address
    * is counted under its keyed digest (lower-cased, as mail systems compare it), never in clear.
    */
-  void countSend(String tenant, String email, Instant now) {
+  void countSend(StoredSession session, String email, Instant now) {
+    String tenant = session.tenant();
     RateLimit perEmail = ctx.loginPolicy.emailLimit();
     RateLimit perTenant = ctx.loginPolicy.tenantLimit();
     String emailKey = "otp-email." + emailDigests.digest(email.toLowerCase(Locale.ROOT));
     // The address first: a flood aimed at one address is refused without eating into the tenant's allowance.
     if (ctx.store.incrementCounter(tenant, emailKey, now.plus(perEmail.window()), now) > perEmail.count()
         || ctx.store.incrementCounter(tenant, "otp-tenant", now.plus(perTenant.window()), now) > perTenant.count()) {
-      throw tooManySends();
+      throw tooManySends(session, now);
     }
   }
 
-  static HandoffException tooManySends() {
+  /** The refusal of a send past a limit, published as a lockout of the session's sign-in. */
+  HandoffException tooManySends(StoredSession session, Instant now) {
+    ctx.publish(SessionEvent.Type.SIGN_IN_LOCKED, session, now);
     return new HandoffException(ErrorCode.TOO_MANY_ATTEMPTS, "too many codes sent; wait or start over");
   }
 
@@ -148,8 +152,13 @@ final class SignInFlow {
         LoginChallenge spent = challenge.withOneAttemptLess();
         var next = current.toBuilder().challenge(spent).modifiedAt(now).version(current.version() + 1).build();
         if (ctx.replace(next, current.version())) {
-          throw spent.attemptsLeft() == 0 ? tooManyAttempts()
-              : new HandoffException(ErrorCode.INVALID_TOKEN, "wrong code");
+          // Published by the one write that counted this guess, so the lockout is published once per code.
+          ctx.publish(SessionEvent.Type.SIGN_IN_FAILED, next, now);
+          if (spent.attemptsLeft() == 0) {
+            ctx.publish(SessionEvent.Type.SIGN_IN_LOCKED, next, now);
+            throw tooManyAttempts();
+          }
+          throw new HandoffException(ErrorCode.INVALID_TOKEN, "wrong code");
         }
         continue;
       }

@@ -47,6 +47,7 @@ class OperationObserverTest {
     var fourth = engine.create(checkout("p1").user("usr_1").build());
     engine.redeem(fourth.token().orElseThrow());
     engine.complete("p1", fourth.session().id());
+    engine.revokeAllOfUser("p1", "usr_1");
     var fifth = engine.create(CreateSessionRequest.builder("p1").intent("resumeCheckout", Map.of("plan", "p"))
         .user("usr_1").build());
     t.clock.advance(Duration.ofHours(2));
@@ -59,7 +60,8 @@ class OperationObserverTest {
         Operation.CREATE, Operation.GET, Operation.LIST, Operation.UPDATE, Operation.REDEEM, Operation.AUTHENTICATE,
         Operation.START_LOGIN, Operation.VERIFY_LOGIN, Operation.COMPLETE_FROM_BROWSER, Operation.CREATE,
         Operation.REVOKE, Operation.CREATE, Operation.REDEEM, Operation.LOGOUT, Operation.CREATE, Operation.REDEEM,
-        Operation.COMPLETE, Operation.CREATE, Operation.START_RECOVERY, Operation.RECOVER, Operation.PURGE);
+        Operation.COMPLETE, Operation.REVOKE_ALL, Operation.CREATE, Operation.START_RECOVERY, Operation.RECOVER,
+        Operation.PURGE);
     assertThat(observed).allSatisfy(o -> {
       assertThat(o.error()).isNull();
       assertThat(o.unexpected()).isNull();

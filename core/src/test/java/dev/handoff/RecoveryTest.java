@@ -76,7 +76,7 @@ class RecoveryTest {
   private static CreateSessionRequest.Builder resumable() {
     return CreateSessionRequest.builder("p1").intent("resumeCheckout", Map.of("plan", "pln_gold"))
         .callbackUrl(CALLBACK).metadata(Map.of("cart", "c-42")).theme(new Theme("Shop", null, null))
-        .ttl(Duration.ofMinutes(5));
+        .ttl(Duration.ofMinutes(5)).activeLifetime(Duration.ofMinutes(5)).idleTimeout(Duration.ofMinutes(2));
   }
 
   private IssuedSession forAnn() {
@@ -131,7 +131,11 @@ class RecoveryTest {
     assertThat(replacement.subject()).isEqualTo(new Subject.ExistingUser("usr_ann"));
     assertThat(replacement.recovery()).isEqualTo(new Recovery(originalId, null, 1));
     assertThat(replacement.createdAt()).isEqualTo(t.clock.instant());
+    // Fresh deadlines with the lengths the original was created with: 5 minutes in the page, 2 without a page load.
     assertThat(replacement.expiresAt()).isEqualTo(t.clock.instant().plus(Duration.ofMinutes(5)));
+    assertThat(replacement.activeLifetime()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(replacement.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(replacement.linkExpiresAt()).isEqualTo(t.clock.instant());
     assertThat(replacement.accessLog()).containsExactly(new AccessRecord(AccessRecord.Step.RECOVERED,
         t.clock.instant(), "198.51.100.0/24", "Mozilla/5.0 (X11; Linux) Laptop"));
     assertThat(recovered.user().id()).isEqualTo("usr_ann");
@@ -148,10 +152,10 @@ class RecoveryTest {
     assertThat(engine.list("p1", null, 10).sessions()).extracting(Session::recovery)
         .containsExactly(new Recovery(null, replacement.id(), 0), new Recovery(originalId, null, 1));
 
-    // Published: the original's expiry, then the replacement's recovery.
+    // Published: the original's expiry and its code request, then the replacement's recovery.
     assertThat(eventTypes()).containsExactly(SessionEvent.Type.CREATED, SessionEvent.Type.EXPIRED,
-        SessionEvent.Type.RECOVERED, SessionEvent.Type.COMPLETED);
-    SessionEvent recoveredEvent = events.get(2);
+        SessionEvent.Type.SIGN_IN_STARTED, SessionEvent.Type.RECOVERED, SessionEvent.Type.COMPLETED);
+    SessionEvent recoveredEvent = events.get(3);
     assertThat(recoveredEvent.session().id()).isEqualTo(replacement.id());
     assertThat(recoveredEvent.session().recovery().recoveredFrom()).isEqualTo(originalId);
 
@@ -213,6 +217,9 @@ class RecoveryTest {
     assertCode(ErrorCode.TOO_MANY_ATTEMPTS, () -> engine.recover(offer.ticket(), wrong, LAPTOP));
     assertCode(ErrorCode.TOO_MANY_ATTEMPTS, () -> engine.recover(offer.ticket(), right, LAPTOP));
     assertThat(engine.recoveryOffer(offer.ticket()).orElseThrow().codeSent()).isFalse();
+    // The sign-in's events, on the original: the refused send, five failures, one lockout.
+    assertThat(eventTypes()).filteredOn(SessionEvent.Type.SIGN_IN_FAILED::equals).hasSize(5);
+    assertThat(eventTypes()).filteredOn(SessionEvent.Type.SIGN_IN_LOCKED::equals).hasSize(2);
 
     t.clock.advance(Duration.ofSeconds(30));
     engine.startRecovery(offer.ticket(), "ann@example.com");
@@ -244,6 +251,27 @@ class RecoveryTest {
     engine.logout(second.browserSecret());
     assertThat(engine.recoveryForBrowser(second.browserSecret())).isEmpty(); // count 2 of at most 2
     assertThat(engine.get("p1", second.session().id()).status()).isEqualTo(SessionStatus.LOGGED_OUT);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  void aSignedOutSessionIsRecoveredFromItsCookieAndStillSaysHowItEnded(StoreKind kind) {
+    open(kind);
+    IssuedSession issued = forAnn();
+    Redemption redeemed = engine.redeem(issued.token().orElseThrow());
+    t.clock.advance(Duration.ofMinutes(1));
+    Session signedOut = engine.logout(redeemed.browserSecret());
+    t.clock.advance(Duration.ofMinutes(3)); // past its idle deadline: a later write must not make it "idle"
+
+    RecoveryOffer offer = engine.recoveryForBrowser(redeemed.browserSecret()).orElseThrow();
+    engine.startRecovery(offer.ticket(), "ann@example.com");
+    engine.recover(offer.ticket(), sender.lastCode(), LAPTOP);
+
+    Session original = engine.get("p1", issued.session().id());
+    assertThat(original.status()).isEqualTo(SessionStatus.LOGGED_OUT);
+    assertThat(original.modifiedAt()).isEqualTo(signedOut.modifiedAt());
+    assertThat(original.endedByIdleness()).isFalse();
+    assertThat(original.recovery().replacedBy()).isNotNull();
   }
 
   @ParameterizedTest

@@ -25,6 +25,11 @@ final class TestEngines {
   final KeyRing keys = KeyRing.generate();
 
   Handoff.Builder builder() {
+    return builder(store);
+  }
+
+  /** An engine's builder over another store, with this one's users, keys and clock. */
+  Handoff.Builder builder(SessionStore store) {
     return Handoff.builder()
         .store(store)
         .userDirectory(users)

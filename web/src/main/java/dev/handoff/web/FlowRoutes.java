@@ -259,8 +259,8 @@ final class FlowRoutes {
   }
 
   /**
-   * A browser session that no longer works: says how it ended (completed, signed out, expired), always with the
-   * way back, so that Back after completion shows "done" rather than a dead end.
+   * A browser session that no longer works: says how it ended (completed, signed out, timed out for idleness, out
+   * of time), always with the way back, so that Back after completion shows "done" rather than a dead end.
    */
   private void ended(Exchange ex, String secret, HandoffException e) {
     Optional<Session> known = handoff.sessionOf(secret);
@@ -271,8 +271,8 @@ final class FlowRoutes {
     Session session = known.get();
     String key = switch (session.status()) {
       case COMPLETED -> "done";
-      case LOGGED_OUT -> "signedOut";
-      case EXPIRED -> "expired";
+      case LOGGED_OUT -> session.endedByIdleness() ? "timedOut" : "signedOut";
+      case EXPIRED -> "timeUp"; // it had a browser session, so its time in the page ran out, not its link
       default -> "ended";
     };
     Optional<RecoveryOffer> offer = handoff.recoveryForBrowser(secret);

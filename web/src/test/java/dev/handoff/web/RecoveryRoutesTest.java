@@ -140,6 +140,24 @@ class RecoveryRoutesTest {
   }
 
   @Test
+  void aSessionThatTimedOutSaysSoAndOffersToContinue() {
+    IssuedSession issued = f.resumable();
+    openLink(issued);
+    browser.follow();
+    f.clock.advance(Duration.ofMinutes(31)); // the idle timeout is 30 minutes
+
+    HostedResponse page = browser.get("https://connect.example.com/checkout/session");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.bodyText()).contains("Your session timed out").contains("action=\"/checkout/recover\"");
+    browser.submit("/recover", Map.of("email", "ada@example.com"));
+    browser.follow();
+    browser.submit("/recover/verify", Map.of("code", f.lastCode()));
+    assertThat(browser.follow().bodyText()).contains("Review and confirm");
+    // The original still says how it ended.
+    assertThat(session(issued.session().id()).endedByIdleness()).isTrue();
+  }
+
+  @Test
   void aLinkWhoseTypeDoesNotAllowRecoveryStaysADeadEnd() {
     IssuedSession issued = f.authenticated();
     f.clock.advance(Duration.ofHours(2));
