@@ -5,6 +5,7 @@ import static dev.handoff.storage.tck.StoredSessions.open;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
@@ -125,7 +126,7 @@ class SessionSweeperTest {
 
     @Override
     public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration,
-        SessionStatus newStatus, BrowserBinding browser, dev.handoff.spi.AccessRecord access, Instant now) {
+        SessionStatus newStatus, BrowserBinding browser, AccessRecord access, Instant now) {
       return Optional.empty();
     }
 

@@ -1,7 +1,7 @@
 package dev.handoff.storage.tck;
 
-import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.AccessRecord;
+import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.SessionPage;
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The obviously-correct model the kit compares adapters with: one sorted map, every method
@@ -101,27 +102,21 @@ final class ReferenceSessionStore implements SessionStore {
 
   @Override
   public synchronized SessionPage list(String tenant, String cursor, int limit) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be at least 1");
-    }
-    List<StoredSession> all = sessions.values().stream()
-        .filter(s -> s.tenant().equals(tenant) && (cursor == null || s.id().compareTo(cursor) > 0))
-        .sorted(BY_KEY)
-        .toList();
-    if (all.size() <= limit) {
-      return new SessionPage(all, null);
-    }
-    return new SessionPage(all.subList(0, limit), all.get(limit - 1).id());
+    return page(s -> s.tenant().equals(tenant), cursor, limit);
   }
 
   @Override
   public synchronized SessionPage listByUser(String tenant, String userId, String cursor, int limit) {
+    return page(s -> s.tenant().equals(tenant) && s.subject() instanceof Subject.ExistingUser u
+        && u.userId().equals(userId), cursor, limit);
+  }
+
+  private SessionPage page(Predicate<StoredSession> filter, String cursor, int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1");
     }
     List<StoredSession> all = sessions.values().stream()
-        .filter(s -> s.tenant().equals(tenant) && s.subject() instanceof Subject.ExistingUser u
-            && u.userId().equals(userId) && (cursor == null || s.id().compareTo(cursor) > 0))
+        .filter(s -> filter.test(s) && (cursor == null || s.id().compareTo(cursor) > 0))
         .sorted(BY_KEY)
         .toList();
     if (all.size() <= limit) {
@@ -137,7 +132,7 @@ final class ReferenceSessionStore implements SessionStore {
     }
     return sessions.values().stream()
         .filter(s -> !s.status().isTerminal() && s.isExpiredAt(now))
-        .sorted(java.util.Comparator.comparing(StoredSession::expiresAt))
+        .sorted(Comparator.comparing(StoredSession::expiresAt))
         .limit(limit)
         .toList();
   }
