@@ -13,9 +13,10 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Revoking many sessions in one call: every live session of one user in a tenant (on a password change or an
- * account deletion), or of a whole tenant (an incident). Each session is revoked by its own compare-and-set, so a
- * session that completes concurrently ends either completed or revoked, never both.
+ * Revoking many sessions in one call: every session of one user in a tenant (on a password change or an account
+ * deletion), or of a whole tenant (an incident), that is live or could still be brought back by recovery. Each
+ * session is revoked by its own compare-and-set, so a session that completes concurrently ends either completed or
+ * revoked, never both.
  */
 final class BulkRevocation {
   /** Sessions read per store round trip. */
@@ -56,13 +57,22 @@ final class BulkRevocation {
     return revoked;
   }
 
-  /** Revokes one session unless it is over (finished, expired or deleted) by now; whether this call revoked it. */
+  /**
+   * Whether revoking still changes something: a live session, or one that ended by time or sign-out and could still
+   * be recovered by email. A completed, revoked or already replaced session is over for good.
+   */
+  private static boolean revocable(StoredSession session) {
+    return session.status() != SessionStatus.COMPLETED && session.status() != SessionStatus.REVOKED
+        && session.recovery().replacedBy() == null;
+  }
+
+  /** Revokes one session unless it is over for good or deleted; whether this call revoked it. */
   private boolean revoke(StoredSession session) {
     StoredSession current = session;
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       Instant now = ctx.clock.instant();
-      if (current.statusAt(now).isTerminal()) {
-        return false; // an expired session is left to the sweeper, which reports its end once
+      if (!revocable(current)) {
+        return false;
       }
       var next = current.toBuilder().status(SessionStatus.REVOKED).modifiedAt(now).version(current.version() + 1)
           .build();

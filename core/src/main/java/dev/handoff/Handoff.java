@@ -176,13 +176,16 @@ public final class Handoff {
   }
 
   /**
-   * Revokes every live session of one user in a tenant, as {@link #revoke} would each: on a password change, an
+   * Revokes every session of one user in a tenant, as {@link #revoke} would each: on a password change, an
    * account deletion or a suspected takeover. Covers the sessions whose user is {@code userId} (created for that
-   * user, or signed in or provisioned as that user); sessions already finished or expired are left as they are.
-   * Each session is revoked atomically and gets its {@link SessionEvent.Type#REVOKED} event; the call as a whole is
-   * not one transaction: a session created while it runs may survive, and after a failure (e.g.
-   * {@link ErrorCode#STORAGE_UNAVAILABLE}) some sessions may be revoked and others not, so call it again — it is
-   * idempotent. Served from the store's index by user ({@link dev.handoff.spi.SessionStore#listByUser}).
+   * user, or signed in or provisioned as that user) that are live, or that ended by time or sign-out but are still
+   * stored, so that none of them can be brought back by recovery either; completed, revoked and already replaced
+   * sessions are left as they are. Each session is revoked atomically and gets its
+   * {@link SessionEvent.Type#REVOKED} event (for a session that had ended, the event says it can no longer be
+   * recovered). The call as a whole is not one transaction: a session created while it runs may survive, and after
+   * a failure (e.g. {@link ErrorCode#STORAGE_UNAVAILABLE}) some sessions may be revoked and others not, so call it
+   * again — it is idempotent. Served from the store's index by user
+   * ({@link dev.handoff.spi.SessionStore#listByUser}).
    *
    * @return how many sessions this call revoked
    * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a malformed tenant or user id
@@ -192,8 +195,8 @@ public final class Handoff {
   }
 
   /**
-   * Revokes every live session of a tenant, as {@link #revokeAllOfUser} does for one user: on an incident, or when
-   * a tenant is shut down. Reads the tenant's sessions page by page.
+   * Revokes every session of a tenant that is live or could still be recovered, as {@link #revokeAllOfUser} does
+   * for one user: on an incident, or when a tenant is shut down. Reads the tenant's sessions page by page.
    *
    * @return how many sessions this call revoked
    * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a malformed tenant

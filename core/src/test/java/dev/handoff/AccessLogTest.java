@@ -21,9 +21,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The redemption audit (issue 14): redeeming and signing in record when, from which network (or keyed digest, or
  * nothing: the embedder's choice) and with which user agent, in the same write as the step itself; {@code get}
  * returns it, and a hostile user agent is stored harmlessly.
- *
- * <p>On the memory store for now: the JDBC and Redis stores keep the access log once branch f14-stores is merged,
- * and then run these tests by dropping {@code names = "MEMORY"}.
  */
 class AccessLogTest {
   private static final String CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36";
@@ -55,7 +52,7 @@ class AccessLogTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void redeemingRecordsTheNetworkAndUserAgentAndGetShowsIt(StoreKind kind) {
     Handoff engine = engine(kind, null);
     var issued = engine.create(checkout("p1").user("usr_1").build());
@@ -71,7 +68,7 @@ class AccessLogTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void signingInAppendsItsRecordInTheSameWriteAsTheSignIn(StoreKind kind) {
     Handoff engine = engine(kind, null);
     var issued = engine.create(checkout("p1").build());
@@ -92,7 +89,7 @@ class AccessLogTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void aWrongCodeOrAFailedRedemptionRecordsNothing(StoreKind kind) {
     Handoff engine = engine(kind, null);
     var issued = engine.create(checkout("p1").build());
@@ -111,7 +108,7 @@ class AccessLogTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void aHostileUserAgentIsStoredAsBoundedPrintableAscii(StoreKind kind) {
     Handoff engine = engine(kind, null);
     var issued = engine.create(checkout("p1").user("usr_1").build());
@@ -129,7 +126,7 @@ class AccessLogTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void theEmbedderChoosesHowAddressesAreKept(StoreKind kind) {
     Handoff digesting = engine(kind, AddressPolicy.KEYED_DIGEST);
     Handoff otherNode = engine(kind, AddressPolicy.KEYED_DIGEST); // same key ring, same store
@@ -149,7 +146,7 @@ class AccessLogTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void aReusableLinkKeepsTheFirstAndLatestRedemptions(StoreKind kind) {
     Handoff engine = engine(kind, null);
     var issued = engine.create(checkout("p1").user("usr_1").singleUse(false).build());

@@ -31,9 +31,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Recovery that keeps the intent (issue 14): an expired, used or ended session is continued by email in a
  * replacement with the same intent, at most as often as its intent type allows, never for a completed or revoked
  * one, and exactly once however many browsers try at the same time.
- *
- * <p>On the memory store for now: the JDBC and Redis stores keep the recovery links and the access log once
- * branch f14-stores is merged, and then run these tests by dropping {@code names = "MEMORY"}.
  */
 class RecoveryTest {
   private static final ClientInfo LAPTOP = new ClientInfo("198.51.100.23", "Mozilla/5.0 (X11; Linux) Laptop");
@@ -101,7 +98,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void anExpiredLinkContinuesByEmailInAReplacementWithTheSameIntent(StoreKind kind) {
     open(kind);
     IssuedSession issued = forAnn();
@@ -166,7 +163,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void anotherEmailGetsTheSameAnswerButNoCodeAndNothingItCouldGuessRecovers(StoreKind kind) {
     open(kind);
     RecoveryOffer offer = expiredLinkOffer(forAnn());
@@ -183,7 +180,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void theRightCodeForAnotherEmailRecoversNothing(StoreKind kind) {
     open(kind);
     // The engine sends no code to Bob for Ann's session, so the test puts a code it knows in Bob's challenge.
@@ -203,7 +200,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void wrongCodesUseUpAttemptsAndSendsAreLimitedAsForSignIn(StoreKind kind) {
     open(kind);
     RecoveryOffer offer = expiredLinkOffer(forAnn());
@@ -231,7 +228,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void theChainStopsAtTheIntentTypesMaximum(StoreKind kind) {
     open(kind);
     RecoveryOffer offer = expiredLinkOffer(forAnn());
@@ -254,7 +251,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void aSignedOutSessionIsRecoveredFromItsCookieAndStillSaysHowItEnded(StoreKind kind) {
     open(kind);
     IssuedSession issued = forAnn();
@@ -275,7 +272,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void revokedAndCompletedSessionsAreNeverRecovered(StoreKind kind) {
     open(kind);
     IssuedSession revoked = forAnn();
@@ -305,7 +302,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void aWorkingLinkAReplacedLinkAnOldSessionOrAnIntentWithoutRecoveryOfferNothing(StoreKind kind) {
     open(kind);
     IssuedSession open = forAnn();
@@ -340,7 +337,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void aUsedLinkLiveInAnotherBrowserMovesToTheRecoveringOneAndEndsThere(StoreKind kind) {
     open(kind);
     IssuedSession issued = forAnn();
@@ -365,7 +362,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void aSessionWithoutUserIsRecoveredByAKnownUserOnlyWhereItsTypeAllows(StoreKind kind) {
     open(kind);
     IssuedSession anonymous = engine.create(resumable().build());
@@ -386,7 +383,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void aUserDetailsSessionWhoseLinkNeverWorkedCreatesItsUserOnRecovery(StoreKind kind) {
     open(kind);
     IssuedSession issued = engine.create(resumable().userDetails(UserDetails.ofEmail("new@example.com")).build());
@@ -405,7 +402,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void twoBrowsersRecoveringOneSessionAtOnceGetExactlyOneReplacement(StoreKind kind) throws Exception {
     open(kind);
     IssuedSession issued = forAnn();
@@ -442,7 +439,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void ticketsAreRefusedWhenForgedAlteredOrExpired(StoreKind kind) {
     open(kind);
     RecoveryOffer offer = expiredLinkOffer(forAnn());
@@ -478,7 +475,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = StoreKind.class, names = "MEMORY")
+  @EnumSource(StoreKind.class)
   void noCodeEmailOrTicketReachesTheLogs(StoreKind kind) {
     open(kind);
     RecoveryOffer offer = expiredLinkOffer(forAnn());

@@ -60,9 +60,8 @@ class ExactlyOnceSweepTest {
     return Engines.builder(store, users, sender, keys).clock(clock).listener(events::add).build();
   }
 
-  // TODO(issue 14): every Backend once the JDBC store keeps the clocks and answers listEnded (branch f14-stores).
   @ParameterizedTest
-  @EnumSource(value = Backend.class, names = "MEMORY")
+  @EnumSource(Backend.class)
   void twoNodesSweepingAndReadingAtOncePublishEachEndExactlyOnce(Backend backend) throws Exception {
     int count = Integer.getInteger("handoff.sweep.sessions", DEFAULT_SESSIONS);
     try (StoreFixture fixture = StoreFixture.open(backend); Races races = new Races()) {
@@ -133,9 +132,8 @@ class ExactlyOnceSweepTest {
    * One redeemed session per round, its time just run out, noticed at the same instant by sweeps and reads on both
    * nodes ({@link Races#THREADS} threads released together): one EXPIRED and one ABANDONED event per round.
    */
-  // TODO(issue 14): every Backend once the JDBC store keeps the clocks and answers listEnded (branch f14-stores).
   @ParameterizedTest
-  @EnumSource(value = Backend.class, names = "MEMORY")
+  @EnumSource(Backend.class)
   void readsAndSweepsNoticingOneExpiryAtOnceMarkItOnce(Backend backend) throws Exception {
     try (StoreFixture fixture = StoreFixture.open(backend); Races races = new Races()) {
       var keys = KeyRing.generate();
