@@ -1,5 +1,6 @@
 package dev.handoff.spring;
 
+import dev.handoff.AddressPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,8 +27,28 @@ public class HandoffProperties {
   private String idPrefix;
   /** Whether session URLs can be redeemed once (the default) or until they expire; a request may override it. */
   private Boolean singleUse;
-  /** How long a hosted-page browser session may stay idle before it ends. Default 30 minutes. */
+  /**
+   * How long a hosted-page browser session may stay idle before it ends, for sessions created without an idle
+   * timeout; at least 1 minute and at most handoff.max-idle-timeout. Default 30 minutes.
+   */
   private Duration idleTimeout;
+  /** Longest idle timeout a create request may ask for; at least handoff.idle-timeout. Default 1 day. */
+  private Duration maxIdleTimeout;
+  /**
+   * Active lifetime of sessions created without one: the cap on the time in the hosted page, counted from the first
+   * redemption; at least 1 minute and at most handoff.max-active-lifetime. Default 1 hour.
+   */
+  private Duration defaultActiveLifetime;
+  /**
+   * Longest active lifetime a create request may ask for; at least handoff.default-active-lifetime. Default 1 day.
+   */
+  private Duration maxActiveLifetime;
+  /**
+   * How client addresses are kept in sessions' access logs: "truncated" (the network: an IPv4 /24, an IPv6 /48),
+   * "keyed-digest" (a keyed digest of the whole address, equal across nodes that share the key ring) or "none".
+   * Default truncated.
+   */
+  private AddressPolicy addressPolicy;
   /** Longest token accepted for redemption, in characters (at least 1024). Default 4096. */
   private Integer maxTokenLength;
   /**
@@ -105,6 +126,38 @@ public class HandoffProperties {
 
   public void setIdleTimeout(Duration idleTimeout) {
     this.idleTimeout = idleTimeout;
+  }
+
+  public Duration getMaxIdleTimeout() {
+    return maxIdleTimeout;
+  }
+
+  public void setMaxIdleTimeout(Duration maxIdleTimeout) {
+    this.maxIdleTimeout = maxIdleTimeout;
+  }
+
+  public Duration getDefaultActiveLifetime() {
+    return defaultActiveLifetime;
+  }
+
+  public void setDefaultActiveLifetime(Duration defaultActiveLifetime) {
+    this.defaultActiveLifetime = defaultActiveLifetime;
+  }
+
+  public Duration getMaxActiveLifetime() {
+    return maxActiveLifetime;
+  }
+
+  public void setMaxActiveLifetime(Duration maxActiveLifetime) {
+    this.maxActiveLifetime = maxActiveLifetime;
+  }
+
+  public AddressPolicy getAddressPolicy() {
+    return addressPolicy;
+  }
+
+  public void setAddressPolicy(AddressPolicy addressPolicy) {
+    this.addressPolicy = addressPolicy;
   }
 
   public Integer getMaxTokenLength() {
@@ -555,15 +608,19 @@ public class HandoffProperties {
     NEVER
   }
 
-  /** Background deletion of expired sessions, on every node. */
+  /**
+   * Background sweeping of the engine, on every node: sessions whose time ran out are marked expired, their end
+   * published once across nodes (EXPIRED, and ABANDONED for redeemed ones), and ended sessions deleted after
+   * handoff.retention.
+   */
   public static class Sweeper {
-    /** Whether to delete expired sessions in the background. */
+    /** Whether to sweep in the background. */
     private boolean enabled = true;
-    /** Time between the end of one sweep and the start of the next. */
+    /** Time between the end of one sweep and the start of the next (at least 10 ms). */
     private Duration interval = Duration.ofMinutes(1);
-    /** Sessions deleted per store call. */
+    /** Sessions marked expired, and sessions deleted, per engine sweep call (at least 1). */
     private int batchLimit = 500;
-    /** Store calls per sweep at most, bounding how long one sweep takes. */
+    /** Engine sweep calls per sweep at most, bounding how long one sweep takes (at least 1). */
     private int maxBatchesPerRun = 100;
 
     public boolean isEnabled() {
