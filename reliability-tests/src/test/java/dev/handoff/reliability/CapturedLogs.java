@@ -2,8 +2,9 @@ package dev.handoff.reliability;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.Logger;
@@ -21,11 +22,21 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * tests can prove that no secret is ever logged. Registered through META-INF/services.
  */
 public final class CapturedLogs implements SLF4JServiceProvider {
-  private static final ConcurrentLinkedQueue<String> LINES = new ConcurrentLinkedQueue<>();
+  private static final List<String> LINES = Collections.synchronizedList(new ArrayList<>());
 
-  /** Every line logged so far in this JVM, including formatted arguments and stack traces. */
-  static List<String> lines() {
-    return List.copyOf(LINES);
+  /** How many lines were logged so far in this JVM; {@link #linesSince} takes it. */
+  static int mark() {
+    return LINES.size();
+  }
+
+  /**
+   * Every line logged in this JVM after {@code mark}, including formatted arguments and stack traces: what a test
+   * logged, without the many lines of the tests before it (drivers at TRACE log every statement and command).
+   */
+  static List<String> linesSince(int mark) {
+    synchronized (LINES) {
+      return List.copyOf(LINES.subList(mark, LINES.size()));
+    }
   }
 
   private final ILoggerFactory factory = CapturingLogger::new;

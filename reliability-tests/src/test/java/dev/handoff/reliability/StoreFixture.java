@@ -6,6 +6,7 @@ import dev.handoff.spi.SessionStore;
 import dev.handoff.spi.StoredSession;
 import dev.handoff.storage.jdbc.JdbcSessionStore;
 import dev.handoff.storage.memory.CaffeineSessionStore;
+import dev.handoff.storage.redis.RedisSessionStore;
 import java.lang.reflect.RecordComponent;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * One test's store on one {@link Backend}: for databases, a pool and tables with a random prefix (the databases
- * are shared), dropped by {@link #close()}. An unreachable database skips the test with the reason, or fails it
- * under {@code HANDOFF_TEST_DATABASES=required}. Not thread-safe to open or close; the store itself is.
+ * are shared), dropped by {@link #close()}; for Redis, keys with a random prefix, deleted by {@link #close()}. An
+ * unreachable database skips the test with the reason, or fails it under {@code HANDOFF_TEST_DATABASES=required}
+ * ({@code HANDOFF_TEST_REDIS=required} for Redis). Not thread-safe to open or close; the store itself is.
  */
 final class StoreFixture implements AutoCloseable {
   /** The statement timeout the reliability tests give the JDBC store: short, so faults resolve quickly. */
@@ -37,12 +39,20 @@ final class StoreFixture implements AutoCloseable {
   private String url;
   private HikariDataSource pool;
   private final List<HikariDataSource> otherNodes = new ArrayList<>();
+  private RedisKeys redis;
+  private final List<RedisSessionStore> redisNodes = new ArrayList<>();
   private final SessionStore store;
 
   private StoreFixture(Backend backend, UnaryOperator<DataSource> wrap) {
     this.backend = backend;
     if (backend == Backend.MEMORY) {
       store = CaffeineSessionStore.builder().retention(Duration.ofDays(1)).build();
+      return;
+    }
+    if (backend.isRedis()) {
+      url = url(backend);
+      redis = RedisKeys.open(backend, url);
+      store = redisNode();
       return;
     }
     url = backend == Backend.H2 ? "jdbc:h2:mem:" + random() + ";DB_CLOSE_DELAY=-1" : url(backend);
@@ -65,6 +75,14 @@ final class StoreFixture implements AutoCloseable {
     return new HikariDataSource(config);
   }
 
+  /** A Redis store on the test's keys with its own client and connection, as an engine node would build it. */
+  private RedisSessionStore redisNode() {
+    var builder = RedisSessionStore.builder().keyPrefix(prefix);
+    var node = (backend == Backend.REDIS ? builder.uri(url) : builder.clusterUris(List.of(url))).build();
+    redisNodes.add(node);
+    return node;
+  }
+
   static StoreFixture open(Backend backend) {
     return new StoreFixture(backend, UnaryOperator.identity());
   }
@@ -84,11 +102,15 @@ final class StoreFixture implements AutoCloseable {
 
   /**
    * The store of another engine node over the same data, as a second node would open it: for a database, a store
-   * with its own pool on the same tables (closed with this fixture); the memory store is shared as is.
+   * with its own pool on the same tables, for Redis a store with its own connection on the same keys (closed with
+   * this fixture); the memory store is shared as is.
    */
   SessionStore otherNode() {
     if (backend == Backend.MEMORY) {
       return store;
+    }
+    if (backend.isRedis()) {
+      return redisNode();
     }
     var other = pool("reliability-" + backend + "-" + prefix + "node" + (otherNodes.size() + 2));
     otherNodes.add(other);
@@ -97,9 +119,13 @@ final class StoreFixture implements AutoCloseable {
 
   /**
    * Every stored value as text: for a database, every column of every row of both tables, read directly; for
-   * the memory store, every component of every session of {@code tenants} (no {@code toString} redaction).
+   * Redis, every key under the test's prefix with every field, value, member and score it holds (all tenants);
+   * for the memory store, every component of every session of {@code tenants} (no {@code toString} redaction).
    */
   List<String> everyStoredValue(Collection<String> tenants) {
+    if (redis != null) {
+      return redis.values(prefix);
+    }
     var values = new ArrayList<String>();
     if (backend == Backend.MEMORY) {
       for (String tenant : tenants) {
@@ -133,6 +159,16 @@ final class StoreFixture implements AutoCloseable {
 
   @Override
   public void close() {
+    if (redis != null) {
+      try {
+        redisNodes.forEach(RedisSessionStore::close);
+        redis.delete(prefix);
+      } finally {
+        redis.close();
+        redis = null;
+      }
+      return;
+    }
     if (pool == null) {
       return;
     }

@@ -92,6 +92,16 @@ class TenantIsolationProperties {
     check(Backend.MARIADB, ops);
   }
 
+  @Property(tries = 15)
+  void isolatedOnRedis(@ForAll("operations") List<Op> ops) {
+    check(Backend.REDIS, ops);
+  }
+
+  @Property(tries = 15)
+  void isolatedOnRedisCluster(@ForAll("operations") List<Op> ops) {
+    check(Backend.REDIS_CLUSTER, ops);
+  }
+
   @AfterProperty
   void closeFixtures() {
     fixtures.values().forEach(StoreFixture::close);
