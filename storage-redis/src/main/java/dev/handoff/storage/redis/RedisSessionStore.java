@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link SessionStore} on Redis 7.0+ or Valkey, standalone or Redis Cluster, through one Lettuce connection.
@@ -65,7 +66,10 @@ import java.util.Set;
  * unreachable server is {@link HandoffException} with {@link ErrorCode#STORAGE_UNAVAILABLE} and the Lettuce
  * exception as cause. After a timeout or a lost connection the outcome is unknown: the command may have run on the
  * server after the client gave up (the message says so). A retried {@code consume} then finds the token used and a
- * retried {@code insert} finds the id or idempotency key taken, so retries stay safe. A standalone store refuses
+ * retried {@code insert} finds the id or idempotency key taken, so retries stay safe. A write that fails this way,
+ * or whose registration in the tenant registry fails after it, leaves that registration owed: the store sends it
+ * with its next call, so the session is still swept and listed when it ends (a later write of the tenant would not
+ * register it, unless it ended earlier). A standalone store refuses
  * commands at once while its connection is down rather than queueing them; a cluster store lets them wait, within
  * the timeout, for the node connections it opens on first use.
  *
@@ -85,6 +89,11 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
   private final KeySpace keys;
   private final Duration retention;
   private final boolean cluster;
+  /**
+   * Registrations this store owes: tenant to the registry score it may have failed to write (a write failed, though
+   * it may have run, or its registration did). Paid with the next call; shrinks back to empty once Redis answers.
+   */
+  private final Map<String, Long> owed = new ConcurrentHashMap<>();
 
   private RedisSessionStore(LettuceConnection redis, KeySpace keys, Duration retention, boolean cluster) {
     this.redis = redis;
@@ -115,7 +124,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     args.add(session.status().isTerminal() ? "0" : "1");
     args.add(session.subject() instanceof Subject.ExistingUser ? "1" : "0");
     args.addAll(SessionHash.fields(session));
-    List<Object> reply = redis.script(Scripts.INSERT,
+    List<Object> reply = write(session.tenant(), score, Scripts.INSERT,
         new String[] {sessionKey, claim, tenant.ids(), tenant.expiry(), tenant.counterExpiry(), tenant.live(), user},
         args.toArray(String[]::new));
     long outcome = (Long) reply.get(0);
@@ -131,6 +140,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
   @Override
   public Optional<StoredSession> find(String tenant, String id) {
+    payOwed();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
     String key = keys.tenant(tenant).session(id);
@@ -140,6 +150,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
   @Override
   public Optional<StoredSession> findByIdempotencyKey(String tenant, String idempotencyKey) {
+    payOwed();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     KeySpace.TenantKeys keys = this.keys.tenant(tenant);
@@ -179,7 +190,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     args.add(replacement.subject() instanceof Subject.ExistingUser existing ? existing.userId() : "");
     args.add(tenant.userPrefix());
     args.addAll(SessionHash.fields(replacement));
-    List<Object> reply = redis.script(Scripts.REPLACE,
+    List<Object> reply = write(replacement.tenant(), score, Scripts.REPLACE,
         new String[] {sessionKey, key == null ? sessionKey : tenant.claim(key), tenant.ids(), tenant.expiry(),
             tenant.counterExpiry(), tenant.live(), user},
         args.toArray(String[]::new));
@@ -223,8 +234,10 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         tenantKeys.claimPrefix(),
         tenantKeys.userPrefix(),
         SessionHash.nanos(SessionClocks.DEFAULT_IDLE_TIMEOUT)};
-    List<Object> reply = redis.script(Scripts.CONSUME, new String[] {tenantKeys.session(id), tenantKeys.ids(),
-        tenantKeys.expiry(), tenantKeys.counterExpiry(), tenantKeys.live()}, args);
+    // The script computes the new expiresAt (now plus the active lifetime): should it fail, now is the score owed.
+    List<Object> reply = write(tenant, EpochNanos.floorMillis(EpochNanos.saturated(now)), Scripts.CONSUME,
+        new String[] {tenantKeys.session(id), tenantKeys.ids(), tenantKeys.expiry(), tenantKeys.counterExpiry(),
+            tenantKeys.live()}, args);
     if (reply.isEmpty()) {
       return Optional.empty();
     }
@@ -235,6 +248,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
   @Override
   public SessionPage list(String tenant, String cursor, int limit) {
+    payOwed();
     Objects.requireNonNull(tenant, "tenant");
     KeySpace.TenantKeys keys = this.keys.tenant(tenant);
     return page(tenant, new String[] {keys.ids(), keys.expiry(), keys.live()}, "", cursor, limit);
@@ -247,6 +261,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
    */
   @Override
   public SessionPage listByUser(String tenant, String userId, String cursor, int limit) {
+    payOwed();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(userId, "userId");
     return page(tenant, new String[] {keys.tenant(tenant).user(userId)}, userId, cursor, limit);
@@ -290,6 +305,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
    */
   @Override
   public List<StoredSession> listEnded(Instant now, int limit) {
+    payOwed();
     Objects.requireNonNull(now, "now");
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1");
@@ -332,6 +348,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
    */
   @Override
   public int deleteExpired(Instant expiredBefore, int limit) {
+    payOwed();
     Objects.requireNonNull(expiredBefore, "expiredBefore");
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1");
@@ -394,7 +411,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     KeySpace.TenantKeys tenantKeys = keys.tenant(tenant);
     long end = EpochNanos.of(windowEnd);
     long score = EpochNanos.floorMillis(end);
-    List<Object> reply = redis.script(Scripts.INCREMENT,
+    List<Object> reply = write(tenant, score, Scripts.INCREMENT,
         new String[] {tenantKeys.counter(key), tenantKeys.counterExpiry(), tenantKeys.expiry()},
         Long.toString(EpochNanos.saturated(now)), Long.toString(end),
         Long.toString(Math.max(1, EpochNanos.ceilMillis(end))), Long.toString(score), key);
@@ -406,14 +423,51 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
   }
 
   /**
+   * Runs the script of a write of {@code tenant} that may need registering at {@code score}; if it fails, it may
+   * have run all the same, so the registration is {@linkplain #owed owed}.
+   */
+  private List<Object> write(String tenant, long score, LuaScript script, String[] keys, String... args) {
+    payOwed();
+    try {
+      return redis.script(script, keys, args);
+    } catch (HandoffException e) {
+      owed.merge(tenant, score, Math::min);
+      throw e;
+    }
+  }
+
+  /**
+   * Sends what is {@linkplain #owed owed} without waiting: on the connection ahead of the call's own commands, so
+   * that a sweep or listing that follows sees it; a debt is dropped once its {@code ZADD} succeeded. Idempotent, so
+   * a debt paid twice by racing calls does no harm.
+   */
+  private void payOwed() {
+    for (Map.Entry<String, Long> debt : owed.entrySet()) {
+      String tenant = debt.getKey();
+      long score = debt.getValue();
+      try {
+        redis.commands().zadd(keys.registry(), ZAddArgs.Builder.lt(), (double) score, tenant)
+            .thenRun(() -> owed.remove(tenant, score));
+      } catch (RuntimeException e) {
+        return; // refused at once (connection down): still owed
+      }
+    }
+  }
+
+  /**
    * Lowers the tenant's registry score to {@code score} if the tenant's earliest expiry before this change
    * ({@code earliest}, '' for none) was later, or the tenant was not listed. Runs after the change, never before,
-   * so that {@link #settle} cannot lose it.
+   * so that {@link #settle} cannot lose it; if it fails, it is {@linkplain #owed owed}.
    */
   private void register(String tenant, long score, String earliest) {
     if (earliest.isEmpty() || score < Double.parseDouble(earliest)) {
-      redis.await("register the tenant for sweeping",
-          () -> redis.commands().zadd(keys.registry(), ZAddArgs.Builder.lt(), (double) score, tenant));
+      try {
+        redis.await("register the tenant for sweeping",
+            () -> redis.commands().zadd(keys.registry(), ZAddArgs.Builder.lt(), (double) score, tenant));
+      } catch (HandoffException e) {
+        owed.merge(tenant, score, Math::min);
+        throw e;
+      }
     }
   }
 

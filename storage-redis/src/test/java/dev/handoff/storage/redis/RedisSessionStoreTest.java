@@ -511,6 +511,51 @@ class RedisSessionStoreTest {
     }
   }
 
+  /**
+   * An insert whose reply was lost ran on the server, but its tenant was never registered for the sweep; a later
+   * session of the tenant, ending after it, does not lower the registry score and so registers nothing. The store
+   * registers what it owes with its next call, and the session is listed when it ends.
+   */
+  @Test
+  void aSessionWhoseInsertReplyWasLostIsStillListedWhenItEnds() throws Exception {
+    String prefix = prefix();
+    FreezableProxy proxy = closeLater(new FreezableProxy("127.0.0.1", 6379));
+    RedisSessionStore store = closeLater(RedisSessionStore.builder().uri(proxy.uri()).keyPrefix(prefix)
+        .retention(TestRedis.RETENTION).commandTimeout(Duration.ofMillis(300)).build());
+    RedisSessionStore direct = TestRedis.sharedStore(MODE, prefix);
+    StoredSession first = open("t1", "csn_1").expiresAt(NOW).build();
+
+    proxy.holdReplies();
+    assertThatThrownBy(() -> store.insert(first)).isInstanceOfSatisfying(HandoffException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (direct.find("t1", "csn_1").isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(direct.find("t1", "csn_1")).as("the insert ran").contains(first);
+    proxy.releaseReplies();
+
+    store.insert(open("t1", "csn_2").expiresAt(NOW.plusSeconds(60)).build());
+    assertThat(direct.listEnded(NOW, 10)).containsExactly(first);
+    assertThat(direct.deleteExpired(NOW.plusSeconds(61), 10)).isEqualTo(2);
+  }
+
+  /** The script ran and answered, then registering the tenant failed: the next call registers it. */
+  @Test
+  void aTenantWhoseRegistrationFailedIsRegisteredByTheNextCall() {
+    String prefix = prefix();
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix);
+    StoredSession first = open("t1", "csn_1").expiresAt(NOW).build();
+    redis.set(prefix + "tenants", "not a sorted set"); // the registry's ZADD fails (WRONGTYPE); no script reads it
+    assertThatThrownBy(() -> store.insert(first)).isInstanceOfSatisfying(HandoffException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
+    assertThat(store.find("t1", "csn_1")).as("the insert ran").contains(first);
+    redis.del(prefix + "tenants");
+
+    store.insert(open("t1", "csn_2").expiresAt(NOW.plusSeconds(60)).build());
+    assertThat(store.listEnded(NOW, 10)).containsExactly(first);
+  }
+
   // ---- builder -------------------------------------------------------------------------------------------
 
   @Test
