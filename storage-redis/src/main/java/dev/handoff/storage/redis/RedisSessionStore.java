@@ -25,6 +25,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,9 +70,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * retried {@code insert} finds the id or idempotency key taken, so retries stay safe. A write that fails this way,
  * or whose registration in the tenant registry fails after it, leaves that registration owed: the store sends it
  * with its next call, so the session is still swept and listed when it ends (a later write of the tenant would not
- * register it, unless it ended earlier). A standalone store refuses
- * commands at once while its connection is down rather than queueing them; a cluster store lets them wait, within
- * the timeout, for the node connections it opens on first use.
+ * register it, unless it ended earlier). A store refuses commands at once while its connection (to a cluster
+ * master, its connection to that master) is down rather than queueing them, and fails the commands the lost
+ * connection left unanswered rather than replaying them (Lettuce's default for a client that queues): a replayed
+ * script would run twice, and its caller get the second answer as if it were the only one. The cluster store opens
+ * its connection to every master when it is built; one to a master that joins later is opened by the first command
+ * to it, which fails.
  *
  * <p>Instants are stored as epoch nanoseconds: they must lie between the years 1677 and 2262 (otherwise
  * {@link ErrorCode#INVALID_REQUEST}). Tenants, ids and idempotency keys must be well-formed UTF-16 (no unpaired
@@ -586,7 +590,9 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
     /**
      * A Lettuce client you configured and own (the store connects through it and never shuts it down); its own
-     * options then govern connecting and reconnecting, and the command timeout still applies.
+     * options then govern connecting and reconnecting, and the command timeout still applies. Give it
+     * {@code DisconnectedBehavior.REJECT_COMMANDS} as the store's own clients have: a client that queues commands
+     * while disconnected replays a lost connection's unanswered scripts, and their callers get the second answer.
      */
     public Builder client(RedisClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -705,12 +711,13 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
       if (connection != null) {
         return new LettuceConnection(null, connection.async(), null, commandTimeout);
       }
-      if (clusterConnection != null) {
-        return new LettuceConnection(null, clusterConnection.async(), null, commandTimeout);
-      }
       RedisClusterClient ownedCluster = null;
       RedisClient ownedClient = null;
       try {
+        if (clusterConnection != null) {
+          openMasterConnections(clusterConnection);
+          return new LettuceConnection(null, clusterConnection.async(), null, commandTimeout);
+        }
         if (uri != null || client != null) {
           RedisClient c = client;
           if (c == null) {
@@ -727,6 +734,12 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
           c.setOptions(clusterClientOptions(connectTimeout, commandTimeout));
         }
         StatefulRedisClusterConnection<String, String> connection = c.connect(StringCodec.UTF8);
+        try {
+          openMasterConnections(connection);
+        } catch (RedisException e) {
+          connection.close();
+          throw e;
+        }
         return new LettuceConnection(connection, connection.async(), ownedCluster, commandTimeout);
       } catch (RedisException e) {
         if (ownedClient != null) {
@@ -737,6 +750,18 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         }
         throw new HandoffException(ErrorCode.STORAGE_UNAVAILABLE,
             "cannot connect to Redis: " + e.getClass().getSimpleName() + " (" + e.getMessage() + ")", e);
+      }
+    }
+
+    /**
+     * Opens the connection to every master now, as the cluster client would on first use: a client that rejects
+     * commands while disconnected (see {@link #clusterClientOptions}) would refuse the first command to each.
+     */
+    static void openMasterConnections(StatefulRedisClusterConnection<String, String> connection) {
+      for (RedisClusterNode node : connection.getPartitions()) {
+        if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+          connection.getConnection(node.getUri().getHost(), node.getUri().getPort());
+        }
       }
     }
 
@@ -759,14 +784,18 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
 
     /**
-     * The options of a cluster client the store creates: the timeouts, and the topology refreshed on redirects,
-     * reconnects and every minute. Commands wait (within the command timeout) for a node connection, which the
-     * cluster client opens on first use of each node, instead of being refused while it connects.
+     * The options of a cluster client the store creates: the timeouts, the topology refreshed on redirects,
+     * reconnects and every minute, and commands refused at once while a node's connection is down, as on a
+     * standalone client. Accepting them instead would also replay the commands a lost connection left unanswered
+     * once it reconnects: a script that ran before the loss would run twice and its caller get the second answer (a
+     * consume would say the session was not consumable, the link its own call had just used). Refused, those fail,
+     * their outcome unknown. The store opens the connection to every master when it is built.
      */
     static ClusterClientOptions clusterClientOptions(Duration connectTimeout, Duration commandTimeout) {
       return ClusterClientOptions.builder()
           .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
           .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
           .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
               .enableAllAdaptiveRefreshTriggers()
               .enablePeriodicRefresh(Duration.ofMinutes(1))

@@ -4,16 +4,33 @@ import static dev.handoff.storage.tck.StoredSessions.baseTime;
 import static dev.handoff.storage.tck.StoredSessions.open;
 import static dev.handoff.storage.tck.StoredSessions.redemption;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.handoff.spi.ErrorCode;
+import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.internal.HostAndPort;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.MappingSocketAddressResolver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +101,72 @@ class ClusterRedisStoreTest {
         assertThat(store.findByIdempotencyKey(s.tenant(), "key")).contains(s);
         assertThat(store.consume(s.tenant(), "csn_1", 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW))
             .isPresent();
+      }
+    }
+  }
+
+  /**
+   * The connection to a master is lost after a script ran and before its reply came. A cluster client that queues
+   * commands while disconnected (Lettuce's default) replays the unanswered ones on the new connection: the caller
+   * got the second run's answer, "not consumable" for its own consume, a wrong answer where the store documents an
+   * unknown outcome. (Lettuce's replay filter does not cover commands already sent.) Each master is reached through
+   * a proxy that can hold replies back, with the options the store gives its own cluster client.
+   */
+  @Test
+  void aScriptWhoseConnectionWasLostIsNotRunAgainAfterTheReconnect() throws Exception {
+    var proxies = new HashMap<Integer, FreezableProxy>();
+    ClientResources resources = null;
+    RedisClusterClient client = null;
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      for (Object entry : redis.clusterSlots()) {
+        int port = ((Long) ((List<?>) ((List<?>) entry).get(2)).get(1)).intValue();
+        proxies.computeIfAbsent(port, p -> {
+          try {
+            return new FreezableProxy("127.0.0.1", p);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      }
+      Function<HostAndPort, HostAndPort> viaProxy = address -> proxies.containsKey(address.getPort())
+          ? HostAndPort.of("127.0.0.1", proxies.get(address.getPort()).port()) : address;
+      resources = ClientResources.builder().socketAddressResolver(MappingSocketAddressResolver.create(viaProxy))
+          .build();
+      client = RedisClusterClient.create(resources, TestRedis.Mode.CLUSTER.url());
+      client.setOptions(RedisSessionStore.Builder.clusterClientOptions(Duration.ofSeconds(3), Duration.ofSeconds(5)));
+      RedisSessionStore store = RedisSessionStore.builder().clusterClient(client).keyPrefix(prefix)
+          .commandTimeout(Duration.ofSeconds(5)).build();
+      RedisSessionStore direct = TestRedis.sharedStore(MODE, prefix);
+      store.insert(open("t1", "csn_1").build());
+
+      proxies.values().forEach(FreezableProxy::holdReplies);
+      Future<Optional<StoredSession>> consumed = pool.submit(() -> store.consume("t1", "csn_1", 1,
+          SessionStatus.ACTIVE, null, redemption(NOW), NOW));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (direct.find("t1", "csn_1").orElseThrow().status() == SessionStatus.OPEN
+          && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(direct.find("t1", "csn_1").orElseThrow().status()).as("the consume ran")
+          .isEqualTo(SessionStatus.ACTIVE);
+      for (FreezableProxy proxy : proxies.values()) {
+        proxy.dropConnections();
+        proxy.releaseReplies();
+      }
+      assertThatThrownBy(() -> consumed.get(10, TimeUnit.SECONDS)).cause()
+          .isInstanceOfSatisfying(HandoffException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
+    } finally {
+      pool.shutdownNow();
+      if (client != null) {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      }
+      if (resources != null) {
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+      }
+      for (FreezableProxy proxy : proxies.values()) {
+        proxy.close();
       }
     }
   }

@@ -31,7 +31,11 @@ final class FreezableProxy implements AutoCloseable {
   }
 
   String uri() {
-    return "redis://127.0.0.1:" + server.getLocalPort();
+    return "redis://127.0.0.1:" + port();
+  }
+
+  int port() {
+    return server.getLocalPort();
   }
 
   /** Replies from Redis are held back (not lost) until {@link #releaseReplies()}. */

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -508,6 +509,43 @@ class RedisSessionStoreTest {
         }
         Thread.sleep(100);
       }
+    }
+  }
+
+  /**
+   * The connection is lost after a script ran and before its reply came. Lettuce replays unanswered commands on the
+   * new connection by default (at least once): the caller would get the second run's answer, here "not consumable"
+   * for its own consume, a wrong answer rather than an unknown outcome. A standalone client the store creates
+   * rejects commands while disconnected, which also fails the unanswered ones instead of replaying them.
+   */
+  @Test
+  void aScriptWhoseConnectionWasLostIsNotRunAgainAfterTheReconnect() throws Exception {
+    String prefix = prefix();
+    FreezableProxy proxy = closeLater(new FreezableProxy("127.0.0.1", 6379));
+    RedisSessionStore store = closeLater(RedisSessionStore.builder().uri(proxy.uri()).keyPrefix(prefix)
+        .retention(TestRedis.RETENTION).commandTimeout(Duration.ofSeconds(5)).build());
+    RedisSessionStore direct = TestRedis.sharedStore(MODE, prefix);
+    store.insert(open("t1", "csn_1").build());
+
+    proxy.holdReplies();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Optional<StoredSession>> consumed = pool.submit(() -> store.consume("t1", "csn_1", 1,
+          SessionStatus.ACTIVE, null, redemption(NOW), NOW));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (direct.find("t1", "csn_1").orElseThrow().status() == SessionStatus.OPEN
+          && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(direct.find("t1", "csn_1").orElseThrow().status()).as("the consume ran")
+          .isEqualTo(SessionStatus.ACTIVE);
+      proxy.dropConnections();
+      proxy.releaseReplies();
+      assertThatThrownBy(() -> consumed.get(10, TimeUnit.SECONDS)).cause()
+          .isInstanceOfSatisfying(HandoffException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -77,8 +77,14 @@ final class TestRedis {
           client = c;
         }
         CLIENTS.put(mode, client);
-        COMMANDS.put(mode, client instanceof RedisClient c ? c.connect().sync()
-            : ((RedisClusterClient) client).connect().sync());
+        if (client instanceof RedisClient c) {
+          COMMANDS.put(mode, c.connect().sync());
+        } else {
+          // As the store does: with those options, a master whose connection is not open yet refuses commands.
+          var cluster = ((RedisClusterClient) client).connect();
+          RedisSessionStore.Builder.openMasterConnections(cluster);
+          COMMANDS.put(mode, cluster.sync());
+        }
         COMMANDS.get(mode).ping();
         CONNECTIONS.put(mode, client instanceof RedisClient c ? c.connect(StringCodec.UTF8)
             : ((RedisClusterClient) client).connect(StringCodec.UTF8));
