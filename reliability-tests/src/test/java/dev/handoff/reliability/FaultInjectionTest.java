@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +34,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Faults at random points of create, redeem, update, complete and sign-in, through the engine, on PostgreSQL and
- * MariaDB: connections refused, dropped after the statement was sent, lost after the commit, and stalls. Then:
- * no session lost or half-written, none consumed twice, every caller got a result or STORAGE_UNAVAILABLE within
- * the bound, and the same engine works again once the faults stop.
+ * Faults at random points of create, redeem, update, complete and sign-in, through the engine, each flow in its
+ * own tenant: on PostgreSQL and MariaDB, connections refused, dropped after the statement was sent, lost after the
+ * commit, and stalls; on Redis and Redis Cluster, the store's connections killed at random moments
+ * ({@link RedisConnectionKiller}), commands in flight. Then: no session lost or half-written, none consumed twice,
+ * none hidden from the sweep (every session not in a final status is listed once ended), every caller got a result
+ * or STORAGE_UNAVAILABLE within the bound, and the same engine works again once the faults stop.
  *
  * <p>Reported, not asserted: links burnt by an unknown outcome, i.e. a redeem whose commit landed while its
  * caller got STORAGE_UNAVAILABLE and whose retry was refused. The engine re-reads after such a failure and
@@ -49,6 +52,8 @@ class FaultInjectionTest {
   private static final int THREADS = 4;
   /** Longest acceptable call: a few statements at the 1 s statement timeout, plus a pool wait, on a busy machine. */
   private static final Duration CALL_BOUND = Duration.ofSeconds(10);
+  /** A client's pause before it retries, times the attempt: a Redis store reconnects in the meantime. */
+  private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
 
   private final Users users = new Users();
   private final RecordingSender sender = new RecordingSender();
@@ -61,12 +66,13 @@ class FaultInjectionTest {
   private final AtomicLong longestCallNanos = new AtomicLong();
 
   @ParameterizedTest
-  @EnumSource(value = Backend.class, names = {"POSTGRESQL", "MARIADB"})
+  @EnumSource(value = Backend.class, names = {"POSTGRESQL", "MARIADB", "REDIS", "REDIS_CLUSTER"})
   void faultsLoseNothingAndTheEngineRecovers(Backend backend) throws Exception {
     long seed = System.nanoTime();
-    var faults = new FaultyDataSource[1];
-    try (StoreFixture fixture = StoreFixture.open(backend, ds -> faults[0] = new FaultyDataSource(ds, backend,
-        seed))) {
+    var jdbcFaults = new FaultyDataSource[1];
+    try (StoreFixture fixture = StoreFixture.open(backend, ds -> jdbcFaults[0] = new FaultyDataSource(ds, backend,
+        seed)); RedisConnectionKiller killer = backend.isRedis() ? new RedisConnectionKiller(fixture, seed) : null) {
+      Faults faults = killer != null ? killer : jdbcFaults[0];
       users.add("t1", "usr_1", "ann@example.com");
       Handoff engine = Engines.builder(fixture.store(), users, sender)
           // Every flow signs in to one address: lift the per-address send limit (10 per hour by default).
@@ -74,8 +80,10 @@ class FaultInjectionTest {
               .withEmailLimit(RateLimit.of(1_000_000, Duration.ofHours(1))))
           .build();
       int flows = Integer.getInteger("handoff.fault.flows", 30);
-      faults[0].probability(0.04);
-      faults[0].enabled(true);
+      if (jdbcFaults[0] != null) {
+        jdbcFaults[0].probability(0.04);
+      }
+      faults.enabled(true);
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       try {
         var futures = new ArrayList<Future<?>>();
@@ -83,7 +91,7 @@ class FaultInjectionTest {
           int thread = t;
           futures.add(pool.submit(() -> {
             for (int f = 0; f < flows; f++) {
-              flow(engine, "k-" + thread + "-" + f, f % 2 == 0);
+              flow(engine, key(thread, f), f % 2 == 0);
             }
             return null;
           }));
@@ -94,7 +102,7 @@ class FaultInjectionTest {
       } finally {
         pool.shutdownNow();
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        faults[0].enabled(false);
+        faults.enabled(false);
       }
 
       // Recovery: the same engine, no restart, completes a whole flow again.
@@ -114,12 +122,18 @@ class FaultInjectionTest {
 
       // Nothing lost, nothing duplicated: every key a create answered still leads to that one session.
       for (var entry : sessionByKey.entrySet()) {
-        assertThat(engine.get("t1", entry.getValue()).id()).isEqualTo(entry.getValue());
-        assertThat(fixture.store().findByIdempotencyKey("t1", entry.getKey()).map(StoredSession::id))
+        String tenant = tenant(entry.getKey());
+        assertThat(engine.get(tenant, entry.getValue()).id()).isEqualTo(entry.getValue());
+        assertThat(fixture.store().findByIdempotencyKey(tenant, entry.getKey()).map(StoredSession::id))
             .as("the session of key %s", entry.getKey()).contains(entry.getValue());
       }
       // Nothing half-written: every row decodes and its parts agree with each other.
-      List<StoredSession> all = fixture.store().list("t1", null, Integer.MAX_VALUE).sessions();
+      var all = new ArrayList<>(fixture.store().list("t1", null, Integer.MAX_VALUE).sessions());
+      for (int t = 0; t < THREADS; t++) {
+        for (int f = 0; f < flows; f++) {
+          all.addAll(fixture.store().list(tenant(key(t, f)), null, Integer.MAX_VALUE).sessions());
+        }
+      }
       for (StoredSession s : all) {
         if (s.status() == SessionStatus.OPEN) {
           assertThat(s.browser()).as("open session %s has no browser", s.id()).isNull();
@@ -131,10 +145,15 @@ class FaultInjectionTest {
           assertThat(s.status()).isEqualTo(SessionStatus.LOGIN_REQUIRED);
         }
       }
+      // None hidden from the sweep: a Redis write whose reply was lost must still register its tenant.
+      assertThat(fixture.store().listEnded(Instant.now().plus(Duration.ofDays(1)), 100_000))
+          .as("sessions listed once ended on %s", backend).extracting(FaultInjectionTest::name)
+          .containsExactlyInAnyOrderElementsOf(all.stream().filter(s -> !s.status().isTerminal())
+              .map(FaultInjectionTest::name).toList());
       // None consumed twice.
       redeemsByToken.forEach((token, n) -> assertThat(n.get()).as("redeems of one token").isLessThanOrEqualTo(1));
       assertThat(violations).as("calls that broke the contract on %s (seed %d)", backend, seed).isEmpty();
-      Map<FaultyDataSource.Fault, Integer> injected = faults[0].injected();
+      Map<?, Integer> injected = faults.injected();
       int total = injected.values().stream().mapToInt(Integer::intValue).sum();
       assertThat(total).as("faults injected").isPositive();
       assertThat(Duration.ofNanos(longestCallNanos.get())).isLessThan(CALL_BOUND);
@@ -145,12 +164,28 @@ class FaultInjectionTest {
     }
   }
 
+  private static String key(int thread, int flow) {
+    return "k-" + thread + "-" + flow;
+  }
+
+  /** The tenant of the flow of idempotency key {@code key}: each flow is its tenant's first and only one. */
+  private static String tenant(String key) {
+    return "t-" + key;
+  }
+
+  private static String name(StoredSession s) {
+    return s.tenant() + "/" + s.id();
+  }
+
   /** One end-to-end flow; creates and redeems are retried as a client would, later steps stop the flow. */
   private void flow(Handoff engine, String key, boolean signIn) throws Exception {
+    String tenant = tenant(key);
+    users.add(tenant, "usr_1", "ann@example.com");
     Outcome<IssuedSession> created = null;
-    var request = signIn ? checkout("t1").idempotencyKey(key).build()
-        : checkout("t1").user("usr_1").idempotencyKey(key).build();
+    var request = signIn ? checkout(tenant).idempotencyKey(key).build()
+        : checkout(tenant).user("usr_1").idempotencyKey(key).build();
     for (int attempt = 0; attempt < 3 && (created == null || !created.succeeded()); attempt++) {
+      Thread.sleep(RETRY_PAUSE.toMillis() * attempt);
       created = call("create", true, () -> engine.create(request));
     }
     if (!created.succeeded()) {
@@ -164,6 +199,7 @@ class FaultInjectionTest {
     String token = issued.token().orElseThrow();
     Outcome<Redemption> redeemed = call("redeem", false, () -> engine.redeem(token));
     if (!redeemed.succeeded()) {
+      Thread.sleep(RETRY_PAUSE.toMillis());
       Outcome<Redemption> retried = call("redeem retry", true, () -> engine.redeem(token));
       if (!retried.succeeded()) {
         if (retried.error() != ErrorCode.STORAGE_UNAVAILABLE) {
@@ -179,22 +215,22 @@ class FaultInjectionTest {
     if (signIn) {
       // One address per flow: sign-in starts per address are rate-limited (10 an hour by default).
       String email = key + "@example.com";
-      users.add("t1", "usr_" + key, email);
+      users.add(tenant, "usr_" + key, email);
       if (!call("startLogin", false, () -> {
         engine.startLogin(secret, email);
         return null;
       }).succeeded()) {
         return;
       }
-      String code = sender.awaitLastCode("t1", email);
+      String code = sender.awaitLastCode(tenant, email);
       if (!call("verifyLogin", false, () -> engine.verifyLogin(secret, code)).succeeded()) {
         return;
       }
-    } else if (!call("update", false, () -> engine.update("t1", id, UpdateSessionRequest.builder()
+    } else if (!call("update", false, () -> engine.update(tenant, id, UpdateSessionRequest.builder()
         .metadata(Map.of("step", 2L)).build())).succeeded()) {
       return;
     }
-    call("complete", false, () -> engine.complete("t1", id));
+    call("complete", false, () -> engine.complete(tenant, id));
   }
 
   /**

@@ -35,7 +35,7 @@ import javax.sql.DataSource;
  * </ul>
  * Thread-safe.
  */
-final class FaultyDataSource implements DataSource {
+final class FaultyDataSource implements DataSource, Faults {
   enum Fault { REFUSED, DROPPED_AFTER_SEND, COMMIT_THEN_ERROR, STALL }
 
   private static final Set<String> EXECUTE = Set.of("execute", "executeQuery", "executeUpdate", "executeBatch");
@@ -56,7 +56,8 @@ final class FaultyDataSource implements DataSource {
     }
   }
 
-  void enabled(boolean enabled) {
+  @Override
+  public void enabled(boolean enabled) {
     this.enabled = enabled;
   }
 
@@ -64,8 +65,8 @@ final class FaultyDataSource implements DataSource {
     this.probability = probability;
   }
 
-  /** How many faults of each kind were injected so far. */
-  Map<Fault, Integer> injected() {
+  @Override
+  public Map<Fault, Integer> injected() {
     var counts = new EnumMap<Fault, Integer>(Fault.class);
     injected.forEach((fault, n) -> counts.put(fault, n.get()));
     return counts;

@@ -2,6 +2,7 @@ package dev.handoff.reliability;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
@@ -16,34 +17,36 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A test's own connection to the Redis server or cluster of a {@link Backend}, to read and delete what stores wrote
- * under a key prefix, as an operator would with {@code redis-cli}: {@code SCAN MATCH prefix*} on every master,
- * then {@code HGETALL}, {@code GET} or {@code ZRANGE} per key. Opening it checks that Redis is reachable: if not,
- * the test is skipped with the reason, or fails under {@code HANDOFF_TEST_REDIS=required}. Thread-safe.
+ * A test's own connection to the Redis server or cluster of a {@link Backend}, doing what an operator would with
+ * {@code redis-cli} on every master: reading and deleting what stores wrote under a key prefix ({@code SCAN MATCH
+ * prefix*}, then {@code HGETALL}, {@code GET} or {@code ZRANGE} per key), and killing client connections. Opening
+ * it checks that Redis is reachable: if not, the test is skipped with the reason, or fails under
+ * {@code HANDOFF_TEST_REDIS=required}. Thread-safe.
  */
-final class RedisKeys implements AutoCloseable {
+final class RedisAdmin implements AutoCloseable {
   private final AbstractRedisClient client;
   private final StatefulConnection<String, String> connection;
 
-  private RedisKeys(AbstractRedisClient client, StatefulConnection<String, String> connection) {
+  private RedisAdmin(AbstractRedisClient client, StatefulConnection<String, String> connection) {
     this.client = client;
     this.connection = connection;
   }
 
-  static RedisKeys open(Backend backend, String url) {
+  static RedisAdmin open(Backend backend, String url) {
     RedisURI uri = RedisURI.create(url);
     uri.setTimeout(Duration.ofSeconds(5));
     AbstractRedisClient client = backend == Backend.REDIS ? RedisClient.create(uri) : RedisClusterClient.create(uri);
     try {
       StatefulConnection<String, String> connection = client instanceof RedisClient c ? c.connect(StringCodec.UTF8)
           : ((RedisClusterClient) client).connect(StringCodec.UTF8);
-      var keys = new RedisKeys(client, connection);
-      keys.masters().forEach(RedisClusterCommands::ping);
-      return keys;
+      var admin = new RedisAdmin(client, connection);
+      admin.masters().forEach(RedisClusterCommands::ping);
+      return admin;
     } catch (RedisException e) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
       String reason = backend + " is not reachable at " + url + " (" + e.getMessage() + ")";
@@ -90,6 +93,29 @@ final class RedisKeys implements AutoCloseable {
     for (RedisClusterCommands<String, String> node : masters()) {
       keys(node, prefix).forEach(node::unlink);
     }
+  }
+
+  /**
+   * Kills every connection named {@code clientName} ({@code CLIENT KILL ID} after {@code CLIENT LIST}), as a
+   * failing network or a restarted proxy would: commands in flight fail, their outcome unknown to the client.
+   *
+   * @return how many connections were killed
+   */
+  int kill(String clientName) {
+    int killed = 0;
+    for (RedisClusterCommands<String, String> node : masters()) {
+      for (String client : node.clientList().split("\n")) {
+        var fields = new HashMap<String, String>(); // id=7 addr=127.0.0.1:5000 ... name=x ...
+        for (String field : client.trim().split(" ")) {
+          int eq = field.indexOf('=');
+          fields.put(field.substring(0, Math.max(0, eq)), field.substring(eq + 1));
+        }
+        if (clientName.equals(fields.get("name"))) {
+          killed += node.clientKill(KillArgs.Builder.id(Long.parseLong(fields.get("id")))).intValue();
+        }
+      }
+    }
+    return killed;
   }
 
   /** The commands of each master: the one server, or every master of the cluster (a SCAN covers one node). */

@@ -39,7 +39,7 @@ final class StoreFixture implements AutoCloseable {
   private String url;
   private HikariDataSource pool;
   private final List<HikariDataSource> otherNodes = new ArrayList<>();
-  private RedisKeys redis;
+  private RedisAdmin redis;
   private final List<RedisSessionStore> redisNodes = new ArrayList<>();
   private final SessionStore store;
 
@@ -51,7 +51,7 @@ final class StoreFixture implements AutoCloseable {
     }
     if (backend.isRedis()) {
       url = url(backend);
-      redis = RedisKeys.open(backend, url);
+      redis = RedisAdmin.open(backend, url);
       store = redisNode();
       return;
     }
@@ -75,19 +75,41 @@ final class StoreFixture implements AutoCloseable {
     return new HikariDataSource(config);
   }
 
-  /** A Redis store on the test's keys with its own client and connection, as an engine node would build it. */
+  /**
+   * A Redis store on the test's keys with its own client and connection, as an engine node would build it; its
+   * connections carry the {@linkplain #redisClientName() test's client name}.
+   */
   private RedisSessionStore redisNode() {
+    String named = url + (url.contains("?") ? "&" : "?") + "clientName=" + redisClientName();
     var builder = RedisSessionStore.builder().keyPrefix(prefix);
-    var node = (backend == Backend.REDIS ? builder.uri(url) : builder.clusterUris(List.of(url))).build();
+    var node = (backend == Backend.REDIS ? builder.uri(named) : builder.clusterUris(List.of(named))).build();
     redisNodes.add(node);
     return node;
+  }
+
+  /** The name of the Redis stores' connections ({@code CLIENT LIST} shows which test holds them). */
+  private String redisClientName() {
+    return "reliability-" + prefix;
+  }
+
+  /**
+   * Kills the connections of this test's Redis stores on every master ({@code CLIENT KILL}): commands in flight
+   * fail, their outcome unknown, and the stores reconnect.
+   *
+   * @return how many connections were killed
+   */
+  int killRedisConnections() {
+    return redis.kill(redisClientName());
   }
 
   static StoreFixture open(Backend backend) {
     return new StoreFixture(backend, UnaryOperator.identity());
   }
 
-  /** A JDBC store whose data source is {@code wrap}ped, e.g. to inject faults; the schema is created through it. */
+  /**
+   * A JDBC store whose data source is {@code wrap}ped, e.g. to inject faults; the schema is created through it.
+   * Other stores ignore {@code wrap}.
+   */
   static StoreFixture open(Backend backend, UnaryOperator<DataSource> wrap) {
     return new StoreFixture(backend, wrap);
   }
