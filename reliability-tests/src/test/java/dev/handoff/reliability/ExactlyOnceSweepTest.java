@@ -38,6 +38,8 @@ class ExactlyOnceSweepTest {
 
   private final Users users = new Users();
   private final RecordingSender sender = new RecordingSender();
+  // The real time, moved only forward: Redis expires keys by its own clock, so a clock in the past would see its
+  // sessions vanish at once.
   private final SettableClock clock = new SettableClock(Instant.now());
 
   /** How each session was left before its time ran out: the index of its kind is the session's index mod 5. */

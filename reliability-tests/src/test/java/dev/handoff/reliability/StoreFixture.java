@@ -52,7 +52,12 @@ final class StoreFixture implements AutoCloseable {
     if (backend.isRedis()) {
       url = url(backend);
       redis = RedisAdmin.open(backend, url);
-      store = redisNode();
+      try {
+        store = redisNode();
+      } catch (RuntimeException e) {
+        redis.close();
+        throw e;
+      }
       return;
     }
     url = backend == Backend.H2 ? "jdbc:h2:mem:" + random() + ";DB_CLOSE_DELAY=-1" : url(backend);
