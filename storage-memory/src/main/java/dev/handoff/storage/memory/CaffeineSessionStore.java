@@ -51,7 +51,7 @@ public final class CaffeineSessionStore implements SessionStore {
   private final long maximumSessionsPerTenant;
   /** (tenant, idempotency key) → holder. Changed only while holding the lock of the holder's cache entry. */
   private final ConcurrentMap<ClaimKey, Claim> claims = new ConcurrentHashMap<>();
-  /** Tenant → its ids, count and expiry bound. Same locking discipline as {@link #claims}. */
+  /** Tenant → its ids, count and expiry bound; an id changes only while holding the lock of its cache entry. */
   private final ConcurrentMap<String, TenantIndex> tenants = new ConcurrentHashMap<>();
   /** A lower bound of every held session's expiry, so a full store scans for expired ones only when useful. */
   private final ExpiryHint expiry = new ExpiryHint();
@@ -338,19 +338,22 @@ public final class CaffeineSessionStore implements SessionStore {
     if (session.idempotencyKey() != null) {
       release(session);
     }
-    tenants.computeIfPresent(session.tenant(), (tenant, index) -> {
-      index.remove(session.id());
-      return index.ids.isEmpty() ? null : index;
-    });
+    TenantIndex index = tenants.get(session.tenant());
+    if (index != null && index.remove(session.id())) {
+      tenants.remove(session.tenant(), index);
+    }
   }
 
-  /** Adds {@code session} to the tenant index; call only while holding the lock of its cache entry. */
+  /**
+   * Adds {@code session} to the tenant index; call only while holding the lock of its cache entry. The tenant is
+   * not locked: concurrent inserts of one tenant used to queue on its entry in {@link #tenants}.
+   */
   private void index(StoredSession session) {
-    tenants.compute(session.tenant(), (tenant, index) -> {
-      var result = index == null ? new TenantIndex() : index;
-      result.add(session.id(), session.expiresAt());
-      return result;
-    });
+    TenantIndex index = tenants.computeIfAbsent(session.tenant(), tenant -> new TenantIndex());
+    while (!index.add(session.id(), session.expiresAt())) {
+      tenants.remove(session.tenant(), index); // emptied and retired meanwhile: replace it
+      index = tenants.computeIfAbsent(session.tenant(), tenant -> new TenantIndex());
+    }
     expiry.noteExpiry(session.expiresAt());
   }
 
