@@ -2,6 +2,7 @@ package dev.handoff.storage.memory;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
@@ -42,6 +43,13 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class CaffeineSessionStore implements SessionStore {
   private final Cache<SessionKey, StoredSession> cache;
+  /**
+   * Reads without recording the access: Caffeine buffers every {@code getIfPresent} for its policy and then
+   * reschedules the entry in its timer wheel, which rewrites the entry's links on every read of a session (every
+   * page load), so reading threads contend on the entries they read. Reads change neither the order nor the
+   * expiry of sessions here ({@link SessionExpiry#expireAfterRead}), and nothing is evicted by size.
+   */
+  private final Policy<SessionKey, StoredSession> quietly;
   /** Rate-limit counters, each leaving when its window ends on the store's clock. */
   private final Cache<CounterKey, Counter> counters;
   private final SessionExpiry sessionExpiry;
@@ -76,6 +84,7 @@ public final class CaffeineSessionStore implements SessionStore {
           }
         })
         .build();
+    this.quietly = cache.policy();
     this.counters = Caffeine.newBuilder()
         .expireAfter(new CounterExpiry())
         .ticker(ticker)
@@ -173,7 +182,7 @@ public final class CaffeineSessionStore implements SessionStore {
   public Optional<StoredSession> find(String tenant, String id) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
-    return Optional.ofNullable(cache.getIfPresent(new SessionKey(tenant, id)));
+    return Optional.ofNullable(quietly.getIfPresentQuietly(new SessionKey(tenant, id)));
   }
 
   @Override
@@ -250,7 +259,7 @@ public final class CaffeineSessionStore implements SessionStore {
     var page = new ArrayList<StoredSession>(Math.min(limit, 256));
     // One extra session tells whether anything follows this page.
     for (String id : cursor == null ? ids : ids.tailSet(cursor, false)) {
-      StoredSession session = cache.getIfPresent(new SessionKey(tenant, id));
+      StoredSession session = quietly.getIfPresentQuietly(new SessionKey(tenant, id));
       if (session == null) {
         continue; // expired past retention, not evicted yet
       }
