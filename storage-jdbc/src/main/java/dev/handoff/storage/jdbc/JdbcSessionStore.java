@@ -76,6 +76,8 @@ public final class JdbcSessionStore implements SessionStore {
   private final String consumeSql;
   /** {@link #consumeSql} returning the updated row, where the dialect can ({@code null} elsewhere). */
   private final String consumeReturningSql;
+  /** {@link #consumeSql} of one version of the row, where it cannot be returned: see {@link #consumeVersion}. */
+  private final String consumeVersionSql;
   private final String listFirstSql;
   private final String listAfterSql;
   private final String counterUpdateSql;
@@ -100,7 +102,8 @@ public final class JdbcSessionStore implements SessionStore {
     this.consumeSql = "UPDATE " + table + " SET status = ?, browser = ?, modified_at_ns = ?,"
         + " row_version = row_version + 1"
         + " WHERE tenant = ? AND id = ? AND status = 'OPEN' AND token_generation = ? AND expires_at_ns > ?";
-    this.consumeReturningSql = dialect.hasUpdateReturning() ? consumeSql + " RETURNING " + SessionRows.COLUMNS : null;
+    this.consumeReturningSql = dialect.updateReturning(consumeSql, SessionRows.COLUMNS);
+    this.consumeVersionSql = consumeSql + " AND row_version = ?";
     this.listFirstSql = select + " WHERE tenant = ? ORDER BY id " + dialect.limitClause();
     this.listAfterSql = select + " WHERE tenant = ? AND id > ? ORDER BY id " + dialect.limitClause();
     // Assignments in this order: MariaDB applies them left to right, so hits must be decided on the old window end.
@@ -212,10 +215,9 @@ public final class JdbcSessionStore implements SessionStore {
   /**
    * {@inheritDoc}
    *
-   * <p>One conditional {@code UPDATE} decides. On PostgreSQL it returns the updated row itself
-   * ({@code UPDATE ... RETURNING}, one round trip); elsewhere the row is read back in the same transaction, while
-   * the update's row lock keeps every other writer out. Either way the result is exactly
-   * {@code stored.consumedAs(newStatus, browser, now)}.
+   * <p>One conditional {@code UPDATE} decides. On PostgreSQL and H2 it returns the updated row itself (one
+   * statement); on MariaDB and MySQL the row is read first and that version of it consumed (two statements, see
+   * {@link #consumeVersion}). Either way the result is exactly {@code stored.consumedAs(newStatus, browser, now)}.
    */
   @Override
   public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
@@ -243,17 +245,36 @@ public final class JdbcSessionStore implements SessionStore {
           }
         });
       }
-      return inTransaction(c, () -> {
-        try (PreparedStatement ps = prepare(c, consumeSql)) {
-          bindConsume(ps, tenant, id, tokenGeneration, newStatus, browserJson, nowNanos);
-          if (ps.executeUpdate() != 1) {
-            return Optional.empty();
-          }
-        }
-        return selectOne(c, findSql, tenant, id);
-      });
+      return singleStatement(c, () -> consumeVersion(c, tenant, id, tokenGeneration, newStatus, browser, browserJson,
+          now, nowNanos));
     } catch (SQLException e) {
       throw SqlFailures.translate("consume a session", e);
+    }
+  }
+
+  /**
+   * {@link #consume} without {@code UPDATE ... RETURNING} (MariaDB, MySQL): reads the row, then consumes exactly
+   * that version of it (the conditional {@code UPDATE} also compares {@code row_version}), so the result is the
+   * row read, consumed. Two statements in auto-commit and no transaction, whose opening and closing (auto-commit
+   * off, {@code COMMIT}, auto-commit on) cost three round trips more on MariaDB. A write that lands between the two
+   * statements makes the update miss; the row is then read again and consumed if it still may be.
+   */
+  private Optional<StoredSession> consumeVersion(Connection c, String tenant, String id, long tokenGeneration,
+      SessionStatus newStatus, BrowserBinding browser, String browserJson, Instant now, long nowNanos)
+      throws SQLException {
+    while (true) {
+      StoredSession row = selectOne(c, findSql, tenant, id).orElse(null);
+      if (row == null || row.status() != SessionStatus.OPEN || row.tokenGeneration() != tokenGeneration
+          || row.isExpiredAt(now)) {
+        return Optional.empty();
+      }
+      try (PreparedStatement ps = prepare(c, consumeVersionSql)) {
+        bindConsume(ps, tenant, id, tokenGeneration, newStatus, browserJson, nowNanos);
+        ps.setLong(8, row.version());
+        if (ps.executeUpdate() == 1) {
+          return Optional.of(row.consumedAs(newStatus, browser, now));
+        }
+      }
     }
   }
 
@@ -507,8 +528,9 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   /**
-   * Runs {@code work}, one statement, as its own transaction: in auto-commit mode the statement commits itself, so
-   * no {@code COMMIT} (and, on MariaDB, no switching of auto-commit) costs a round trip of its own.
+   * Runs {@code work}, one statement (or statements that are correct without a transaction around them), in
+   * auto-commit mode if the connection is in it, else in one transaction: a statement that commits itself costs no
+   * {@code COMMIT} (and, on MariaDB, no switching of auto-commit) as a round trip of its own.
    */
   private static <T> T singleStatement(Connection c, TransactionWork<T> work) throws SQLException {
     return c.getAutoCommit() ? work.run() : inTransaction(c, work);
