@@ -32,10 +32,13 @@ final class BrowserFlow {
     Instant now = ctx.clock.instant();
     StoredSession session = bound(browserSecret, now);
     BrowserBinding browser = session.browser();
-    if (!now.isBefore(browser.lastSeenAt().plus(ctx.idleRefresh))) {
-      // Coarse sliding: one write per tenth of the idle timeout, not one per page load. Losing the race is fine.
-      ctx.replace(session.toBuilder().browser(browser.seenAt(now)).version(session.version() + 1).build(),
-          session.version());
+    // Coarse sliding: one write per tenth of the session's idle timeout, not one per page load. Losing the race is
+    // fine. (Whole milliseconds: Duration.dividedBy goes through BigDecimal, too slow for every page load.)
+    if (!now.isBefore(browser.lastSeenAt().plusMillis(session.clocks().idleTimeout().toMillis() / 10))) {
+      var seen = session.toBuilder().browser(browser.seenAt(now)).version(session.version() + 1).build();
+      if (ctx.replace(seen, session.version())) {
+        session = seen;
+      }
     }
     LoginChallenge challenge = session.challenge();
     boolean loginStarted = challenge != null && challenge.attemptsLeft() > 0 && now.isBefore(challenge.expiresAt());
@@ -87,7 +90,8 @@ final class BrowserFlow {
 
   /**
    * The live session a browser-session secret belongs to. Every failure is the same INVALID_TOKEN, so that a
-   * secret cannot be probed; an idle browser session is logged out on the way.
+   * secret cannot be probed; on the way, an idle browser session is logged out and an expired one marked, each
+   * publishing its end once.
    */
   StoredSession bound(String browserSecret, Instant now) {
     var secret = BrowserSecret.parse(browserSecret);
@@ -108,11 +112,13 @@ final class BrowserFlow {
     if (status != SessionStatus.ACTIVE && status != SessionStatus.LOGIN_REQUIRED) {
       throw error(ErrorCode.INVALID_TOKEN, "the browser session has ended", session);
     }
-    if (!now.isBefore(session.browser().lastSeenAt().plus(ctx.idleTimeout))) {
+    if (!now.isBefore(session.browser().lastSeenAt().plus(session.clocks().idleTimeout()))) {
+      // modifiedAt = now, at or after the idle deadline, is how Session.endedByIdleness tells it from a sign-out.
       var loggedOut = session.toBuilder().status(SessionStatus.LOGGED_OUT).modifiedAt(now)
           .version(session.version() + 1).build();
       if (ctx.replace(loggedOut, session.version())) {
         ctx.publish(SessionEvent.Type.LOGGED_OUT, loggedOut, now);
+        ctx.publish(SessionEvent.Type.ABANDONED, loggedOut, now); // redeemed, left, never completed
       }
       throw error(ErrorCode.INVALID_TOKEN, "the browser session was idle too long", session);
     }

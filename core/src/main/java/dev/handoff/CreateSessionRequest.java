@@ -13,12 +13,18 @@ import java.util.Map;
  * What the embedding server asks for when it creates a hosted session. Build one with {@link #builder(String)};
  * the engine validates it in {@link Handoff#create}. Immutable and thread-safe.
  *
+ * <p>A session has two clocks (see {@link Session}): the link lifetime ({@link Builder#ttl}), how long the link may
+ * wait to be opened for the first time; and, from that first redemption on, the time in the hosted page, capped by
+ * {@link Builder#activeLifetime} and ended earlier by {@link Builder#idleTimeout} without a page load. Each is
+ * optional, takes the engine's default, and must lie within the engine's bounds (see {@link Handoff.Builder}).
+ *
  * <pre>{@code
  * CreateSessionRequest.builder("project-1")
  *     .intent("checkoutNewSubscription", Map.of("plan", "pln_123"))
  *     .user("usr_42")                        // or .userDetails(...), or neither
  *     .callbackUrl("https://example.com/done")
- *     .ttl("30m")
+ *     .ttl("7d")                             // the link may wait a week in an inbox…
+ *     .activeLifetime("30m")                 // …and gives 30 minutes in the page once opened
  *     .theme(new Theme("Acme Mobile", "https://cdn.acme.example/logo.svg", "#286efa"))
  *     .locale("de-DE")
  *     .build();
@@ -31,6 +37,8 @@ public final class CreateSessionRequest {
   final String callbackUrl;
   final Map<String, Object> metadata;
   final Duration ttl;
+  final Duration idleTimeout;
+  final Duration activeLifetime;
   final String idempotencyKey;
   final Boolean singleUse;
   final Theme theme;
@@ -43,6 +51,8 @@ public final class CreateSessionRequest {
     this.callbackUrl = b.callbackUrl;
     this.metadata = b.metadata;
     this.ttl = b.ttl;
+    this.idleTimeout = b.idleTimeout;
+    this.activeLifetime = b.activeLifetime;
     this.idempotencyKey = b.idempotencyKey;
     this.singleUse = b.singleUse;
     this.theme = b.theme;
@@ -57,7 +67,8 @@ public final class CreateSessionRequest {
   @Override
   public String toString() {
     return "CreateSessionRequest[tenant=" + tenant + ", intent=" + (intent == null ? null : intent.type())
-        + ", subject=" + subject.getClass().getSimpleName() + ", ttl=" + ttl + "]";
+        + ", subject=" + subject.getClass().getSimpleName() + ", ttl=" + ttl + ", idleTimeout=" + idleTimeout
+        + ", activeLifetime=" + activeLifetime + "]";
   }
 
   /**
@@ -72,6 +83,8 @@ public final class CreateSessionRequest {
     private String callbackUrl;
     private Map<String, Object> metadata = Map.of();
     private Duration ttl;
+    private Duration idleTimeout;
+    private Duration activeLifetime;
     private String idempotencyKey;
     private Boolean singleUse;
     private Theme theme;
@@ -131,16 +144,54 @@ public final class CreateSessionRequest {
       return this;
     }
 
-    /** The session's lifetime; the engine's default when not given. Checked against the engine's bounds. */
+    /**
+     * The link lifetime: how long the link may wait to be opened for the first time, e.g. a week for a link sent by
+     * email; the engine's {@linkplain Handoff.Builder#defaultTtl default} when not given, and within
+     * {@link Handoff#MIN_TTL} to {@linkplain Handoff.Builder#maxTtl its maximum}. Once opened, the session runs on
+     * its second clock ({@link #activeLifetime}, {@link #idleTimeout}).
+     */
     public Builder ttl(Duration ttl) {
       setOnce(this.ttl, "ttl");
       this.ttl = RequestFields.required(ttl, "ttl");
       return this;
     }
 
-    /** The session's lifetime as the seeds write it: {@code "30m"}, {@code "1h"}, {@code "PT30M"}. */
+    /** The link lifetime as the seeds write it: {@code "30m"}, {@code "1h"}, {@code "7d"}, {@code "PT30M"}. */
     public Builder ttl(String ttl) {
       return ttl(SessionLength.parse(ttl));
+    }
+
+    /**
+     * How long the hosted page may go without a page load once the link was opened before its browser session ends;
+     * the engine's {@linkplain Handoff.Builder#idleTimeout default} when not given, and within
+     * {@link Handoff#MIN_IDLE_TIMEOUT} to {@linkplain Handoff.Builder#maxIdleTimeout its maximum}.
+     */
+    public Builder idleTimeout(Duration idleTimeout) {
+      setOnce(this.idleTimeout, "idleTimeout");
+      this.idleTimeout = RequestFields.required(idleTimeout, "idleTimeout");
+      return this;
+    }
+
+    /** The idle timeout as text: {@code "10m"}, {@code "PT10M"}; see {@link #idleTimeout(Duration)}. */
+    public Builder idleTimeout(String idleTimeout) {
+      return idleTimeout(SessionLength.parse(idleTimeout));
+    }
+
+    /**
+     * The absolute cap on the time in the hosted page: the session ends this long after the link was first opened,
+     * whatever the activity. The engine's {@linkplain Handoff.Builder#defaultActiveLifetime default} when not
+     * given, and within {@link Handoff#MIN_ACTIVE_LIFETIME} to {@linkplain Handoff.Builder#maxActiveLifetime its
+     * maximum}.
+     */
+    public Builder activeLifetime(Duration activeLifetime) {
+      setOnce(this.activeLifetime, "activeLifetime");
+      this.activeLifetime = RequestFields.required(activeLifetime, "activeLifetime");
+      return this;
+    }
+
+    /** The active lifetime as text: {@code "30m"}, {@code "PT30M"}; see {@link #activeLifetime(Duration)}. */
+    public Builder activeLifetime(String activeLifetime) {
+      return activeLifetime(SessionLength.parse(activeLifetime));
     }
 
     /**
@@ -154,7 +205,12 @@ public final class CreateSessionRequest {
       return this;
     }
 
-    /** Overrides the engine's redemption policy for this session: single use, or reusable until expiry. */
+    /**
+     * Overrides the engine's redemption policy for this session: single use, or reusable. A reusable link opens the
+     * session again, each time into a new browser session that replaces the earlier one, until its link deadline
+     * or the session's end, whichever comes first. Opening it again does not extend the session: its cap counts
+     * from the first redemption.
+     */
     public Builder singleUse(boolean singleUse) {
       setOnce(this.singleUse, "singleUse");
       this.singleUse = singleUse;

@@ -1,5 +1,6 @@
 package dev.handoff;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
@@ -44,13 +45,14 @@ final class EngineContext {
   final String hostedPageUrl;
   final Duration defaultTtl;
   final Duration maxTtl;
+  final Duration defaultIdleTimeout;
+  final Duration maxIdleTimeout;
+  final Duration defaultActiveLifetime;
+  final Duration maxActiveLifetime;
   final Duration retention;
   final Duration clockSkew;
   final boolean singleUseByDefault;
   final IntentRegistry intents;
-  final Duration idleTimeout;
-  /** How old a browser session's last-seen time may get before a request refreshes it: a tenth of the timeout. */
-  final Duration idleRefresh;
   final OtpSender otpSender;
   final LoginPolicy loginPolicy;
   final int maxSessionDataBytes;
@@ -60,6 +62,8 @@ final class EngineContext {
   final KeyedDigest browserDigests;
   final KeyedDigest codeDigests;
   final OneTimeCodes codes;
+  /** Makes the access log's records from what the HTTP layer saw, by the embedder's address policy. */
+  final AccessRecorder access;
   private final List<SessionListener> listeners;
   /**
    * One DRBG per thread: the platform default (NativePRNG) serialises every thread on one global lock, measured at
@@ -74,13 +78,15 @@ final class EngineContext {
     this.hostedPageUrl = b.hostedPageUrl;
     this.defaultTtl = b.defaultTtl;
     this.maxTtl = b.maxTtl;
+    this.defaultIdleTimeout = b.idleTimeout;
+    this.maxIdleTimeout = b.maxIdleTimeout;
+    this.defaultActiveLifetime = b.defaultActiveLifetime;
+    this.maxActiveLifetime = b.maxActiveLifetime;
     this.retention = b.retention;
     this.clockSkew = b.clockSkew;
     this.singleUseByDefault = b.singleUse;
     this.intents = b.intents;
     this.listeners = List.copyOf(b.listeners);
-    this.idleTimeout = b.idleTimeout;
-    this.idleRefresh = b.idleTimeout.dividedBy(10); // Duration.dividedBy goes through BigDecimal: once, not per call
     this.otpSender = b.otpSender;
     this.loginPolicy = b.loginPolicy;
     this.maxSessionDataBytes = b.maxSessionDataBytes;
@@ -90,6 +96,8 @@ final class EngineContext {
     this.browserDigests = new KeyedDigest(tokens::ring, MasterKey::tokenDigestKey, "browser-session");
     this.codeDigests = new KeyedDigest(tokens::ring, MasterKey::otpDigestKey, "one-time-code");
     this.codes = new OneTimeCodes(b.loginPolicy, random::get);
+    this.access = new AccessRecorder(b.addressPolicy,
+        new KeyedDigest(tokens::ring, MasterKey::tokenDigestKey, "client-address"));
   }
 
   private static SecureRandom newDrbg() {
@@ -149,9 +157,9 @@ final class EngineContext {
 
   /** {@link SessionStore#consume}, recognising a consume that landed by the browser binding it stored. */
   Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus target,
-      BrowserBinding browser, Instant now) {
+      BrowserBinding browser, AccessRecord access, Instant now) {
     try {
-      return store.consume(tenant, id, tokenGeneration, target, browser, now);
+      return store.consume(tenant, id, tokenGeneration, target, browser, access, now);
     } catch (HandoffException e) {
       if (!outcomeUnknown(e)) {
         throw e;
@@ -208,16 +216,40 @@ final class EngineContext {
     return status;
   }
 
-  /** Records that the session expired (once, by whoever notices first) and returns the error to throw. */
+  /** Records that the session expired (see {@link #markExpired}) and returns the error to throw. */
   HandoffException expired(StoredSession session, Instant now) {
-    if (!session.status().isTerminal()) {
-      var expired = session.toBuilder().status(SessionStatus.EXPIRED).modifiedAt(now)
-          .version(session.version() + 1).build();
-      if (replace(expired, session.version())) {
-        publish(SessionEvent.Type.EXPIRED, expired, now);
-      }
-    }
+    markExpired(session, now);
     return expiredError(session);
+  }
+
+  /**
+   * Marks a session whose time ran out {@link SessionStatus#EXPIRED} by a compare-and-set from the version read,
+   * and publishes its end only if this write won: {@link SessionEvent.Type#EXPIRED}, then
+   * {@link SessionEvent.Type#ABANDONED} if it had been redeemed. Expired is final, so of all the nodes and threads
+   * that notice the same expiry (on a read, or sweeping), exactly one marks it and publishes.
+   *
+   * @param session a session as read, expired at {@code now}
+   * @return whether this call marked it
+   */
+  boolean markExpired(StoredSession session, Instant now) {
+    if (session.status().isTerminal()) {
+      return false;
+    }
+    var expired = session.toBuilder().status(SessionStatus.EXPIRED).modifiedAt(now)
+        .version(session.version() + 1).build();
+    if (!replace(expired, session.version())) {
+      return false; // someone else changed it first: whoever marked it published its end
+    }
+    publish(SessionEvent.Type.EXPIRED, expired, now);
+    if (wasRedeemed(session.status())) {
+      publish(SessionEvent.Type.ABANDONED, expired, now);
+    }
+    return true;
+  }
+
+  /** Whether a session in this (live) status was redeemed: it ends now without having been completed. */
+  static boolean wasRedeemed(SessionStatus status) {
+    return status == SessionStatus.ACTIVE || status == SessionStatus.LOGIN_REQUIRED;
   }
 
   static HandoffException expiredError(StoredSession session) {

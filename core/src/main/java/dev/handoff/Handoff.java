@@ -36,8 +36,12 @@ public final class Handoff {
 
   /** How long an idempotency key keeps answering with the session it created. */
   public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
-  /** The shortest session lifetime accepted. */
+  /** The shortest link lifetime ({@code ttl}) accepted. */
   public static final Duration MIN_TTL = Duration.ofMinutes(1);
+  /** The shortest idle timeout accepted, of the engine and of a request. */
+  public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(1);
+  /** The shortest active lifetime (time in the hosted page after the first redemption) accepted. */
+  public static final Duration MIN_ACTIVE_LIFETIME = Duration.ofMinutes(1);
   /** The most sessions {@link #list} returns in one page. */
   public static final int MAX_PAGE_SIZE = 1000;
   /** The default of {@link Builder#maxSessionDataBytes}: 16 KiB. */
@@ -50,6 +54,8 @@ public final class Handoff {
   private final BrowserFlow browser;
   private final SignInFlow signIn;
   private final LifecycleFlow lifecycle;
+  private final BulkRevocation bulkRevocation;
+  private final RecoveryFlow recovery;
   private final OperationObserver observer;
 
   private Handoff(Builder b) {
@@ -59,6 +65,8 @@ public final class Handoff {
     this.browser = new BrowserFlow(ctx);
     this.signIn = new SignInFlow(ctx, browser);
     this.lifecycle = new LifecycleFlow(ctx);
+    this.bulkRevocation = new BulkRevocation(ctx);
+    this.recovery = new RecoveryFlow(ctx, signIn);
     this.observer = b.operationObserver;
     if (b.keys.isGenerated()) {
       log.warn("No key ring configured: generated {}. URLs minted now cannot be redeemed after a restart or on "
@@ -74,7 +82,8 @@ public final class Handoff {
   /**
    * Creates a session and mints its URL.
    *
-   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a TTL out of bounds;
+   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a {@code ttl}, {@code idleTimeout} or
+   *     {@code activeLifetime} out of the engine's bounds (the message names the field);
    *     {@link ErrorCode#UNPROCESSABLE} for an unknown intent, an invalid payload or a {@code userDetails} email
    *     already taken; {@link ErrorCode#NOT_FOUND} for an unknown {@code user}; {@link ErrorCode#CONFLICT} for an
    *     idempotency key used with another request, more than 24 hours ago, or for a session no longer open
@@ -106,6 +115,9 @@ public final class Handoff {
   /**
    * Changes a session (the PATCH of the Gigs API). Changing the user mints a new URL, returned in the result, and
    * the earlier URL stops working; it is allowed only before the session is active, as is changing the intent.
+   * The new URL does not lengthen the session: it may be opened until the session's current
+   * {@link Session#expiresAt()}, which becomes its {@link Session#linkExpiresAt()} (a session that was redeemed and
+   * waited for a sign-in goes back to {@link SessionStatus#OPEN}); redeeming it starts the active lifetime anew.
    * Any other change keeps the URL and the result carries none.
    *
    * @throws HandoffException {@link ErrorCode#NOT_FOUND}; {@link ErrorCode#EXPIRED}; {@link ErrorCode#CONFLICT} if
@@ -122,12 +134,24 @@ public final class Handoff {
    *
    * @param token the {@code token} parameter of the URL, untrusted
    * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for a malformed, forged, superseded or already used
-   *     token, or a finished session; {@link ErrorCode#EXPIRED} once the session's lifetime is over;
+   *     token, or a finished session; {@link ErrorCode#EXPIRED} once the link's deadline
+   *     ({@link Session#linkExpiresAt()}) or the session's end passed;
    *     {@link ErrorCode#UNPROCESSABLE} if the new user's email was taken meanwhile; {@link ErrorCode#NOT_FOUND}
    *     if the session's user no longer exists
    */
   public Redemption redeem(String token) {
-    return observed(Operation.REDEEM, () -> redemption.redeem(token));
+    return redeem(token, ClientInfo.UNKNOWN);
+  }
+
+  /**
+   * {@link #redeem(String)}, recording the browser in the session's access log ({@link Session#accessLog()}) as a
+   * {@code REDEEMED} step, in the same atomic write that consumes the link: its address as the
+   * {@linkplain Builder#addressPolicy address policy} keeps it, and its user agent.
+   *
+   * @param client the address and user agent the HTTP layer saw, untrusted; {@link ClientInfo#UNKNOWN} if none
+   */
+  public Redemption redeem(String token, ClientInfo client) {
+    return observed(Operation.REDEEM, () -> redemption.redeem(token, RequestFields.required(client, "client")));
   }
 
   /**
@@ -152,11 +176,42 @@ public final class Handoff {
   }
 
   /**
+   * Revokes every session of one user in a tenant, as {@link #revoke} would each: on a password change, an
+   * account deletion or a suspected takeover. Covers the sessions whose user is {@code userId} (created for that
+   * user, or signed in or provisioned as that user) that are live, or that ended by time or sign-out but are still
+   * stored, so that none of them can be brought back by recovery either; completed, revoked and already replaced
+   * sessions are left as they are. Each session is revoked atomically and gets its
+   * {@link SessionEvent.Type#REVOKED} event (for a session that had ended, the event says it can no longer be
+   * recovered). The call as a whole is not one transaction: a session created while it runs may survive, and after
+   * a failure (e.g. {@link ErrorCode#STORAGE_UNAVAILABLE}) some sessions may be revoked and others not, so call it
+   * again — it is idempotent. Served from the store's index by user
+   * ({@link dev.handoff.spi.SessionStore#listByUser}).
+   *
+   * @return how many sessions this call revoked
+   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a malformed tenant or user id
+   */
+  public int revokeAllOfUser(String tenant, String userId) {
+    return observed(Operation.REVOKE_ALL, () -> bulkRevocation.revokeAllOfUser(tenant, userId));
+  }
+
+  /**
+   * Revokes every session of a tenant that is live or could still be recovered, as {@link #revokeAllOfUser} does
+   * for one user: on an incident, or when a tenant is shut down. Reads the tenant's sessions page by page.
+   *
+   * @return how many sessions this call revoked
+   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a malformed tenant
+   */
+  public int revokeAllOfTenant(String tenant) {
+    return observed(Operation.REVOKE_ALL, () -> bulkRevocation.revokeAllOfTenant(tenant));
+  }
+
+  /**
    * Who is on the hosted page: checks the browser-session secret of a later request of the hosted flow. Call it on
    * every page load; it costs one store lookup (and, now and then, a write that slides the idle timeout).
    *
    * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for an unknown or replaced secret, or a session that is
-   *     finished, expired or idle for longer than the idle timeout (with the callback URL where known)
+   *     finished, expired or idle for longer than its {@linkplain Session#idleTimeout() idle timeout} (with the
+   *     callback URL where known)
    */
   public BrowserSession authenticate(String browserSecret) {
     return observed(Operation.AUTHENTICATE, () -> browser.authenticate(browserSecret));
@@ -216,7 +271,18 @@ public final class Handoff {
    *     {@link ErrorCode#CONFLICT} if no sign-in was started or the session does not wait for one
    */
   public BrowserSession verifyLogin(String browserSecret, String code) {
-    return observed(Operation.VERIFY_LOGIN, () -> signIn.verifyLogin(browserSecret, code));
+    return verifyLogin(browserSecret, code, ClientInfo.UNKNOWN);
+  }
+
+  /**
+   * {@link #verifyLogin(String, String)}, recording a successful sign-in in the session's access log as a
+   * {@code SIGNED_IN} step, in the same atomic write as the sign-in.
+   *
+   * @param client the address and user agent the HTTP layer saw, untrusted; {@link ClientInfo#UNKNOWN} if none
+   */
+  public BrowserSession verifyLogin(String browserSecret, String code, ClientInfo client) {
+    return observed(Operation.VERIFY_LOGIN,
+        () -> signIn.verifyLogin(browserSecret, code, RequestFields.required(client, "client")));
   }
 
   /**
@@ -246,6 +312,72 @@ public final class Handoff {
     return browser.isFormToken(browserSecret, token);
   }
 
+  /**
+   * Whether the hosted page can offer to continue a link that did not redeem (it expired, or was used) by email,
+   * and the offer if so: the link must be the session's current one (authentic, not replaced by a newer link),
+   * and the session recoverable (see {@link IntentType.Builder#recovery}: its type allows it, recoveries are left,
+   * it was neither completed nor revoked, and it ended less than the {@linkplain Builder#retention retention}
+   * ago). Read-only; empty for anything else, without saying why. Recovering a used link's session that is still
+   * live in another browser ends it there.
+   */
+  public Optional<RecoveryOffer> recoveryForLink(String token) {
+    return recovery.forLink(token);
+  }
+
+  /**
+   * The recovery offer for a browser whose session ended (expired, or signed out, also for idleness), by its
+   * browser-session secret, under the rules of {@link #recoveryForLink}. Call it once {@link #authenticate} refused
+   * the secret. Read-only; empty for a live, completed, revoked or unknown session.
+   */
+  public Optional<RecoveryOffer> recoveryForBrowser(String browserSecret) {
+    return recovery.forBrowser(browserSecret);
+  }
+
+  /**
+   * The offer a {@linkplain RecoveryOffer#ticket() ticket} stands for, while the session can still be recovered,
+   * with whether a code was sent; for the recovery pages after the first. Read-only; empty for a forged or
+   * expired ticket or a session that can no longer be recovered.
+   */
+  public Optional<RecoveryOffer> recoveryOffer(String ticket) {
+    return recovery.forTicket(ticket);
+  }
+
+  /**
+   * Starts recovering a session by email: records a new one-time code on the session and has it sent, off the
+   * caller's thread, if {@code email} is its user's (the {@code user}'s email, or the {@code userDetails} one; for
+   * a session without a user whose type allows that, any user's of the tenant). The caller gets the same outcome
+   * in the same time whether or not it is: no code is sent to any other address, and a code for it recovers
+   * nothing. Limited like {@link #startLogin}, whose per-address and per-tenant counters it shares.
+   *
+   * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for a forged or expired ticket, or a session that
+   *     was deleted; {@link ErrorCode#CONFLICT} if the session can no longer be recovered;
+   *     {@link ErrorCode#INVALID_REQUEST} for a malformed email; {@link ErrorCode#TOO_MANY_ATTEMPTS} past the
+   *     limits; {@link ErrorCode#UNPROCESSABLE} if the engine has no {@link OtpSender}
+   */
+  public void startRecovery(String ticket, String email) {
+    observed(Operation.START_RECOVERY, () -> {
+      recovery.start(ticket, email);
+      return null;
+    });
+  }
+
+  /**
+   * Checks a recovery code and, if it is right, replaces the session: the original is marked as replaced
+   * ({@link Session#recovery()}) and, if still live elsewhere, signed out; the replacement (same tenant, intent,
+   * callback, metadata and theme; the user as subject; fresh deadlines with the original's lengths) is active in a
+   * new browser session at once, its access log holding the {@code RECOVERED} step. Of concurrent recoveries of
+   * one session exactly one succeeds. Publishes {@link SessionEvent.Type#RECOVERED} on the replacement. Set
+   * {@link Redemption#browserSecret()} as the cookie and continue on the session page.
+   *
+   * @throws HandoffException {@link ErrorCode#INVALID_TOKEN} for a wrong code, a forged or expired ticket;
+   *     {@link ErrorCode#TOO_MANY_ATTEMPTS} once no attempt is left; {@link ErrorCode#EXPIRED} for an expired
+   *     code; {@link ErrorCode#CONFLICT} if no code was requested or the session can no longer be recovered (for
+   *     instance, another browser recovered it first)
+   */
+  public Redemption recover(String ticket, String code, ClientInfo client) {
+    return observed(Operation.RECOVER, () -> recovery.recover(ticket, code, client));
+  }
+
   /** The intent types this engine accepts, with their display names and labels for the hosted page. */
   public IntentRegistry intents() {
     return ctx.intents;
@@ -263,13 +395,35 @@ public final class Handoff {
   }
 
   /**
-   * Deletes up to {@code limit} sessions whose lifetime ended longer than the configured retention ago. Call it
-   * periodically; correctness never depends on it, because expiry is checked on every read.
+   * Records the end of sessions whose time ran out, and deletes those that ended longer than the retention ago. Call
+   * it periodically, from every node if you like (a minute apart is plenty); correctness never depends on it,
+   * because expiry is checked on every read, but it is what publishes the end of sessions nobody looks at again.
+   *
+   * <p>First, up to {@code limit} sessions that ended without a final status (their link or their time in the page
+   * ran out) are marked {@link SessionStatus#EXPIRED}, each by a compare-and-set, and only the caller whose write
+   * wins publishes {@link SessionEvent.Type#EXPIRED}, followed by {@link SessionEvent.Type#ABANDONED} for a session
+   * that had been redeemed. The engine that notices an expiry on a read marks it the same way, so however many
+   * nodes and threads sweep and read at once, each session gets one {@code EXPIRED} event. Then up to {@code limit}
+   * sessions that ended more than the {@linkplain Builder#retention retention} ago are deleted.
+   *
+   * <p>A session deleted before any sweep or read marked it (when sweeping lags behind the retention, or a store
+   * drops it on its own) ends without an event; so does one whose marking write failed with an unknown outcome.
+   *
+   * @param limit the most sessions to mark, and the most to delete, at least 1
+   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a limit below 1
+   */
+  public SweepResult sweep(int limit) {
+    return observed(Operation.PURGE, () -> lifecycle.sweep(limit));
+  }
+
+  /**
+   * {@link #sweep}, answering how many sessions it deleted; kept so that schedulers written for it go on working
+   * and now publish the end of sessions too.
    *
    * @return how many sessions were deleted
    */
   public int purgeExpired(int limit) {
-    return observed(Operation.PURGE, () -> lifecycle.purgeExpired(limit));
+    return sweep(limit).deleted();
   }
 
   /** Runs one public operation and tells the observer how long it took and how it ended. */
@@ -323,12 +477,16 @@ public final class Handoff {
     Boolean singleUse;
     Integer maxTokenLength;
     Duration idleTimeout;
+    Duration maxIdleTimeout;
+    Duration defaultActiveLifetime;
+    Duration maxActiveLifetime;
     OtpSender otpSender;
     LoginPolicy loginPolicy;
     final List<SessionListener> listeners = new ArrayList<>();
     OperationObserver operationObserver;
     Integer maxSessionDataBytes;
     Executor otpExecutor;
+    AddressPolicy addressPolicy;
 
     private Builder() {}
 
@@ -374,19 +532,37 @@ public final class Handoff {
       return this;
     }
 
-    /** The lifetime of sessions created without one; 1 hour by default. */
+    /**
+     * The link lifetime of sessions created without a {@link CreateSessionRequest.Builder#ttl ttl}: how long a link
+     * may wait to be opened for the first time; 1 hour by default.
+     */
     public Builder defaultTtl(Duration defaultTtl) {
       this.defaultTtl = once(this.defaultTtl, defaultTtl, "defaultTtl");
       return this;
     }
 
-    /** The longest lifetime a request may ask for; 7 days by default. */
+    /** The longest link lifetime a request may ask for; 7 days by default. */
     public Builder maxTtl(Duration maxTtl) {
       this.maxTtl = once(this.maxTtl, maxTtl, "maxTtl");
       return this;
     }
 
-    /** How long expired sessions are kept before {@link Handoff#purgeExpired} deletes them; 1 day by default. */
+    /**
+     * The active lifetime of sessions created without one: the cap on the time in the hosted page, counted from the
+     * first redemption; 1 hour by default.
+     */
+    public Builder defaultActiveLifetime(Duration defaultActiveLifetime) {
+      this.defaultActiveLifetime = once(this.defaultActiveLifetime, defaultActiveLifetime, "defaultActiveLifetime");
+      return this;
+    }
+
+    /** The longest active lifetime a request may ask for; 1 day by default. */
+    public Builder maxActiveLifetime(Duration maxActiveLifetime) {
+      this.maxActiveLifetime = once(this.maxActiveLifetime, maxActiveLifetime, "maxActiveLifetime");
+      return this;
+    }
+
+    /** How long ended sessions are kept before {@link Handoff#sweep} deletes them; 1 day by default. */
     public Builder retention(Duration retention) {
       this.retention = once(this.retention, requireNotNegative(retention, "retention"), "retention");
       return this;
@@ -430,15 +606,22 @@ public final class Handoff {
     }
 
     /**
-     * How long a browser session may go without a request before it ends; 30 minutes by default. Activity slides it,
-     * refreshed at most once per tenth of it.
+     * The idle timeout of sessions created without one: how long a browser session may go without a request before
+     * it ends; 30 minutes by default, at least {@link Handoff#MIN_IDLE_TIMEOUT}. Activity slides it, refreshed at
+     * most once per tenth of the session's idle timeout.
      */
     public Builder idleTimeout(Duration idleTimeout) {
       Objects.requireNonNull(idleTimeout, "idleTimeout");
-      if (idleTimeout.compareTo(Duration.ofMinutes(1)) < 0) {
-        throw new IllegalArgumentException("idleTimeout must be at least 1 minute");
+      if (idleTimeout.compareTo(MIN_IDLE_TIMEOUT) < 0) {
+        throw new IllegalArgumentException("idleTimeout must be at least " + MIN_IDLE_TIMEOUT);
       }
       this.idleTimeout = once(this.idleTimeout, idleTimeout, "idleTimeout");
+      return this;
+    }
+
+    /** The longest idle timeout a request may ask for; 1 day by default. */
+    public Builder maxIdleTimeout(Duration maxIdleTimeout) {
+      this.maxIdleTimeout = once(this.maxIdleTimeout, maxIdleTimeout, "maxIdleTimeout");
       return this;
     }
 
@@ -463,6 +646,15 @@ public final class Handoff {
     /** The rules of one-time-code sign-in; {@link LoginPolicy#defaults()} by default. */
     public Builder loginPolicy(LoginPolicy loginPolicy) {
       this.loginPolicy = once(this.loginPolicy, loginPolicy, "loginPolicy");
+      return this;
+    }
+
+    /**
+     * How client addresses are kept in sessions' access logs: {@link AddressPolicy#TRUNCATED} (the network, by
+     * default), {@link AddressPolicy#KEYED_DIGEST} or {@link AddressPolicy#NONE}. See {@code docs/privacy.md}.
+     */
+    public Builder addressPolicy(AddressPolicy addressPolicy) {
+      this.addressPolicy = once(this.addressPolicy, addressPolicy, "addressPolicy");
       return this;
     }
 
@@ -496,7 +688,8 @@ public final class Handoff {
     }
 
     /**
-     * @throws IllegalStateException if a required property is missing or the TTLs contradict each other
+     * @throws IllegalStateException if a required property is missing, or a default lies outside its bounds (each
+     *     of the link lifetime, idle timeout and active lifetime needs {@code minimum <= default <= maximum})
      */
     public Handoff build() {
       resolveDefaults();
@@ -524,13 +717,25 @@ public final class Handoff {
       singleUse = singleUse == null ? Boolean.TRUE : singleUse;
       maxTokenLength = maxTokenLength == null ? 4096 : maxTokenLength;
       idleTimeout = idleTimeout == null ? Duration.ofMinutes(30) : idleTimeout;
+      maxIdleTimeout = maxIdleTimeout == null ? Duration.ofDays(1) : maxIdleTimeout;
+      defaultActiveLifetime = defaultActiveLifetime == null ? Duration.ofHours(1) : defaultActiveLifetime;
+      maxActiveLifetime = maxActiveLifetime == null ? Duration.ofDays(1) : maxActiveLifetime;
       loginPolicy = loginPolicy == null ? LoginPolicy.defaults() : loginPolicy;
       operationObserver = operationObserver == null ? OperationObserver.none() : operationObserver;
       otpExecutor = otpExecutor == null ? OtpExecutor.create() : otpExecutor;
+      addressPolicy = addressPolicy == null ? AddressPolicy.TRUNCATED : addressPolicy;
       maxSessionDataBytes = maxSessionDataBytes == null ? DEFAULT_MAX_SESSION_DATA_BYTES : maxSessionDataBytes;
-      if (maxTtl.compareTo(MIN_TTL) < 0 || defaultTtl.compareTo(MIN_TTL) < 0 || defaultTtl.compareTo(maxTtl) > 0) {
-        throw new IllegalStateException("need " + MIN_TTL + " <= defaultTtl (" + defaultTtl + ") <= maxTtl ("
-            + maxTtl + ")");
+      requireBounds(MIN_TTL, "defaultTtl", defaultTtl, "maxTtl", maxTtl);
+      requireBounds(MIN_IDLE_TIMEOUT, "idleTimeout", idleTimeout, "maxIdleTimeout", maxIdleTimeout);
+      requireBounds(MIN_ACTIVE_LIFETIME, "defaultActiveLifetime", defaultActiveLifetime, "maxActiveLifetime",
+          maxActiveLifetime);
+    }
+
+    private static void requireBounds(Duration min, String defaultName, Duration defaultValue, String maxName,
+        Duration max) {
+      if (max.compareTo(min) < 0 || defaultValue.compareTo(min) < 0 || defaultValue.compareTo(max) > 0) {
+        throw new IllegalStateException("need " + min + " <= " + defaultName + " (" + defaultValue + ") <= "
+            + maxName + " (" + max + ")");
       }
     }
 

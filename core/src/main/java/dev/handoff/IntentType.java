@@ -34,9 +34,16 @@ import java.util.function.Predicate;
  * and the field keys; {@code {field}} in a display name stands for that field's value. Fields without a label are
  * not shown.
  *
+ * <p>Recovery is off unless {@link Builder#recovery} turns it on for the type: then, when a link of such a
+ * session has expired or was used, or its browser session ended, the hosted page offers to continue by email, and
+ * a one-time code sent to the session's user leads into a replacement session with the same intent.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class IntentType {
+  /** The most recoveries {@link Builder#recovery} allows in one chain of replacements. */
+  public static final int MAX_RECOVERIES = 10;
+
   private static final Set<Class<?>> FIELD_TYPES =
       Set.of(String.class, Boolean.class, Long.class, BigDecimal.class, Number.class, Map.class, List.class);
 
@@ -48,6 +55,8 @@ public final class IntentType {
   private final Map<String, String> displayNames;
   /** By language tag, then field. */
   private final Map<String, Map<String, String>> labels;
+  private final int maxRecoveries;
+  private final boolean recoversWithoutUser;
 
   private record Field(Class<?> type, boolean required) {}
 
@@ -62,6 +71,8 @@ public final class IntentType {
     var labels = new LinkedHashMap<String, Map<String, String>>();
     b.labels.forEach((tag, byField) -> labels.put(tag, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byField))));
     this.labels = Map.copyOf(labels);
+    this.maxRecoveries = b.maxRecoveries;
+    this.recoversWithoutUser = b.recoversWithoutUser;
   }
 
   /** Starts an intent type; {@code name} follows {@link Intent}'s rule for type names. */
@@ -105,6 +116,19 @@ public final class IntentType {
         .forEach(labelled::add);
     labels.values().forEach(byField -> labelled.addAll(byField.keySet()));
     return List.copyOf(labelled);
+  }
+
+  /**
+   * How many times a session of this type, and then its replacement, and so on, may be recovered: 0 (the default)
+   * when recovery is off.
+   */
+  public int maxRecoveries() {
+    return maxRecoveries;
+  }
+
+  /** Whether sessions without a user may be recovered too (by a known user of the tenant who signs in). */
+  public boolean recoversWithoutUser() {
+    return recoversWithoutUser;
   }
 
   private static String localised(Map<String, String> byTag, Locale locale) {
@@ -168,6 +192,8 @@ public final class IntentType {
     private final Map<String, String> displayNames = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> labels = new LinkedHashMap<>();
     private boolean allowsUnknownFields;
+    private int maxRecoveries;
+    private boolean recoversWithoutUser;
 
     private Builder(String name) {
       this.name = name;
@@ -233,6 +259,37 @@ public final class IntentType {
       return this;
     }
 
+    /**
+     * Lets the hosted page offer "continue by email" for sessions of this type whose link expired or was used,
+     * or whose browser session ended (signed out, idle or past its lifetime), but not for completed or revoked
+     * ones. The end user receives a one-time code at the session's user's email address (the user's, or the
+     * {@code userDetails} email); the right code ends the original and opens a replacement with the same intent,
+     * payload, callback and metadata for that user. See {@link Handoff#recoveryForLink}.
+     *
+     * @param maxRecoveries how often a session may be replaced in a chain (the replacement of a replacement
+     *     counts twice), 1 to {@value IntentType#MAX_RECOVERIES}
+     */
+    public Builder recovery(int maxRecoveries) {
+      if (maxRecoveries < 1 || maxRecoveries > MAX_RECOVERIES) {
+        throw new IllegalArgumentException("maxRecoveries must be 1 to " + MAX_RECOVERIES);
+      }
+      if (this.maxRecoveries != 0) {
+        throw new IllegalStateException("recovery given twice in intent " + name);
+      }
+      this.maxRecoveries = maxRecoveries;
+      return this;
+    }
+
+    /**
+     * Lets sessions created without a user be recovered as well: the end user signs in with any email that a user
+     * of the tenant has, and the replacement is that user's (as a sign-in on the original would have been). Needs
+     * {@link #recovery}.
+     */
+    public Builder recoveryWithoutUser() {
+      recoversWithoutUser = true;
+      return this;
+    }
+
     private static String tag(Locale locale) {
       Objects.requireNonNull(locale, "locale");
       return locale.equals(Locale.ROOT) ? "" : locale.toLanguageTag();
@@ -261,9 +318,12 @@ public final class IntentType {
 
     /**
      * @throws IllegalStateException if a label names a field that was not declared (unless unknown fields are
-     *     allowed)
+     *     allowed), or {@link #recoveryWithoutUser} was given without {@link #recovery}
      */
     public IntentType build() {
+      if (recoversWithoutUser && maxRecoveries == 0) {
+        throw new IllegalStateException("recoveryWithoutUser needs recovery(maxRecoveries) in intent " + name);
+      }
       if (!allowsUnknownFields) {
         for (var byField : labels.values()) {
           for (String field : byField.keySet()) {

@@ -7,6 +7,7 @@ import static dev.handoff.EngineContext.lostRace;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.Intent;
+import dev.handoff.spi.SessionClocks;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.Subject;
@@ -14,6 +15,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +34,11 @@ final class IssueFlow {
     RequestFields.required(request, "request");
     Instant now = ctx.clock.instant();
     ctx.intents.validate(request.intent);
-    Duration ttl = request.ttl == null ? ctx.defaultTtl : checkTtl(request.ttl);
+    Duration ttl = orDefault(request.ttl, "ttl", Handoff.MIN_TTL, ctx.defaultTtl, ctx.maxTtl);
+    Duration idleTimeout = orDefault(request.idleTimeout, "idleTimeout", Handoff.MIN_IDLE_TIMEOUT,
+        ctx.defaultIdleTimeout, ctx.maxIdleTimeout);
+    Duration activeLifetime = orDefault(request.activeLifetime, "activeLifetime", Handoff.MIN_ACTIVE_LIFETIME,
+        ctx.defaultActiveLifetime, ctx.maxActiveLifetime);
     boolean singleUse = request.singleUse == null ? ctx.singleUseByDefault : request.singleUse;
     checkDataSize(request.intent, request.metadata, request.subject);
     String fingerprint = null;
@@ -45,6 +51,7 @@ final class IssueFlow {
     }
     checkSubject(request.tenant, request.subject);
     String nonce = ctx.tokens.newNonce();
+    var clocks = new SessionClocks(now.plus(ttl), idleTimeout, activeLifetime);
     var session = StoredSession.builder()
         .tenant(request.tenant)
         .id(ctx.ids.next(now))
@@ -55,7 +62,8 @@ final class IssueFlow {
         .presentation(SessionPresentation.with(Map.of(), request.theme, request.locale))
         .createdAt(now)
         .modifiedAt(now)
-        .expiresAt(now.plus(ttl))
+        .expiresAt(clocks.linkExpiresAt())
+        .clocks(clocks)
         .status(SessionStatus.OPEN)
         .tokenGeneration(1)
         .tokenDigest(ctx.tokens.digest(nonce))
@@ -160,10 +168,16 @@ final class IssueFlow {
               + " cannot change");
         }
         nonce = ctx.tokens.newNonce();
+        // A new link, but not a longer life: it may be opened until the session's current end, which becomes its
+        // link deadline again (for an OPEN session that is the deadline it had; for one redeemed but not signed in,
+        // the end its redemption set). Redeeming it starts the active lifetime anew.
+        SessionClocks clocks = current.clocks();
         next.subject(request.subject)
             .status(SessionStatus.OPEN)
+            .clocks(new SessionClocks(current.expiresAt(), clocks.idleTimeout(), clocks.activeLifetime()))
             .browser(null)
             .challenge(null)
+            .accessLog(List.of()) // an OPEN session has not been redeemed
             .tokenGeneration(current.tokenGeneration() + 1)
             .tokenDigest(ctx.tokens.digest(nonce));
       }
@@ -194,18 +208,23 @@ final class IssueFlow {
     }
   }
 
-  private Duration checkTtl(Duration ttl) {
-    if (ttl.compareTo(Handoff.MIN_TTL) < 0 || ttl.compareTo(ctx.maxTtl) > 0) {
-      throw new HandoffException(ErrorCode.INVALID_REQUEST,
-          "session length must be between " + Handoff.MIN_TTL + " and " + ctx.maxTtl + ", got " + ttl);
+  /** The requested duration, or the engine's default when none was asked for; INVALID_REQUEST out of bounds. */
+  private static Duration orDefault(Duration requested, String field, Duration min, Duration byDefault,
+      Duration max) {
+    if (requested == null) {
+      return byDefault;
     }
-    return ttl;
+    if (requested.compareTo(min) < 0 || requested.compareTo(max) > 0) {
+      throw new HandoffException(ErrorCode.INVALID_REQUEST,
+          field + " must be between " + min + " and " + max + ", got " + requested);
+    }
+    return requested;
   }
 
   /** The URL (and token) of a session whose stored digest is that of {@code nonce}. */
   private IssuedSession issue(StoredSession session, String nonce, Instant now) {
     String token = ctx.tokens.mint(new TokenClaims(session.tenant(), session.id(), session.tokenGeneration(), now,
-        session.expiresAt(), nonce));
+        session.clocks().linkExpiresAt(), nonce));
     String url = ctx.hostedPageUrl + (ctx.hostedPageUrl.indexOf('?') < 0 ? '?' : '&')
         + "session=" + URLEncoder.encode(session.id(), StandardCharsets.UTF_8) + "&token=" + token;
     return new IssuedSession(Session.of(session, now), url, token);

@@ -9,7 +9,7 @@ import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
 import java.time.Instant;
 
-/** The server side's end of a session (completing, revoking) and the sweeping of expired ones. */
+/** The server side's end of a session (completing, revoking) and the sweeping of ended ones. */
 final class LifecycleFlow {
   private final EngineContext ctx;
 
@@ -39,10 +39,25 @@ final class LifecycleFlow {
     throw lostRace();
   }
 
-  int purgeExpired(int limit) {
+  /**
+   * Marks the sessions whose time ran out, publishing each one's end once (see {@link EngineContext#markExpired}),
+   * then deletes those past the retention. Marking comes first, earliest end first where the store orders them, so
+   * that a session is marked before it becomes old enough to delete.
+   */
+  SweepResult sweep(int limit) {
     if (limit < 1) {
       throw new HandoffException(ErrorCode.INVALID_REQUEST, "limit must be at least 1");
     }
-    return ctx.store.deleteExpired(ctx.clock.instant().minus(ctx.retention), limit);
+    Instant now = ctx.clock.instant();
+    int expired = 0;
+    int abandoned = 0;
+    for (StoredSession ended : ctx.store.listEnded(now, limit)) {
+      if (ended.isExpiredAt(now) && ctx.markExpired(ended, now)) {
+        expired++;
+        abandoned += EngineContext.wasRedeemed(ended.status()) ? 1 : 0;
+      }
+    }
+    int deleted = ctx.store.deleteExpired(now.minus(ctx.retention), limit);
+    return new SweepResult(expired, abandoned, deleted);
   }
 }

@@ -24,8 +24,14 @@ public enum Operation {
   COMPLETE_FROM_BROWSER,
   /** {@link Handoff#revoke}. */
   REVOKE,
+  /** {@link Handoff#revokeAllOfUser} and {@link Handoff#revokeAllOfTenant}. */
+  REVOKE_ALL,
   /** {@link Handoff#logout}. */
   LOGOUT,
-  /** {@link Handoff#purgeExpired}. */
-  PURGE
+  /** {@link Handoff#sweep}, and {@link Handoff#purgeExpired} which runs it. */
+  PURGE,
+  /** {@link Handoff#startRecovery}. */
+  START_RECOVERY,
+  /** {@link Handoff#recover}. */
+  RECOVER
 }

@@ -4,6 +4,7 @@ import static dev.handoff.EngineContext.CAS_ATTEMPTS;
 import static dev.handoff.EngineContext.error;
 import static dev.handoff.EngineContext.lostRace;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.SessionStatus;
@@ -11,6 +12,7 @@ import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.Subject;
 import dev.handoff.spi.User;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,7 @@ final class RedeemFlow {
     this.ctx = ctx;
   }
 
-  Redemption redeem(String token) {
+  Redemption redeem(String token, ClientInfo client) {
     Instant now = ctx.clock.instant();
     TokenClaims claims = ctx.tokens.open(token, now);
     boolean tokenExpired = !now.isBefore(claims.expiresAt().plus(ctx.clockSkew));
@@ -41,8 +43,12 @@ final class RedeemFlow {
         || !ctx.tokens.matches(claims.nonce(), session.tokenDigest())) {
       throw error(ErrorCode.INVALID_TOKEN, "this link was replaced by a newer one", session);
     }
-    if (tokenExpired || session.statusAt(now) == SessionStatus.EXPIRED) {
+    if (session.statusAt(now) == SessionStatus.EXPIRED) {
       throw ctx.expired(session, now);
+    }
+    if (tokenExpired) {
+      // The link's deadline passed, not the session's: a reusable link no longer opens a session still in use.
+      throw EngineContext.expiredError(session);
     }
     SessionStatus status = session.statusAt(now);
     boolean reuse = !session.singleUse()
@@ -53,8 +59,9 @@ final class RedeemFlow {
     }
     var secret = BrowserSecret.create(session.tenant(), session.id(), ctx.random());
     var browser = new BrowserBinding(ctx.browserDigests.digest(secret.value()), now, now);
+    var access = ctx.access.record(AccessRecord.Step.REDEEMED, now, client);
     if (reuse) {
-      return rebind(session, browser, secret, now);
+      return rebind(session, browser, access, secret, now);
     }
     User existing = null;
     if (session.subject() instanceof Subject.ExistingUser) {
@@ -68,7 +75,8 @@ final class RedeemFlow {
       throw EngineContext.emailTaken();
     }
     SessionStatus target = session.subject().isAuthenticated() ? SessionStatus.ACTIVE : SessionStatus.LOGIN_REQUIRED;
-    var consumed = ctx.consume(session.tenant(), session.id(), session.tokenGeneration(), target, browser, now);
+    var consumed = ctx.consume(session.tenant(), session.id(), session.tokenGeneration(), target, browser, access,
+        now);
     if (consumed.isEmpty()) {
       StoredSession latest = ctx.reload(session);
       if (latest.statusAt(now) == SessionStatus.EXPIRED) {
@@ -83,11 +91,16 @@ final class RedeemFlow {
     return redeemed(active, existing, secret, now);
   }
 
-  /** A reusable link redeemed again: the new browser session replaces the earlier one. */
-  private Redemption rebind(StoredSession session, BrowserBinding browser, BrowserSecret secret, Instant now) {
+  /**
+   * A reusable link redeemed again: the new browser session replaces the earlier one. The session's end stays where
+   * the first redemption put it: opening the link again never extends the time in the page.
+   */
+  private Redemption rebind(StoredSession session, BrowserBinding browser, AccessRecord access,
+      BrowserSecret secret, Instant now) {
     StoredSession current = session;
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      var rebound = current.toBuilder().browser(browser).modifiedAt(now).version(current.version() + 1).build();
+      var rebound = current.toBuilder().browser(browser).accessLog(AccessRecord.append(current.accessLog(), access))
+          .modifiedAt(now).version(current.version() + 1).build();
       if (ctx.replace(rebound, current.version())) {
         return redeemed(rebound, ctx.resolveUser(rebound), secret, now);
       }
@@ -123,7 +136,13 @@ final class RedeemFlow {
 
   /** Undoes a consume whose redemption failed afterwards, so that the end user can try the same link again. */
   private void reopen(StoredSession consumed) {
-    var open = consumed.toBuilder().status(SessionStatus.OPEN).browser(null).version(consumed.version() + 1).build();
+    var open = consumed.toBuilder()
+        .status(SessionStatus.OPEN)
+        .browser(null)
+        .accessLog(List.of()) // the redemption did not happen after all
+        .expiresAt(consumed.clocks().linkExpiresAt()) // the second clock had started: back to the link's deadline
+        .version(consumed.version() + 1)
+        .build();
     if (!ctx.replace(open, consumed.version())) {
       log.warn("could not reopen session {} after a failed redemption", consumed.id());
     }

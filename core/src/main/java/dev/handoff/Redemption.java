@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The result of redeeming a URL token on the hosted page. Immutable and thread-safe; {@code toString()} redacts
+ * The result of redeeming a URL token on the hosted page, or of recovering a session ({@link Handoff#recover}). Immutable and thread-safe; {@code toString()} redacts
  * the browser secret.
  *
  * @param session the session after redemption

@@ -30,6 +30,13 @@ final class RequestFingerprint {
     fields.put("metadata", request.metadata);
     fields.put("ttlSeconds", ttl.getSeconds());
     fields.put("singleUse", singleUse);
+    // The second clock only when asked for: fingerprints of requests without it stay what they were before it.
+    if (request.idleTimeout != null) {
+      fields.put("idleTimeoutSeconds", request.idleTimeout.getSeconds());
+    }
+    if (request.activeLifetime != null) {
+      fields.put("activeLifetimeSeconds", request.activeLifetime.getSeconds());
+    }
     fields.put("presentation", SessionPresentation.with(Map.of(), request.theme, request.locale));
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256")

@@ -18,6 +18,8 @@ final class SessionIds {
   private static final int TIME_CHARS = 9;
 
   private static final int RANDOM_BYTES = 16;
+  /** 128 bits in unpadded base64url. */
+  private static final int RANDOM_CHARS = 22;
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
   private final String prefix;
@@ -36,7 +38,21 @@ final class SessionIds {
   }
 
   String next(Instant now) {
-    var id = new StringBuilder(prefix.length() + TIME_CHARS + 22).append(prefix);
+    return next(prefix, now);
+  }
+
+  /**
+   * A new id like {@code earlier}: with its prefix where it has one of this form, so that the replacement of a
+   * recovered session carries the prefix of the engine that created the original, whichever engine recovers it.
+   */
+  String nextLike(String earlier, Instant now) {
+    int length = earlier.length() - TIME_CHARS - RANDOM_CHARS;
+    String earlierPrefix = length < 0 ? prefix : earlier.substring(0, length);
+    return next(isValidPrefix(earlierPrefix) ? earlierPrefix : prefix, now);
+  }
+
+  private String next(String idPrefix, Instant now) {
+    var id = new StringBuilder(idPrefix.length() + TIME_CHARS + RANDOM_CHARS).append(idPrefix);
     long millis = now.toEpochMilli();
     for (int shift = (TIME_CHARS - 1) * 5; shift >= 0; shift -= 5) {
       id.append(SORTABLE_BASE32[(int) (millis >>> shift) & 31]);

@@ -4,6 +4,8 @@ import static dev.handoff.EngineContext.CAS_ATTEMPTS;
 import static dev.handoff.EngineContext.error;
 import static dev.handoff.EngineContext.lostRace;
 
+import dev.handoff.spi.AccessRecord;
+import dev.handoff.spi.AccessRecord.Step;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
@@ -42,7 +44,7 @@ final class SignInFlow {
     StoredSession current = browser.bound(browserSecret, now);
     requireSendAllowed(current, now);
     // Counted once per call, before the write, for known and unknown emails alike.
-    countSend(current.tenant(), email, now);
+    countSend(current, email, now);
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       if (attempt > 0) {
         now = ctx.clock.instant();
@@ -56,6 +58,7 @@ final class SignInFlow {
           policy.maxAttempts(), earlier == null ? 1 : earlier.sends() + 1, now);
       var next = current.toBuilder().challenge(challenge).modifiedAt(now).version(current.version() + 1).build();
       if (ctx.replace(next, current.version())) {
+        ctx.publish(SessionEvent.Type.SIGN_IN_STARTED, next, now);
         sendLater(next, email, code);
         return;
       }
@@ -71,7 +74,7 @@ final class SignInFlow {
     LoginChallenge earlier = current.challenge();
     if (earlier != null && (earlier.sends() >= ctx.loginPolicy.maxSends()
         || now.isBefore(earlier.lastSentAt().plus(ctx.loginPolicy.minSendInterval())))) {
-      throw tooManySends();
+      throw tooManySends(current, now);
     }
   }
 
@@ -79,18 +82,21 @@ final class SignInFlow {
    * Counts the send against the address's and the tenant's limits in the store, shared by every node. The address
    * is counted under its keyed digest (lower-cased, as mail systems compare it), never in clear.
    */
-  private void countSend(String tenant, String email, Instant now) {
+  void countSend(StoredSession session, String email, Instant now) {
+    String tenant = session.tenant();
     RateLimit perEmail = ctx.loginPolicy.emailLimit();
     RateLimit perTenant = ctx.loginPolicy.tenantLimit();
     String emailKey = "otp-email." + emailDigests.digest(email.toLowerCase(Locale.ROOT));
     // The address first: a flood aimed at one address is refused without eating into the tenant's allowance.
     if (ctx.store.incrementCounter(tenant, emailKey, now.plus(perEmail.window()), now) > perEmail.count()
         || ctx.store.incrementCounter(tenant, "otp-tenant", now.plus(perTenant.window()), now) > perTenant.count()) {
-      throw tooManySends();
+      throw tooManySends(session, now);
     }
   }
 
-  private static HandoffException tooManySends() {
+  /** The refusal of a send past a limit, published as a lockout of the session's sign-in. */
+  HandoffException tooManySends(StoredSession session, Instant now) {
+    ctx.publish(SessionEvent.Type.SIGN_IN_LOCKED, session, now);
     return new HandoffException(ErrorCode.TOO_MANY_ATTEMPTS, "too many codes sent; wait or start over");
   }
 
@@ -117,13 +123,13 @@ final class SignInFlow {
   }
 
   /** Logs the failure by its type only: a sender's message may well quote the address or the code. */
-  private void notSent(StoredSession session, RuntimeException e) {
+  void notSent(StoredSession session, RuntimeException e) {
     log.warn("one-time code of session {} in tenant {} was not sent: {}", session.id(), session.tenant(),
         e.getClass().getName());
     ctx.publish(SessionEvent.Type.CODE_NOT_SENT, session, ctx.clock.instant());
   }
 
-  BrowserSession verifyLogin(String browserSecret, String code) {
+  BrowserSession verifyLogin(String browserSecret, String code, ClientInfo client) {
     if (code == null || code.isEmpty() || code.length() > 64) {
       throw new HandoffException(ErrorCode.INVALID_REQUEST, "a code is required");
     }
@@ -146,8 +152,13 @@ final class SignInFlow {
         LoginChallenge spent = challenge.withOneAttemptLess();
         var next = current.toBuilder().challenge(spent).modifiedAt(now).version(current.version() + 1).build();
         if (ctx.replace(next, current.version())) {
-          throw spent.attemptsLeft() == 0 ? tooManyAttempts()
-              : new HandoffException(ErrorCode.INVALID_TOKEN, "wrong code");
+          // Published by the one write that counted this guess, so the lockout is published once per code.
+          ctx.publish(SessionEvent.Type.SIGN_IN_FAILED, next, now);
+          if (spent.attemptsLeft() == 0) {
+            ctx.publish(SessionEvent.Type.SIGN_IN_LOCKED, next, now);
+            throw tooManyAttempts();
+          }
+          throw new HandoffException(ErrorCode.INVALID_TOKEN, "wrong code");
         }
         continue;
       }
@@ -157,6 +168,7 @@ final class SignInFlow {
       var rotated = BrowserSecret.create(current.tenant(), current.id(), ctx.random());
       var next = current.toBuilder().subject(new Subject.ExistingUser(user.id())).status(SessionStatus.ACTIVE)
           .challenge(null).browser(new BrowserBinding(ctx.browserDigests.digest(rotated.value()), now, now))
+          .accessLog(AccessRecord.append(current.accessLog(), ctx.access.record(Step.SIGNED_IN, now, client)))
           .modifiedAt(now).version(current.version() + 1).build();
       if (ctx.replace(next, current.version())) {
         ctx.publish(SessionEvent.Type.SIGNED_IN, next, now);
@@ -180,7 +192,7 @@ final class SignInFlow {
     }
   }
 
-  private static HandoffException tooManyAttempts() {
+  static HandoffException tooManyAttempts() {
     return new HandoffException(ErrorCode.TOO_MANY_ATTEMPTS, "too many wrong codes; request a new one");
   }
 }

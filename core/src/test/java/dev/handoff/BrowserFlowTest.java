@@ -23,7 +23,7 @@ class BrowserFlowTest {
   private String redeemedSecret() {
     t.users.add("p1", "usr_1", "a@example.com");
     var issued = issuing.create(checkout("p1").user("usr_1").build());
-    return new RedeemFlow(ctx).redeem(issued.token().orElseThrow()).browserSecret();
+    return new RedeemFlow(ctx).redeem(issued.token().orElseThrow(), ClientInfo.UNKNOWN).browserSecret();
   }
 
   private static void assertInvalidToken(Runnable action) {
@@ -65,7 +65,10 @@ class BrowserFlowTest {
     assertInvalidToken(() -> browser.authenticate(secret));
     assertInvalidToken(() -> browser.authenticate(secret));
     assertThat(events).extracting(SessionEvent::type).containsExactly(SessionEvent.Type.CREATED,
-        SessionEvent.Type.REDEEMED, SessionEvent.Type.LOGGED_OUT);
+        SessionEvent.Type.REDEEMED, SessionEvent.Type.LOGGED_OUT, SessionEvent.Type.ABANDONED);
+    var ended = browser.sessionOf(secret).orElseThrow();
+    assertThat(ended.status()).isEqualTo(SessionStatus.LOGGED_OUT);
+    assertThat(ended.endedByIdleness()).isTrue();
   }
 
   @Test
@@ -73,5 +76,34 @@ class BrowserFlowTest {
     String secret = redeemedSecret();
     assertThat(browser.complete(secret).status()).isEqualTo(SessionStatus.COMPLETED);
     assertInvalidToken(() -> browser.logout(secret));
+  }
+
+  @Test
+  void aSignOutJustBeforeTheIdleDeadlineIsNoTimeout() {
+    String secret = redeemedSecret();
+    t.clock.advance(Duration.ofMinutes(10).minusMillis(1));
+    var out = browser.logout(secret);
+    assertThat(out.status()).isEqualTo(SessionStatus.LOGGED_OUT);
+    assertThat(out.endedByIdleness()).isFalse();
+    assertThat(events).extracting(SessionEvent::type).doesNotContain(SessionEvent.Type.ABANDONED);
+  }
+
+  @Test
+  void eachSessionSlidesAndTimesOutOnItsOwnIdleTimeout() {
+    t.users.add("p1", "usr_1", "a@example.com");
+    var brief = issuing.create(checkout("p1").user("usr_1").idleTimeout("2m").build());
+    var engineDefault = issuing.create(checkout("p1").user("usr_1").build());
+    var redemption = new RedeemFlow(ctx);
+    String briefSecret = redemption.redeem(brief.token().orElseThrow(), ClientInfo.UNKNOWN).browserSecret();
+    String defaultSecret = redemption.redeem(engineDefault.token().orElseThrow(), ClientInfo.UNKNOWN).browserSecret();
+    long version = browser.bound(briefSecret, t.clock.instant()).version();
+
+    t.clock.advance(Duration.ofSeconds(12)); // a tenth of two minutes: this page load is recorded
+    assertThat(browser.authenticate(briefSecret).session().idleExpiresAt())
+        .isEqualTo(t.clock.instant().plus(Duration.ofMinutes(2)));
+    assertThat(browser.bound(briefSecret, t.clock.instant()).version()).isEqualTo(version + 1);
+    t.clock.advance(Duration.ofMinutes(2));
+    assertInvalidToken(() -> browser.authenticate(briefSecret));
+    assertThat(browser.authenticate(defaultSecret).session().status()).isEqualTo(SessionStatus.ACTIVE);
   }
 }

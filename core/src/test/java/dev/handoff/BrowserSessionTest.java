@@ -65,18 +65,23 @@ class BrowserSessionTest {
     }
     t.clock.advance(Duration.ofMinutes(10));
     assertCode(ErrorCode.INVALID_TOKEN, () -> engine.authenticate(secret));
-    assertThat(events).extracting(SessionEvent::type).endsWith(SessionEvent.Type.LOGGED_OUT);
+    assertThat(events).extracting(SessionEvent::type)
+        .endsWith(SessionEvent.Type.LOGGED_OUT, SessionEvent.Type.ABANDONED);
   }
 
   @Test
-  void absoluteExpiryEndsTheBrowserSession() {
+  void theActiveLifetimeEndsTheBrowserSessionWhateverTheActivity() {
     t.users.add("p1", "usr_1", "a@example.com");
-    var issued = engine.create(checkout("p1").user("usr_1").ttl("5m").build());
+    var issued = engine.create(checkout("p1").user("usr_1").ttl("2m").activeLifetime("5m").build());
+    t.clock.advance(Duration.ofMinutes(1));
     String secret = engine.redeem(issued.token().orElseThrow()).browserSecret();
     t.clock.advance(Duration.ofMinutes(4));
-    engine.authenticate(secret);
+    engine.authenticate(secret); // past the link's deadline: the page runs on the second clock
     t.clock.advance(Duration.ofMinutes(1));
     assertCode(ErrorCode.INVALID_TOKEN, () -> engine.authenticate(secret));
+    assertThat(engine.get("p1", issued.session().id()).status()).isEqualTo(SessionStatus.EXPIRED);
+    assertThat(events).extracting(SessionEvent::type)
+        .endsWith(SessionEvent.Type.EXPIRED, SessionEvent.Type.ABANDONED);
   }
 
   @Test

@@ -59,15 +59,17 @@ public final class CapturedLogs implements SLF4JServiceProvider {
     private static final long serialVersionUID = 1L;
 
     /**
-     * Everything of Handoff's own, at every level. Database drivers and pools only from INFO up: at TRACE they dump
-     * the wire, rows included, which is their user's choice to enable and not Handoff's logging.
+     * Everything of Handoff's own, at every level. Database and Redis clients and pools only from INFO up: at TRACE
+     * they dump the wire, rows and commands included, which is their user's choice to enable and not Handoff's
+     * logging.
      */
     private final boolean verbose;
 
     CapturingLogger(String name) {
       this.name = name;
       this.verbose = !(name.startsWith("org.mariadb.") || name.startsWith("org.postgresql.")
-          || name.startsWith("org.h2.") || name.startsWith("com.zaxxer."));
+          || name.startsWith("org.h2.") || name.startsWith("com.zaxxer.") || name.startsWith("io.lettuce.")
+          || name.startsWith("io.netty."));
     }
 
     @Override

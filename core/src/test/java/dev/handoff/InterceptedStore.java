@@ -1,5 +1,6 @@
 package dev.handoff;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
@@ -70,9 +71,9 @@ final class InterceptedStore implements SessionStore {
 
   @Override
   public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
-      BrowserBinding browser, Instant now) {
+      BrowserBinding browser, AccessRecord access, Instant now) {
     calls.incrementAndGet();
-    var consumed = delegate.consume(tenant, id, tokenGeneration, newStatus, browser, now);
+    var consumed = delegate.consume(tenant, id, tokenGeneration, newStatus, browser, access, now);
     return consumed.isPresent() ? acknowledge(consumed) : consumed;
   }
 
@@ -80,6 +81,18 @@ final class InterceptedStore implements SessionStore {
   public SessionPage list(String tenant, String cursor, int limit) {
     calls.incrementAndGet();
     return delegate.list(tenant, cursor, limit);
+  }
+
+  @Override
+  public SessionPage listByUser(String tenant, String userId, String cursor, int limit) {
+    calls.incrementAndGet();
+    return delegate.listByUser(tenant, userId, cursor, limit);
+  }
+
+  @Override
+  public List<StoredSession> listEnded(Instant now, int limit) {
+    calls.incrementAndGet();
+    return delegate.listEnded(now, limit);
   }
 
   @Override

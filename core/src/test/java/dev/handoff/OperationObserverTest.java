@@ -11,6 +11,7 @@ import dev.handoff.spi.UserDetails;
 import dev.handoff.spi.UserDirectory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -46,13 +47,21 @@ class OperationObserverTest {
     var fourth = engine.create(checkout("p1").user("usr_1").build());
     engine.redeem(fourth.token().orElseThrow());
     engine.complete("p1", fourth.session().id());
+    engine.revokeAllOfUser("p1", "usr_1");
+    var fifth = engine.create(CreateSessionRequest.builder("p1").intent("resumeCheckout", Map.of("plan", "p"))
+        .user("usr_1").build());
+    t.clock.advance(Duration.ofHours(2));
+    var offer = engine.recoveryForLink(fifth.token().orElseThrow()).orElseThrow();
+    engine.startRecovery(offer.ticket(), "a@example.com");
+    engine.recover(offer.ticket(), sender.lastCode(), ClientInfo.UNKNOWN);
     engine.purgeExpired(10);
 
     assertThat(observed).extracting(Observed::operation).containsExactly(
         Operation.CREATE, Operation.GET, Operation.LIST, Operation.UPDATE, Operation.REDEEM, Operation.AUTHENTICATE,
         Operation.START_LOGIN, Operation.VERIFY_LOGIN, Operation.COMPLETE_FROM_BROWSER, Operation.CREATE,
         Operation.REVOKE, Operation.CREATE, Operation.REDEEM, Operation.LOGOUT, Operation.CREATE, Operation.REDEEM,
-        Operation.COMPLETE, Operation.PURGE);
+        Operation.COMPLETE, Operation.REVOKE_ALL, Operation.CREATE, Operation.START_RECOVERY, Operation.RECOVER,
+        Operation.PURGE);
     assertThat(observed).allSatisfy(o -> {
       assertThat(o.error()).isNull();
       assertThat(o.unexpected()).isNull();

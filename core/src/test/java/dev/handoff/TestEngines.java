@@ -15,7 +15,9 @@ final class TestEngines {
       IntentType.builder("checkoutNewSubscription").required("plan", String.class).optional("addons", List.class)
           .build(),
       IntentType.builder("viewSubscription").required("subscription", String.class).build(),
-      IntentType.builder("free").allowUnknownFields().build());
+      IntentType.builder("free").allowUnknownFields().build(),
+      // Recovery: up to two replacements in a chain, also for sessions without a user.
+      IntentType.builder("resumeCheckout").required("plan", String.class).recovery(2).recoveryWithoutUser().build());
 
   final MutableClock clock = new MutableClock(START);
   final InMemoryUserDirectory users = new InMemoryUserDirectory();
@@ -23,6 +25,11 @@ final class TestEngines {
   final KeyRing keys = KeyRing.generate();
 
   Handoff.Builder builder() {
+    return builder(store);
+  }
+
+  /** An engine's builder over another store, with this one's users, keys and clock. */
+  Handoff.Builder builder(SessionStore store) {
     return Handoff.builder()
         .store(store)
         .userDirectory(users)

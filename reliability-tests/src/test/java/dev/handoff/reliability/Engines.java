@@ -17,6 +17,11 @@ final class Engines {
   private Engines() {}
 
   static Handoff.Builder builder(SessionStore store, Users users, RecordingSender sender) {
+    return builder(store, users, sender, KeyRing.generate());
+  }
+
+  /** An engine node sharing {@code keys} with others, so that each redeems what another minted. */
+  static Handoff.Builder builder(SessionStore store, Users users, RecordingSender sender, KeyRing keys) {
     return Handoff.builder()
         .store(store)
         .userDirectory(users)
@@ -24,7 +29,7 @@ final class Engines {
         // Send before startLogin returns: concurrent flows sign in to one address, and RecordingSender keeps one
         // code per address, so a send landing later could hand one flow's code to another.
         .otpExecutor(Runnable::run)
-        .keys(KeyRing.generate())
+        .keys(keys)
         .hostedPageUrl("https://connect.example.com/handoff")
         .idPrefix("csn_")
         .intents(INTENTS);

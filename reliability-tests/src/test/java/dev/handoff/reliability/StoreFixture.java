@@ -34,7 +34,9 @@ final class StoreFixture implements AutoCloseable {
 
   private final Backend backend;
   private final String prefix = "r" + random() + "_";
+  private String url;
   private HikariDataSource pool;
+  private final List<HikariDataSource> otherNodes = new ArrayList<>();
   private final SessionStore store;
 
   private StoreFixture(Backend backend, UnaryOperator<DataSource> wrap) {
@@ -43,8 +45,14 @@ final class StoreFixture implements AutoCloseable {
       store = CaffeineSessionStore.builder().retention(Duration.ofDays(1)).build();
       return;
     }
-    String url = backend == Backend.H2 ? "jdbc:h2:mem:" + random() + ";DB_CLOSE_DELAY=-1" : url(backend);
+    url = backend == Backend.H2 ? "jdbc:h2:mem:" + random() + ";DB_CLOSE_DELAY=-1" : url(backend);
     assumeReachable(backend, url);
+    pool = pool("reliability-" + backend + "-" + prefix);
+    store = JdbcSessionStore.builder(wrap.apply(pool)).tablePrefix(prefix).statementTimeout(STATEMENT_TIMEOUT)
+        .createSchemaIfMissing().build();
+  }
+
+  private HikariDataSource pool(String name) {
     var config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setUsername(backend.user);
@@ -53,10 +61,8 @@ final class StoreFixture implements AutoCloseable {
     config.setMinimumIdle(1);
     config.setConnectionTimeout(3_000);
     config.setValidationTimeout(1_000);
-    config.setPoolName("reliability-" + backend + "-" + prefix);
-    pool = new HikariDataSource(config);
-    store = JdbcSessionStore.builder(wrap.apply(pool)).tablePrefix(prefix).statementTimeout(STATEMENT_TIMEOUT)
-        .createSchemaIfMissing().build();
+    config.setPoolName(name);
+    return new HikariDataSource(config);
   }
 
   static StoreFixture open(Backend backend) {
@@ -74,6 +80,19 @@ final class StoreFixture implements AutoCloseable {
 
   SessionStore store() {
     return store;
+  }
+
+  /**
+   * The store of another engine node over the same data, as a second node would open it: for a database, a store
+   * with its own pool on the same tables (closed with this fixture); the memory store is shared as is.
+   */
+  SessionStore otherNode() {
+    if (backend == Backend.MEMORY) {
+      return store;
+    }
+    var other = pool("reliability-" + backend + "-" + prefix + "node" + (otherNodes.size() + 2));
+    otherNodes.add(other);
+    return JdbcSessionStore.builder(other).tablePrefix(prefix).statementTimeout(STATEMENT_TIMEOUT).build();
   }
 
   /**
@@ -123,6 +142,7 @@ final class StoreFixture implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot drop the test tables", e);
     } finally {
+      otherNodes.forEach(HikariDataSource::close);
       pool.close();
       pool = null;
     }

@@ -77,6 +77,11 @@ final class ServletHostedRequest implements HostedRequest {
     return Optional.empty();
   }
 
+  /**
+   * {@link HttpServletRequest#getRemoteAddr()}: behind a proxy, the client's address only where the container is
+   * configured to take it from the proxy's headers (Jetty's {@code ForwardedRequestCustomizer}, Tomcat's
+   * {@code RemoteIpValve}, Spring Boot's {@code server.forward-headers-strategy}).
+   */
   @Override
   public Optional<String> clientAddress() {
     return Optional.ofNullable(request.getRemoteAddr());

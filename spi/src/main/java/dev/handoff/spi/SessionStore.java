@@ -1,6 +1,7 @@
 package dev.handoff.spi;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -59,18 +60,20 @@ public interface SessionStore {
   /**
    * Atomically redeems a URL token and activates the browser session it opens: if the stored session of this
    * tenant and id has status {@link SessionStatus#OPEN}, token generation {@code tokenGeneration} and
-   * {@code now < expiresAt}, stores {@code stored.consumedAs(newStatus, browser, now)} and returns it. Otherwise
-   * changes nothing and returns empty.
+   * {@code now < expiresAt}, stores {@code stored.consumedAs(newStatus, browser, access, now)} and returns it.
+   * Otherwise changes nothing and returns empty. Note that {@link StoredSession#consumedAs} moves
+   * {@code expiresAt} (the session's second clock starts) and appends {@code access} to the audit.
    *
    * <p>Of any number of concurrent calls for the same session and generation, at most one succeeds, so a URL
    * activates at most one browser session.
    *
    * @param newStatus the status after redemption; must not be {@link SessionStatus#OPEN}
    * @param browser the browser session to bind, stored in the same atomic step
+   * @param access the audit record of this redemption, stored in the same atomic step
    * @throws IllegalArgumentException if {@code newStatus} is {@code OPEN}
    */
   Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
-      BrowserBinding browser, Instant now);
+      BrowserBinding browser, AccessRecord access, Instant now);
 
   /**
    * One page of a tenant's sessions (expired ones included, until deleted), in ascending order of id.
@@ -80,6 +83,33 @@ public interface SessionStore {
    * @throws IllegalArgumentException if {@code limit < 1}
    */
   SessionPage list(String tenant, String cursor, int limit);
+
+  /**
+   * One page of the sessions of one user in a tenant: those whose subject is
+   * {@link Subject.ExistingUser}{@code (userId)}, in any status (expired ones included, until deleted), in
+   * ascending order of id. Serves revoking everything a user holds; a store shared by many users must answer from
+   * an index on {@code (tenant, userId)}, not by scanning the tenant.
+   *
+   * @param cursor {@code null} for the first page, else a {@link SessionPage#nextCursor()} this method returned
+   * @param limit the maximum number of sessions in the page, at least 1
+   * @throws IllegalArgumentException if {@code limit < 1}
+   */
+  SessionPage listByUser(String tenant, String userId, String cursor, int limit);
+
+  /**
+   * At most {@code limit} sessions, of any tenant, whose lifetime ended without a final status: stored status
+   * {@link SessionStatus#OPEN}, {@link SessionStatus#LOGIN_REQUIRED} or {@link SessionStatus#ACTIVE}, and
+   * {@code expiresAt <= now}; earliest {@code expiresAt} first where the store can order them cheaply. The engine
+   * marks each one {@link SessionStatus#EXPIRED} with {@link #replace} and publishes its end once: of several nodes
+   * sweeping at once, only the one whose compare-and-set succeeds does. A store must answer from an index on the
+   * expiry of sessions in those statuses (sessions already marked, or completed, must not slow it down) and may
+   * return fewer than exist; it must not return one that does not match.
+   *
+   * @param now the engine's current time
+   * @param limit the largest number of sessions to return, at least 1
+   * @throws IllegalArgumentException if {@code limit < 1}
+   */
+  List<StoredSession> listEnded(Instant now, int limit);
 
   /**
    * Deletes at most {@code limit} sessions, of any tenant, whose {@code expiresAt} is before

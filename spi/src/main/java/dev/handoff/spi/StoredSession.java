@@ -1,6 +1,7 @@
 package dev.handoff.spi;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -21,7 +22,9 @@ import java.util.Objects;
  *     like {@code metadata}; empty unless set. It must hold nothing secret: {@link #toString()} shows it
  * @param createdAt when the session was created
  * @param modifiedAt when the session last changed
- * @param expiresAt the first instant at which the session is expired (it is valid while {@code now < expiresAt})
+ * @param expiresAt the first instant at which the session is expired (it is valid while {@code now < expiresAt}):
+ *     the link deadline until the first redemption, then the cap on the time in the hosted page (see
+ *     {@link SessionClocks})
  * @param status the stored status; see {@link SessionStatus} for how expiry overrides it
  * @param tokenGeneration starts at 1 and grows each time a new URL token is minted; older tokens stop working
  * @param tokenDigest the keyed digest of the current token generation's nonce, as an opaque string
@@ -31,6 +34,12 @@ import java.util.Objects;
  *     non-null exactly when {@code idempotencyKey} is
  * @param browser the browser session the URL was redeemed into, or {@code null} before redemption
  * @param challenge the one-time-code sign-in in progress, or {@code null}
+ * @param clocks the link lifetime and the lifetime after redemption; a builder without them derives
+ *     {@link SessionClocks#single}
+ * @param recovery how this session relates to recovery, {@link Recovery#NONE} unless it replaced or was replaced
+ * @param accessLog the audit of the browser steps taken (redemption, sign-in, recovery), oldest first, at most
+ *     {@link AccessRecord#MAX_RECORDS}; empty while the status is {@link SessionStatus#OPEN}, so that
+ *     {@link #consumedAs} always leaves exactly the one new record
  * @param version starts at 0 and grows by one with every stored change; the basis of compare-and-set
  */
 public record StoredSession(
@@ -52,6 +61,9 @@ public record StoredSession(
     String requestFingerprint,
     BrowserBinding browser,
     LoginChallenge challenge,
+    SessionClocks clocks,
+    Recovery recovery,
+    List<AccessRecord> accessLog,
     long version) {
 
   public StoredSession {
@@ -66,6 +78,19 @@ public record StoredSession(
     Objects.requireNonNull(expiresAt, "expiresAt");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(tokenDigest, "tokenDigest");
+    if (!expiresAt.isAfter(createdAt)) {
+      throw new IllegalArgumentException("expiresAt must be after createdAt");
+    }
+    Objects.requireNonNull(clocks, "clocks");
+    Objects.requireNonNull(recovery, "recovery");
+    accessLog = List.copyOf(Objects.requireNonNull(accessLog, "accessLog"));
+    if (accessLog.size() > AccessRecord.MAX_RECORDS) {
+      throw new IllegalArgumentException("accessLog holds at most " + AccessRecord.MAX_RECORDS + " records");
+    }
+    if (status == SessionStatus.OPEN && !accessLog.isEmpty()) {
+      // Nothing was redeemed yet. This lets a store write consume's log as the one new record, without reading it.
+      throw new IllegalArgumentException("an OPEN session has an empty accessLog");
+    }
     if (tokenGeneration < 1) {
       throw new IllegalArgumentException("tokenGeneration must be at least 1");
     }
@@ -74,9 +99,6 @@ public record StoredSession(
     }
     if ((idempotencyKey == null) != (requestFingerprint == null)) {
       throw new IllegalArgumentException("idempotencyKey and requestFingerprint go together");
-    }
-    if (!expiresAt.isAfter(createdAt)) {
-      throw new IllegalArgumentException("expiresAt must be after createdAt");
     }
   }
 
@@ -92,10 +114,19 @@ public record StoredSession(
 
   /**
    * The value a store keeps after a successful {@link SessionStore#consume}: {@code status} and {@code browser}
-   * replaced, {@code modifiedAt = now}, {@code version + 1}.
+   * replaced, {@code expiresAt = now + clocks.activeLifetime()} (the second clock starts), {@code access} appended
+   * to the {@linkplain AccessRecord#append access log}, {@code modifiedAt = now}, {@code version + 1}.
    */
-  public StoredSession consumedAs(SessionStatus newStatus, BrowserBinding browser, Instant now) {
-    return toBuilder().status(newStatus).browser(browser).modifiedAt(now).version(version + 1).build();
+  public StoredSession consumedAs(SessionStatus newStatus, BrowserBinding browser, AccessRecord access,
+      Instant now) {
+    return toBuilder()
+        .status(newStatus)
+        .browser(browser)
+        .expiresAt(now.plus(clocks.activeLifetime()))
+        .accessLog(AccessRecord.append(accessLog, access))
+        .modifiedAt(now)
+        .version(version + 1)
+        .build();
   }
 
   /** A builder initialised with this session's values. */
@@ -114,7 +145,8 @@ public record StoredSession(
     return "StoredSession[tenant=" + tenant + ", id=" + id + ", intent=" + intent.type()
         + ", subject=" + subject.getClass().getSimpleName() + ", presentation=" + presentation
         + ", status=" + status
-        + ", expiresAt=" + expiresAt + ", tokenGeneration=" + tokenGeneration + ", version=" + version + "]";
+        + ", expiresAt=" + expiresAt + ", clocks=" + clocks + ", recovery=" + recovery
+        + ", tokenGeneration=" + tokenGeneration + ", version=" + version + "]";
   }
 
   /** Builds a {@link StoredSession}; validation happens in {@link #build()}. Not thread-safe. */
@@ -137,6 +169,9 @@ public record StoredSession(
     private String requestFingerprint;
     private BrowserBinding browser;
     private LoginChallenge challenge;
+    private SessionClocks clocks;
+    private Recovery recovery = Recovery.NONE;
+    private List<AccessRecord> accessLog = List.of();
     private long version;
 
     private Builder() {}
@@ -160,6 +195,9 @@ public record StoredSession(
       requestFingerprint = s.requestFingerprint;
       browser = s.browser;
       challenge = s.challenge;
+      clocks = s.clocks;
+      recovery = s.recovery;
+      accessLog = s.accessLog;
       version = s.version;
     }
 
@@ -253,15 +291,37 @@ public record StoredSession(
       return this;
     }
 
+    /** The two clocks; when not set, {@link #build()} uses {@link SessionClocks#single}. */
+    public Builder clocks(SessionClocks clocks) {
+      this.clocks = clocks;
+      return this;
+    }
+
+    /** How the session relates to recovery; default {@link Recovery#NONE}. */
+    public Builder recovery(Recovery recovery) {
+      this.recovery = recovery;
+      return this;
+    }
+
+    /** The audit of browser steps, oldest first; default empty. */
+    public Builder accessLog(List<AccessRecord> accessLog) {
+      this.accessLog = accessLog;
+      return this;
+    }
+
     public Builder version(long version) {
       this.version = version;
       return this;
     }
 
     public StoredSession build() {
+      SessionClocks c = clocks;
+      if (c == null && createdAt != null && expiresAt != null && expiresAt.isAfter(createdAt)) {
+        c = SessionClocks.single(createdAt, expiresAt);
+      }
       return new StoredSession(tenant, id, intent, subject, callbackUrl, metadata, presentation, createdAt,
           modifiedAt, expiresAt, status, tokenGeneration, tokenDigest, singleUse, idempotencyKey,
-          requestFingerprint, browser, challenge, version);
+          requestFingerprint, browser, challenge, c, recovery, accessLog, version);
     }
   }
 }

@@ -7,17 +7,21 @@ import dev.handoff.KeyRing;
 import dev.handoff.LoginPolicy;
 import dev.handoff.OperationObserver;
 import dev.handoff.SessionListener;
+import dev.handoff.Sweeper;
 import dev.handoff.spi.OtpSender;
 import dev.handoff.spi.SessionStore;
 import dev.handoff.spi.UserDirectory;
-import dev.handoff.storage.jdbc.SessionSweeper;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,38 +33,50 @@ import org.springframework.core.env.Environment;
  * {@link IntentType} (or {@link IntentRegistry}), {@link OtpSender}, {@link SessionListener},
  * {@link OperationObserver} and {@link HandoffBuilderCustomizer} beans; a {@link SessionStore} (Redis when
  * {@code handoff.redis.url} or {@code handoff.redis.cluster-urls} is set, else JDBC over the application's
- * {@code DataSource}, else in memory); and a {@link SessionSweeper}. Every bean backs off when the application
- * defines its own; a
- * {@code Handoff} bean of the application's replaces the engine, its key ring and intent registry altogether.
+ * {@code DataSource}, else in memory); and a {@link Sweeper} of the engine. Every bean backs off when the
+ * application defines its own; a {@code Handoff} bean of the application's replaces the engine, its key ring and
+ * intent registry altogether, and is the one swept.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnClass(Handoff.class)
 @EnableConfigurationProperties(HandoffProperties.class)
 @Import({HandoffStoreConfiguration.Redis.class, HandoffStoreConfiguration.Jdbc.class,
     HandoffStoreConfiguration.Memory.class,
-    HandoffAutoConfiguration.Engine.class})
+    HandoffAutoConfiguration.Engine.class, HandoffAutoConfiguration.Sweeping.class})
 public class HandoffAutoConfiguration {
 
-  /** Sweeps on its own daemon thread: started with the context, stopped when it closes. */
-  @Bean(initMethod = "start", destroyMethod = "close")
-  @ConditionalOnMissingBean
+  /**
+   * Sweeps the engine on its own daemon thread, started with the context and stopped when it closes, so that the
+   * end of every session is published ({@code EXPIRED}, {@code ABANDONED}) and ended sessions are deleted after
+   * {@code handoff.retention}. Needs one {@link Handoff} bean (or a primary one); with several, define the
+   * {@link Sweeper} yourself.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnSingleCandidate(Handoff.class)
   @ConditionalOnBooleanProperty(name = "handoff.sweeper.enabled", matchIfMissing = true)
-  SessionSweeper handoffSessionSweeper(SessionStore store, HandoffProperties properties) {
-    HandoffProperties.Sweeper sweeper = properties.getSweeper();
-    SessionSweeper.Builder builder = SessionSweeper.builder(store)
-        .interval(sweeper.getInterval())
-        .batchLimit(sweeper.getBatchLimit())
-        .maxBatchesPerRun(sweeper.getMaxBatchesPerRun());
-    if (properties.getRetention() != null) {
-      builder.retention(properties.getRetention());
+  static class Sweeping {
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    @ConditionalOnMissingBean
+    Sweeper handoffSweeper(Handoff handoff, HandoffProperties properties) {
+      HandoffProperties.Sweeper sweeper = properties.getSweeper();
+      Sweeper.Builder builder = Sweeper.builder(handoff);
+      Engine.set("handoff.sweeper.interval", sweeper.getInterval(), builder::interval);
+      Engine.set("handoff.sweeper.batch-limit", sweeper.getBatchLimit(), builder::batchLimit);
+      Engine.set("handoff.sweeper.max-batches-per-run", sweeper.getMaxBatchesPerRun(), builder::maxBatchesPerRun);
+      return builder.build();
     }
-    return builder.build();
   }
 
   /** The engine and what only it needs; absent when the application defines its own {@link Handoff}. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnMissingBean(Handoff.class)
   static class Engine {
+    /** The builder's names of the bounded durations, and the properties that set them. */
+    private static final Map<String, String> BOUNDED_PROPERTIES = Map.of("defaultTtl", "handoff.default-ttl",
+        "maxTtl", "handoff.max-ttl", "idleTimeout", "handoff.idle-timeout", "maxIdleTimeout",
+        "handoff.max-idle-timeout", "defaultActiveLifetime", "handoff.default-active-lifetime",
+        "maxActiveLifetime", "handoff.max-active-lifetime");
 
     @Bean
     @ConditionalOnMissingBean
@@ -119,6 +135,10 @@ public class HandoffAutoConfiguration {
       set("handoff.id-prefix", properties.getIdPrefix(), builder::idPrefix);
       set("handoff.single-use", properties.getSingleUse(), builder::singleUse);
       set("handoff.idle-timeout", properties.getIdleTimeout(), builder::idleTimeout);
+      set("handoff.max-idle-timeout", properties.getMaxIdleTimeout(), builder::maxIdleTimeout);
+      set("handoff.default-active-lifetime", properties.getDefaultActiveLifetime(), builder::defaultActiveLifetime);
+      set("handoff.max-active-lifetime", properties.getMaxActiveLifetime(), builder::maxActiveLifetime);
+      set("handoff.address-policy", properties.getAddressPolicy(), builder::addressPolicy);
       set("handoff.max-token-length", properties.getMaxTokenLength(), builder::maxTokenLength);
       set("handoff.max-session-data-bytes", properties.getMaxSessionDataBytes(), builder::maxSessionDataBytes);
       listeners.orderedStream().forEach(builder::listener);
@@ -133,8 +153,16 @@ public class HandoffAutoConfiguration {
         return builder.build();
       } catch (IllegalStateException e) {
         throw new HandoffConfigurationException("The Handoff engine cannot be built: " + e.getMessage() + ".",
-            "Fix the handoff.* property it names (handoff.default-ttl, handoff.max-ttl, ...).", e);
+            propertiesNamedIn(e.getMessage()), e);
       }
+    }
+
+    /** How to fix a failed build: the properties behind the builder names its message mentions. */
+    private static String propertiesNamedIn(String message) {
+      List<String> properties = Arrays.stream(message.split("[^A-Za-z]+")).map(BOUNDED_PROPERTIES::get)
+          .filter(Objects::nonNull).distinct().toList();
+      return properties.isEmpty() ? "Fix the handoff.* property it names."
+          : "Fix " + String.join(" or ", properties) + " (or a HandoffBuilderCustomizer that sets them).";
     }
 
     private static LoginPolicy loginPolicyOf(HandoffProperties.Login login) {
@@ -147,7 +175,8 @@ public class HandoffAutoConfiguration {
       }
     }
 
-    private static <T> void set(String property, T value, Consumer<T> setter) {
+    /** Applies a property to a builder, naming the property when the builder refuses its value. */
+    static <T> void set(String property, T value, Consumer<T> setter) {
       if (value == null) {
         return;
       }

@@ -1,5 +1,6 @@
 package dev.handoff.spring;
 
+import dev.handoff.AddressPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,8 +27,28 @@ public class HandoffProperties {
   private String idPrefix;
   /** Whether session URLs can be redeemed once (the default) or until they expire; a request may override it. */
   private Boolean singleUse;
-  /** How long a hosted-page browser session may stay idle before it ends. Default 30 minutes. */
+  /**
+   * How long a hosted-page browser session may stay idle before it ends, for sessions created without an idle
+   * timeout; at least 1 minute and at most handoff.max-idle-timeout. Default 30 minutes.
+   */
   private Duration idleTimeout;
+  /** Longest idle timeout a create request may ask for; at least handoff.idle-timeout. Default 1 day. */
+  private Duration maxIdleTimeout;
+  /**
+   * Active lifetime of sessions created without one: the cap on the time in the hosted page, counted from the first
+   * redemption; at least 1 minute and at most handoff.max-active-lifetime. Default 1 hour.
+   */
+  private Duration defaultActiveLifetime;
+  /**
+   * Longest active lifetime a create request may ask for; at least handoff.default-active-lifetime. Default 1 day.
+   */
+  private Duration maxActiveLifetime;
+  /**
+   * How client addresses are kept in sessions' access logs: "truncated" (the network: an IPv4 /24, an IPv6 /48),
+   * "keyed-digest" (a keyed digest of the whole address, equal across nodes that share the key ring) or "none".
+   * Default truncated.
+   */
+  private AddressPolicy addressPolicy;
   /** Longest token accepted for redemption, in characters (at least 1024). Default 4096. */
   private Integer maxTokenLength;
   /**
@@ -105,6 +126,38 @@ public class HandoffProperties {
 
   public void setIdleTimeout(Duration idleTimeout) {
     this.idleTimeout = idleTimeout;
+  }
+
+  public Duration getMaxIdleTimeout() {
+    return maxIdleTimeout;
+  }
+
+  public void setMaxIdleTimeout(Duration maxIdleTimeout) {
+    this.maxIdleTimeout = maxIdleTimeout;
+  }
+
+  public Duration getDefaultActiveLifetime() {
+    return defaultActiveLifetime;
+  }
+
+  public void setDefaultActiveLifetime(Duration defaultActiveLifetime) {
+    this.defaultActiveLifetime = defaultActiveLifetime;
+  }
+
+  public Duration getMaxActiveLifetime() {
+    return maxActiveLifetime;
+  }
+
+  public void setMaxActiveLifetime(Duration maxActiveLifetime) {
+    this.maxActiveLifetime = maxActiveLifetime;
+  }
+
+  public AddressPolicy getAddressPolicy() {
+    return addressPolicy;
+  }
+
+  public void setAddressPolicy(AddressPolicy addressPolicy) {
+    this.addressPolicy = addressPolicy;
   }
 
   public Integer getMaxTokenLength() {
@@ -239,18 +292,47 @@ public class HandoffProperties {
     }
   }
 
-  /** Where the hosted pages are, as end users reach them; session URLs point to their entry. */
+  /**
+   * The hosted pages: where end users reach them (session URLs point to their entry), and, in a servlet web
+   * application, the {@code HandoffServlet} that serves them at {@code {context-path}{path}/*}. The pages carry their
+   * own CSRF protection (Fetch Metadata, Origin and a form token): an application that uses Spring Security exempts
+   * {@code {path}/**} from its CSRF check and permits it to anonymous users.
+   */
   public static class Web {
     /**
-     * Path of the hosted flow below the servlet context path; session URLs point to
-     * "{public-url}{context-path}{path}/entry".
+     * Whether this application serves the hosted flow (in a servlet web application). Turn it off to serve the pages
+     * elsewhere; session URLs still point to handoff.web.public-url.
+     */
+    private boolean enabled = true;
+    /**
+     * Path of the hosted flow below the servlet context path, where its servlet is mapped; session URLs point to
+     * "{public-url}{context-path}{path}/entry". If the application uses Spring Security, exempt "{path}/**" from its
+     * CSRF check (the pages check their own) and permit it to all.
      */
     private String path = "/handoff";
     /**
-     * Origin end users reach this application at, e.g. "https://connect.example.com"; session URLs point there.
-     * Required outside handoff.development-profiles; there it defaults to "http://localhost:{server.port}".
+     * Origin end users reach this application at, e.g. "https://connect.example.com": https, or http to localhost,
+     * without a path. Session URLs point there and the hosted pages accept forms from it only. Required outside
+     * handoff.development-profiles; there it defaults to "http://localhost:{server.port}".
      */
     private String publicUrl;
+    /**
+     * Name of the hosted pages' browser-session cookie (over https it gets the __Host- prefix): 1 to 32 letters,
+     * digits, '-' or '_'. Give flows that share a host distinct names. Default "handoff".
+     */
+    private String cookieName;
+    /** Largest request body the hosted pages read, 1 KiB to 1 MiB; a larger one is answered with 413. */
+    private int maxFormBytes = 16384;
+    /** Longest a request body may take to arrive, 1 second to 10 minutes; a slower one is answered with 408. */
+    private Duration requestTimeout = Duration.ofSeconds(20);
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
 
     public String getPath() {
       return path;
@@ -266,6 +348,30 @@ public class HandoffProperties {
 
     public void setPublicUrl(String publicUrl) {
       this.publicUrl = publicUrl;
+    }
+
+    public String getCookieName() {
+      return cookieName;
+    }
+
+    public void setCookieName(String cookieName) {
+      this.cookieName = cookieName;
+    }
+
+    public int getMaxFormBytes() {
+      return maxFormBytes;
+    }
+
+    public void setMaxFormBytes(int maxFormBytes) {
+      this.maxFormBytes = maxFormBytes;
+    }
+
+    public Duration getRequestTimeout() {
+      return requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+      this.requestTimeout = requestTimeout;
     }
   }
 
@@ -502,15 +608,19 @@ public class HandoffProperties {
     NEVER
   }
 
-  /** Background deletion of expired sessions, on every node. */
+  /**
+   * Background sweeping of the engine, on every node: sessions whose time ran out are marked expired, their end
+   * published once across nodes (EXPIRED, and ABANDONED for redeemed ones), and ended sessions deleted after
+   * handoff.retention.
+   */
   public static class Sweeper {
-    /** Whether to delete expired sessions in the background. */
+    /** Whether to sweep in the background. */
     private boolean enabled = true;
-    /** Time between the end of one sweep and the start of the next. */
+    /** Time between the end of one sweep and the start of the next (at least 10 ms). */
     private Duration interval = Duration.ofMinutes(1);
-    /** Sessions deleted per store call. */
+    /** Sessions marked expired, and sessions deleted, per engine sweep call (at least 1). */
     private int batchLimit = 500;
-    /** Store calls per sweep at most, bounding how long one sweep takes. */
+    /** Engine sweep calls per sweep at most, bounding how long one sweep takes (at least 1). */
     private int maxBatchesPerRun = 100;
 
     public boolean isEnabled() {

@@ -1,5 +1,6 @@
 package dev.handoff.spring;
 
+import java.util.regex.Pattern;
 import org.springframework.core.env.Environment;
 
 /**
@@ -9,6 +10,8 @@ import org.springframework.core.env.Environment;
 final class HostedPageUrl {
   /** The entry of the hosted flow, below its mount path. */
   static final String ENTRY = "/entry";
+  /** The paths the hosted flow can be mounted at (as {@code HostedFlow.Builder.mountPath} accepts them). */
+  private static final Pattern SEGMENTS = Pattern.compile("(/[A-Za-z0-9._~-]+)*");
 
   private HostedPageUrl() {}
 
@@ -34,9 +37,18 @@ final class HostedPageUrl {
 
   /** The public path of the flow: the servlet context path, then {@code handoff.web.path}. */
   static String mountPath(HandoffProperties properties, Environment environment) {
+    String path = path(properties.getWeb().getPath());
+    if (!SEGMENTS.matcher(path).matches()) {
+      throw new HandoffConfigurationException("handoff.web.path is invalid: '" + path + "' is not a path of URL-safe "
+          + "segments.", "Fix handoff.web.path: segments of letters, digits, '-', '_', '.' or '~', e.g. /handoff.");
+    }
+    return contextPath(environment) + path;
+  }
+
+  /** {@code server.servlet.context-path} with a leading slash and no trailing one; empty for the root. */
+  static String contextPath(Environment environment) {
     String contextPath = environment.getProperty("server.servlet.context-path", "");
-    return (contextPath.isBlank() || contextPath.equals("/") ? "" : path(contextPath))
-        + path(properties.getWeb().getPath());
+    return contextPath.isBlank() || contextPath.equals("/") ? "" : path(contextPath);
   }
 
   /** A path with a leading slash and no trailing one. */

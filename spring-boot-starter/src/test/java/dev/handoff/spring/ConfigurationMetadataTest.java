@@ -27,11 +27,15 @@ class ConfigurationMetadataTest {
       assertThat(property.path("description").asString("")).as(name).isNotBlank();
     }
     assertThat(names).contains("handoff.keys.master-secrets", "handoff.keys.jwk-set", "handoff.keys.pem",
-        "handoff.keys.active-kid", "handoff.web.path", "handoff.web.public-url", "handoff.default-ttl",
+        "handoff.keys.active-kid", "handoff.web.path", "handoff.web.public-url", "handoff.web.enabled",
+        "handoff.web.cookie-name", "handoff.web.max-form-bytes", "handoff.web.request-timeout", "handoff.default-ttl",
         "handoff.max-ttl", "handoff.id-prefix", "handoff.single-use", "handoff.idle-timeout",
+        "handoff.max-idle-timeout", "handoff.default-active-lifetime", "handoff.max-active-lifetime",
+        "handoff.address-policy", "handoff.sweeper.batch-limit", "handoff.sweeper.max-batches-per-run",
         "handoff.login.code-length", "handoff.max-token-length", "handoff.jdbc.initialize-schema",
         "handoff.sweeper.interval", "handoff.sweeper.enabled", "handoff.metrics.tenant-tag");
-    Map<String, String> defaults = Map.of("handoff.web.path", "/handoff", "handoff.sweeper.interval", "1m");
+    Map<String, String> defaults = Map.of("handoff.web.path", "/handoff", "handoff.sweeper.interval", "1m",
+        "handoff.web.enabled", "true", "handoff.web.max-form-bytes", "16384", "handoff.web.request-timeout", "20s");
     for (JsonNode property : metadata.get("properties")) {
       String expected = defaults.get(property.get("name").asString());
       if (expected != null) {

@@ -3,6 +3,7 @@ package dev.handoff.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.handoff.ClientInfo;
 import dev.handoff.CreateSessionRequest;
 import dev.handoff.Handoff;
 import dev.handoff.IntentRegistry;
@@ -13,13 +14,14 @@ import dev.handoff.LoginPolicy;
 import dev.handoff.Redemption;
 import dev.handoff.SessionEvent;
 import dev.handoff.SessionListener;
+import dev.handoff.Sweeper;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.SessionStore;
 import dev.handoff.storage.jdbc.JdbcSessionStore;
-import dev.handoff.storage.jdbc.SessionSweeper;
 import dev.handoff.storage.memory.CaffeineSessionStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
@@ -27,11 +29,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -96,7 +100,7 @@ class HandoffAutoConfigurationTest {
         () -> own).run(context -> {
           assertThat(context).hasSingleBean(SessionStore.class);
           assertThat(context.getBean(SessionStore.class)).isSameAs(own);
-          assertThat(context.getBean(SessionSweeper.class)).isNotNull();
+          assertThat(context).hasSingleBean(Sweeper.class);
         });
   }
 
@@ -104,13 +108,11 @@ class HandoffAutoConfigurationTest {
   void backsOffFromTheApplicationsEngineAltogether() {
     // No keys, no intents, no users: the application's own engine needs none of the starter's beans.
     new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(HandoffAutoConfiguration.class))
-        .withBean(Handoff.class, () -> Handoff.builder().store(CaffeineSessionStore.builder().build())
-            .userDirectory(new TestApplicationBeans.MapUserDirectory()).hostedPageUrl("https://pages.example.com/in")
-            .intents(IntentRegistry.of(IntentType.builder("x").build())).build())
+        .withBean(Handoff.class, HandoffAutoConfigurationTest::ownEngine)
         .run(context -> {
           assertThat(context).hasNotFailed().hasSingleBean(Handoff.class).doesNotHaveBean(KeyRing.class)
               .doesNotHaveBean(IntentRegistry.class);
-          assertThat(context).hasSingleBean(SessionStore.class); // the sweeper still has a store to sweep
+          assertThat(context).hasSingleBean(Sweeper.class); // sweeping the application's engine
         });
   }
 
@@ -184,13 +186,92 @@ class HandoffAutoConfigurationTest {
   }
 
   @Test
-  void sweepsUnlessTurnedOff() {
-    runner.run(context -> assertThat(context).hasSingleBean(SessionSweeper.class));
+  void sweepsTheEngineUnlessTurnedOff() {
+    runner.withPropertyValues("handoff.sweeper.interval=30s", "handoff.sweeper.batch-limit=7",
+        "handoff.sweeper.max-batches-per-run=3").run(context -> assertThat(context.getBean(Sweeper.class))
+            .hasToString("Sweeper[interval=PT30S, batchLimit=7, maxBatchesPerRun=3]"));
     runner.withPropertyValues("handoff.sweeper.enabled=false")
-        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SessionSweeper.class));
-    SessionSweeper own = SessionSweeper.builder(CaffeineSessionStore.builder().build()).build();
-    runner.withBean(SessionSweeper.class, () -> own)
-        .run(context -> assertThat(context.getBean(SessionSweeper.class)).isSameAs(own));
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(Sweeper.class));
+    runner.withPropertyValues("handoff.sweeper.interval=5ms")
+        .run(context -> assertFailure(context, "handoff.sweeper.interval is invalid", "Fix handoff.sweeper.interval"));
+    runner.withPropertyValues("handoff.sweeper.batch-limit=0").run(context ->
+        assertFailure(context, "handoff.sweeper.batch-limit is invalid", "Fix handoff.sweeper.batch-limit"));
+    runner.withPropertyValues("handoff.sweeper.max-batches-per-run=0").run(context -> assertFailure(context,
+        "handoff.sweeper.max-batches-per-run is invalid", "Fix handoff.sweeper.max-batches-per-run"));
+  }
+
+  @Test
+  void backsOffFromTheApplicationsSweeperAndSweepsNoneOfSeveralEngines() {
+    Handoff engine = ownEngine();
+    Sweeper own = Sweeper.builder(engine).build();
+    runner.withBean(Sweeper.class, () -> own)
+        .run(context -> assertThat(context.getBean(Sweeper.class)).isSameAs(own));
+    // Which of two engines to sweep is the application's choice: it defines the sweeper, or marks one @Primary.
+    runner.withBean("first", Handoff.class, () -> engine).withBean("second", Handoff.class, () -> engine)
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(Sweeper.class));
+  }
+
+  @Test
+  void appliesTheIdleAndActiveLifetimeBounds() {
+    runner.withPropertyValues("handoff.idle-timeout=20m", "handoff.max-idle-timeout=2h",
+        "handoff.default-active-lifetime=10m", "handoff.max-active-lifetime=3h").run(context -> {
+          Handoff handoff = context.getBean(Handoff.class);
+          IssuedSession issued = handoff.create(checkout().build());
+          assertThat(issued.session().idleTimeout()).isEqualTo(Duration.ofMinutes(20));
+          assertThat(issued.session().activeLifetime()).isEqualTo(Duration.ofMinutes(10));
+          assertThat(handoff.create(checkout().idleTimeout("2h").activeLifetime("3h").build()).session())
+              .extracting("idleTimeout", "activeLifetime").containsExactly(Duration.ofHours(2), Duration.ofHours(3));
+          assertThatThrownBy(() -> handoff.create(checkout().idleTimeout("121m").build()))
+              .isInstanceOfSatisfying(HandoffException.class, e -> assertThat(e.code())
+                  .isEqualTo(ErrorCode.INVALID_REQUEST));
+          assertThatThrownBy(() -> handoff.create(checkout().activeLifetime("181m").build()))
+              .isInstanceOfSatisfying(HandoffException.class, e -> assertThat(e.code())
+                  .isEqualTo(ErrorCode.INVALID_REQUEST));
+        });
+  }
+
+  @Test
+  void failsAtStartUpNamingTheBoundPropertiesThatDisagree() {
+    runner.withPropertyValues("handoff.idle-timeout=2d").run(context -> assertFailure(context,
+        "idleTimeout (PT48H) <= maxIdleTimeout (PT24H)", "Fix handoff.idle-timeout or handoff.max-idle-timeout"));
+    runner.withPropertyValues("handoff.idle-timeout=30s")
+        .run(context -> assertFailure(context, "handoff.idle-timeout is invalid", "Fix handoff.idle-timeout."));
+    runner.withPropertyValues("handoff.max-idle-timeout=20m").run(context ->
+        assertFailure(context, "maxIdleTimeout (PT20M)", "Fix handoff.idle-timeout or handoff.max-idle-timeout"));
+    runner.withPropertyValues("handoff.default-active-lifetime=2h", "handoff.max-active-lifetime=1h")
+        .run(context -> assertFailure(context, "defaultActiveLifetime (PT2H) <= maxActiveLifetime (PT1H)",
+            "Fix handoff.default-active-lifetime or handoff.max-active-lifetime"));
+    runner.withPropertyValues("handoff.max-active-lifetime=30s").run(context -> assertFailure(context,
+        "maxActiveLifetime (PT30S)", "Fix handoff.default-active-lifetime or handoff.max-active-lifetime"));
+    // An unknown policy fails binding; Spring Boot's own analyzer reports the property and its values.
+    runner.withPropertyValues("handoff.address-policy=hashed").run(context -> {
+      assertThat(context).hasFailed();
+      BindException binding = null;
+      for (Throwable t = context.getStartupFailure(); t != null && binding == null; t = t.getCause()) {
+        binding = t instanceof BindException b ? b : null;
+      }
+      assertThat(binding).isNotNull();
+      assertThat(binding.getProperty().getName()).hasToString("handoff.address-policy");
+    });
+  }
+
+  @Test
+  void keepsClientAddressesAsTheAddressPolicySays() {
+    assertThat(addressKept("truncated")).isEqualTo("203.0.113.0/24");
+    assertThat(addressKept("keyed-digest")).matches("k1\\.[A-Za-z0-9_-]{43}");
+    assertThat(addressKept("none")).isNull();
+  }
+
+  /** The client address a redemption leaves in the access log under {@code handoff.address-policy}. */
+  private String addressKept(String policy) {
+    AtomicReference<String> address = new AtomicReference<>();
+    runner.withPropertyValues("handoff.address-policy=" + policy).run(context -> {
+      Handoff handoff = context.getBean(Handoff.class);
+      IssuedSession issued = handoff.create(checkout().user("usr_1").build());
+      address.set(handoff.redeem(issued.token().orElseThrow(), new ClientInfo("203.0.113.9", "ua")).session()
+          .accessLog().get(0).clientAddress());
+    });
+    return address.get();
   }
 
   @Test
@@ -320,6 +401,16 @@ class HandoffAutoConfigurationTest {
       t = t.getCause();
     }
     return t == null ? context.getStartupFailure() : t;
+  }
+
+  private static CreateSessionRequest.Builder checkout() {
+    return CreateSessionRequest.builder("t1").intent("checkoutNewSubscription", Map.of("plan", "pln_1"));
+  }
+
+  private static Handoff ownEngine() {
+    return Handoff.builder().store(CaffeineSessionStore.builder().build())
+        .userDirectory(new TestApplicationBeans.MapUserDirectory()).hostedPageUrl("https://pages.example.com/in")
+        .intents(IntentRegistry.of(IntentType.builder("x").build())).build();
   }
 
   static DataSource h2() {

@@ -3,7 +3,8 @@ package dev.handoff.web;
 import java.util.Optional;
 
 /**
- * The browser-session cookie: {@code HttpOnly}, {@code SameSite=Lax}, and over https {@code Secure} with the
+ * The browser-session cookie (and the recovery cookie, which holds a recovery ticket between the email and the
+ * code step): {@code HttpOnly}, {@code SameSite=Lax}, and over https {@code Secure} with the
  * {@code __Host-} prefix (so no subdomain can set or shadow it; that prefix requires {@code Path=/}). Over http to
  * a loopback host browsers would drop a {@code Secure} cookie, so there it is a plain one scoped to the mount path.
  */
@@ -21,13 +22,23 @@ final class BrowserCookie {
     return name;
   }
 
-  /** The cookie's value, if the request carries one that could be a browser secret at all. */
+  /** The cookie's value, if the request carries one that could be a browser secret (or recovery ticket) at all. */
   Optional<String> read(HostedRequest request) {
-    return request.cookie(name).filter(v -> !v.isEmpty() && v.length() <= 512 && v.matches("[A-Za-z0-9._-]+"));
+    return request.cookie(name).filter(BrowserCookie::isValue);
+  }
+
+  /** Whether {@code value} could be the engine's: only what may stand in a cookie with nothing to escape. */
+  static boolean isValue(String value) {
+    return !value.isEmpty() && value.length() <= 512 && value.matches("[A-Za-z0-9._-]+");
   }
 
   /** The {@code Set-Cookie} value that stores {@code secret}. */
   String set(String secret) {
     return name + "=" + secret + attributes;
+  }
+
+  /** The {@code Set-Cookie} value that removes the cookie. */
+  String clear() {
+    return name + "=; Max-Age=0" + attributes;
   }
 }

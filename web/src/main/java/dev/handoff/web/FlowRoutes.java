@@ -1,7 +1,9 @@
 package dev.handoff.web;
 
 import dev.handoff.BrowserSession;
+import dev.handoff.ClientInfo;
 import dev.handoff.Handoff;
+import dev.handoff.RecoveryOffer;
 import dev.handoff.Redemption;
 import dev.handoff.Session;
 import dev.handoff.Theme;
@@ -33,17 +35,20 @@ final class FlowRoutes {
   private final String mountPath;
   private final boolean redeemOnGet;
   private final BrowserCookie cookie;
+  /** Holds the recovery ticket between the email step and the code step of a recovery. */
+  private final BrowserCookie recoveryCookie;
   private final RequestGuard guard;
   private final IntentSummaries intents;
   private final PageRenderer renderer;
 
   FlowRoutes(Handoff handoff, String origin, String mountPath, boolean redeemOnGet, BrowserCookie cookie,
-      IntentSummaries intents, PageRenderer renderer) {
+      BrowserCookie recoveryCookie, IntentSummaries intents, PageRenderer renderer) {
     this.handoff = handoff;
     this.origin = origin;
     this.mountPath = mountPath;
     this.redeemOnGet = redeemOnGet;
     this.cookie = cookie;
+    this.recoveryCookie = recoveryCookie;
     this.guard = new RequestGuard(origin);
     this.intents = intents;
     this.renderer = renderer;
@@ -96,6 +101,22 @@ final class FlowRoutes {
           notAllowed(ex, "GET, HEAD");
         }
       }
+      case "/recover" -> {
+        if (read) {
+          recoveryPage(ex);
+        } else if (method.equals("POST")) {
+          startRecovery(ex);
+        } else {
+          notAllowed(ex, "GET, HEAD, POST");
+        }
+      }
+      case "/recover/verify" -> {
+        if (method.equals("POST")) {
+          recover(ex);
+        } else {
+          notAllowed(ex, "POST");
+        }
+      }
       case "/login", "/verify", "/complete", "/cancel", "/logout" -> {
         if (method.equals("POST")) {
           post(ex, path);
@@ -142,7 +163,7 @@ final class FlowRoutes {
       return;
     }
     ex.page(200, page(ex, HostedPage.Kind.CONTINUE, ex.texts(null), Theme.DEFAULT, "continue.title",
-        "continue.message", null, null, null, null, null, sessionId.orElse(null), token.get()));
+        "continue.message", null, null, null, null, null, sessionId.orElse(null), token.get(), null));
   }
 
   /** The continue step: redeems the link, sets the cookie, and 303 to the session page: the token is gone. */
@@ -167,11 +188,19 @@ final class FlowRoutes {
   private void redeem(Exchange ex, String token, Optional<String> sessionId, Optional<String> secret) {
     Redemption redemption;
     try {
-      redemption = handoff.redeem(token);
+      redemption = handoff.redeem(token, client(ex.request));
     } catch (HandoffException e) {
       // A second click on a used link, from the browser that used it: go on where it is.
       if (e.code() == ErrorCode.INVALID_TOKEN && inSession(secret, sessionId)) {
         ex.redirect(url("/session"));
+        return;
+      }
+      // An expired or used link whose session can be continued by email: say what happened, and offer that.
+      Optional<RecoveryOffer> offer = e.code() == ErrorCode.EXPIRED || e.code() == ErrorCode.INVALID_TOKEN
+          ? handoff.recoveryForLink(token) : Optional.empty();
+      if (offer.isPresent()) {
+        offerRecovery(ex, e.httpStatus(), e.code() == ErrorCode.EXPIRED ? "problem.expired.title"
+            : "problem.invalid.title", offer.get());
         return;
       }
       throw e;
@@ -222,16 +251,16 @@ final class FlowRoutes {
           .isPresent();
       ex.page(200, page(ex, emailStep ? HostedPage.Kind.SIGN_IN : HostedPage.Kind.ENTER_CODE, texts,
           session.theme(), emailStep ? "signin.title" : "code.title", emailStep ? "signin.message"
-              : "code.message", notice, intent, null, formToken, wayBack, null, null));
+              : "code.message", notice, intent, null, formToken, wayBack, null, null, null));
     } else {
       ex.page(200, page(ex, HostedPage.Kind.REVIEW, texts, session.theme(), "review.title", null, notice,
-          intent, display(browser.user()), formToken, wayBack, null, null));
+          intent, display(browser.user()), formToken, wayBack, null, null, null));
     }
   }
 
   /**
-   * A browser session that no longer works: says how it ended (completed, signed out, expired), always with the
-   * way back, so that Back after completion shows "done" rather than a dead end.
+   * A browser session that no longer works: says how it ended (completed, signed out, timed out for idleness, out
+   * of time), always with the way back, so that Back after completion shows "done" rather than a dead end.
    */
   private void ended(Exchange ex, String secret, HandoffException e) {
     Optional<Session> known = handoff.sessionOf(secret);
@@ -242,11 +271,127 @@ final class FlowRoutes {
     Session session = known.get();
     String key = switch (session.status()) {
       case COMPLETED -> "done";
-      case LOGGED_OUT -> "signedOut";
-      case EXPIRED -> "expired";
+      case LOGGED_OUT -> session.endedByIdleness() ? "timedOut" : "signedOut";
+      case EXPIRED -> "timeUp"; // it had a browser session, so its time in the page ran out, not its link
       default -> "ended";
     };
+    Optional<RecoveryOffer> offer = handoff.recoveryForBrowser(secret);
+    if (offer.isPresent()) {
+      offerRecovery(ex, 200, key.equals("signedOut") ? "signedOut.title" : "problem." + key + ".title",
+          offer.get());
+      return;
+    }
     ex.message(200, key, Locations.safe(session.callbackUrl()), session);
+  }
+
+  /** A page that says what ended ({@code titleKey}) and offers to continue by email: the recovery's first step. */
+  private void offerRecovery(Exchange ex, int status, String titleKey, RecoveryOffer offer) {
+    Session session = offer.session();
+    PageTexts texts = ex.texts(session.locale());
+    ex.page(status, page(ex, HostedPage.Kind.RECOVER, texts, session.theme(), titleKey, "recover.message", null,
+        intents.summarise(session.intent(), texts.locale()), null, null, Locations.safe(session.callbackUrl()), null,
+        null, offer.ticket()));
+  }
+
+  /**
+   * The recovery after its first step, by the ticket in the recovery cookie: the code form once a code was sent,
+   * else (or with {@code ?step=email}) the email form again; a page that says so once it cannot go on.
+   */
+  private void recoveryPage(Exchange ex) {
+    Optional<RecoveryOffer> found = recoveryCookie.read(ex.request).flatMap(handoff::recoveryOffer);
+    if (found.isEmpty()) {
+      ex.header("Set-Cookie", recoveryCookie.clear());
+      ex.message(409, "notRecoverable", null);
+      return;
+    }
+    RecoveryOffer offer = found.get();
+    Session session = offer.session();
+    PageTexts texts = ex.texts(session.locale());
+    String notice = Notice.fromKey(ex.request.queryParameter("notice").orElse(null))
+        .map(n -> texts.get(n.textKey())).orElse(null);
+    var intent = intents.summarise(session.intent(), texts.locale());
+    String wayBack = Locations.safe(session.callbackUrl());
+    if (!offer.codeSent() || ex.request.queryParameter("step").filter("email"::equals).isPresent()) {
+      ex.page(200, page(ex, HostedPage.Kind.RECOVER, texts, session.theme(), "recover.title", "recover.message",
+          notice, intent, null, null, wayBack, null, null, offer.ticket()));
+    } else {
+      ex.page(200, page(ex, HostedPage.Kind.RECOVER_CODE, texts, session.theme(), "code.title",
+          "recoverCode.message", notice, intent, null, handoff.formToken(offer.ticket()), wayBack, null, null, null));
+    }
+  }
+
+  /**
+   * The email step: the ticket comes from the form (it is the form's own token: unguessable, and only on pages
+   * served to whoever held the link or the browser session), and moves to the recovery cookie for the code step.
+   */
+  private void startRecovery(Exchange ex) {
+    if (!guard.allows(ex.request)) {
+      ex.message(403, "crossSite", null);
+      return;
+    }
+    Optional<String> ticket = ex.request.formParameter("ticket").filter(BrowserCookie::isValue);
+    if (ticket.isEmpty()) {
+      ex.message(400, "incomplete", null);
+      return;
+    }
+    String email = ex.request.formParameter("email").orElse("").strip();
+    try {
+      handoff.startRecovery(ticket.get(), email);
+      ex.header("Set-Cookie", recoveryCookie.set(ticket.get()));
+      ex.redirect(url("/recover"));
+    } catch (HandoffException e) {
+      Notice notice = switch (e.code()) {
+        case INVALID_REQUEST -> Notice.INVALID_EMAIL;
+        case TOO_MANY_ATTEMPTS -> Notice.TOO_MANY_SENDS;
+        case UNPROCESSABLE -> Notice.SIGN_IN_UNAVAILABLE;
+        case INVALID_TOKEN, CONFLICT -> null;
+        default -> throw e;
+      };
+      if (notice == null) {
+        ex.message(e.httpStatus(), "notRecoverable", Locations.safe(e.redirectUrl().orElse(null)));
+        return;
+      }
+      ex.header("Set-Cookie", recoveryCookie.set(ticket.get()));
+      ex.redirect(url("/recover?step=email&notice=" + notice.key()));
+    }
+  }
+
+  /** The code step: the right code opens the replacement session in this browser and goes on to its page. */
+  private void recover(Exchange ex) {
+    if (!guard.allows(ex.request)) {
+      ex.message(403, "crossSite", null);
+      return;
+    }
+    Optional<String> ticket = recoveryCookie.read(ex.request);
+    if (ticket.isEmpty()) {
+      ex.message(401, "noSession", null);
+      return;
+    }
+    if (!handoff.isFormToken(ticket.get(), ex.request.formParameter("csrf").orElse(null))) {
+      ex.message(403, "formExpired", null);
+      return;
+    }
+    String code = ex.request.formParameter("code").orElse("").strip();
+    try {
+      Redemption recovered = handoff.recover(ticket.get(), code, client(ex.request));
+      ex.header("Set-Cookie", cookie.set(recovered.browserSecret()));
+      ex.header("Set-Cookie", recoveryCookie.clear());
+      ex.redirect(url("/session"));
+    } catch (HandoffException e) {
+      switch (e.code()) {
+        // A forged or expired ticket is an INVALID_TOKEN too: the recovery page then says it cannot go on.
+        case INVALID_TOKEN, INVALID_REQUEST -> ex.redirect(url("/recover?notice=" + Notice.WRONG_CODE.key()));
+        case TOO_MANY_ATTEMPTS -> ex.redirect(url("/recover?step=email&notice=" + Notice.LOCKED.key()));
+        case EXPIRED -> ex.redirect(url("/recover?step=email&notice=" + Notice.CODE_EXPIRED.key()));
+        case CONFLICT -> ex.redirect(url("/recover"));
+        default -> throw e;
+      }
+    }
+  }
+
+  /** What the HTTP layer saw of the browser, for the session's access log; the engine validates it. */
+  private static ClientInfo client(HostedRequest request) {
+    return new ClientInfo(request.clientAddress().orElse(null), request.userAgent().orElse(null));
   }
 
   private void post(Exchange ex, String path) {
@@ -291,7 +436,7 @@ final class FlowRoutes {
   private void verify(Exchange ex, String secret) {
     String code = ex.request.formParameter("code").orElse("").strip();
     try {
-      BrowserSession signedIn = handoff.verifyLogin(secret, code);
+      BrowserSession signedIn = handoff.verifyLogin(secret, code, client(ex.request));
       // Signing in rotated the browser secret: the one this request carried no longer works.
       signedIn.rotatedSecret().ifPresent(rotated -> ex.header("Set-Cookie", cookie.set(rotated)));
       ex.redirect(url("/session"));
@@ -368,10 +513,10 @@ final class FlowRoutes {
 
   private HostedPage page(Exchange ex, HostedPage.Kind kind, PageTexts texts, Theme theme, String titleKey,
       String messageKey, String notice, HostedPage.IntentSummary intent, String user, String formToken,
-      String wayBack, String sessionId, String token) {
+      String wayBack, String sessionId, String token, String recoveryTicket) {
     return new HostedPage(kind, texts, theme, ex.nonce, mountPath, texts.get(titleKey),
         messageKey == null ? null : texts.get(messageKey), notice, intent, user, formToken, wayBack, sessionId,
-        token);
+        token, recoveryTicket);
   }
 
   /** One request on its way to its response. */
@@ -430,7 +575,7 @@ final class FlowRoutes {
       String message = kind == HostedPage.Kind.DONE && wayBack == null ? "done.messageNoWayBack"
           : prefix + ".message";
       page(status, new HostedPage(kind, texts, theme, nonce, mountPath, texts.get(prefix + ".title"),
-          texts.get(message), null, null, null, null, wayBack, null, null));
+          texts.get(message), null, null, null, null, wayBack, null, null, null));
     }
 
     /** Forgets what was decided before a failure, keeping nothing half-done (no cookie from a failed step). */

@@ -25,7 +25,10 @@ import java.util.Objects;
  * <p>Routes, relative to the mount path: {@code GET|HEAD /entry} (the link; never consumes it),
  * {@code POST /entry} (continues: redeems the link, sets the browser-session cookie, 303 to {@code /session}),
  * {@code GET /session} (the page for where the end user is: sign-in, code, review, done),
- * {@code POST /login}, {@code POST /verify}, {@code POST /complete}, {@code POST /cancel}, {@code POST /logout}.
+ * {@code POST /login}, {@code POST /verify}, {@code POST /complete}, {@code POST /cancel}, {@code POST /logout};
+ * and recovery ("continue by email", where the intent type allows it, for an expired or used link or an ended
+ * browser session): {@code POST /recover} (the email; sets the recovery cookie), {@code GET|HEAD /recover} (the
+ * code form), {@code POST /recover/verify} (the code: opens the replacement session, 303 to {@code /session}).
  *
  * <p>The flow keeps no state of its own: engines that share a store and a key ring can serve the same flow from
  * many nodes. Thread-safe; build one per mount point and share it.
@@ -42,8 +45,10 @@ public final class HostedFlow {
     this.mountPath = b.mountPath == null ? "" : b.mountPath;
     this.redeemOnGet = b.redeemOnGet != null && b.redeemOnGet;
     boolean secure = !b.publicUrl.getScheme().equals("http");
-    this.cookie = new BrowserCookie(b.cookieName == null ? "handoff" : b.cookieName, secure, mountPath);
+    String cookieName = b.cookieName == null ? "handoff" : b.cookieName;
+    this.cookie = new BrowserCookie(cookieName, secure, mountPath);
     this.routes = new FlowRoutes(b.handoff, origin, mountPath, redeemOnGet, cookie,
+        new BrowserCookie(cookieName + "-recovery", secure, mountPath),
         new IntentSummaries(b.intents == null ? b.handoff.intents() : b.intents),
         b.renderer == null ? PageRenderer.defaults() : b.renderer);
   }
@@ -170,7 +175,8 @@ public final class HostedFlow {
 
     /**
      * The name of the browser-session cookie, {@code handoff} by default; over https it gets the {@code __Host-}
-     * prefix (and {@code Path=/}). Set distinct names for flows that share one host.
+     * prefix (and {@code Path=/}). A recovery keeps its ticket in a second cookie named like it with
+     * {@code -recovery} appended. Set distinct names for flows that share one host.
      */
     public Builder cookieName(String cookieName) {
       Objects.requireNonNull(cookieName, "cookieName");

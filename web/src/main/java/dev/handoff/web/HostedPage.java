@@ -22,6 +22,11 @@ import java.util.Optional;
  *       {@code csrf}.
  *   <li>{@link Kind#SIGN_IN}, {@link Kind#ENTER_CODE}, {@link Kind#REVIEW}: {@code POST {action("cancel")}} with
  *       hidden {@code csrf}, when {@link #wayBack()} is present.
+ *   <li>{@link Kind#RECOVER}: {@code POST {action("recover")}} with {@code email} and hidden {@code ticket}
+ *       ({@link #recoveryTicket()}).
+ *   <li>{@link Kind#RECOVER_CODE}: {@code POST {action("recover/verify")}} with {@code code} and hidden
+ *       {@code csrf}; a link to {@code {action("recover")}?step=email} to ask for another code.
+ *   <li>{@link Kind#RECOVER}, {@link Kind#RECOVER_CODE}: a link to {@link #wayBack()} when present.
  *   <li>{@link Kind#DONE}, {@link Kind#SIGNED_OUT}, {@link Kind#PROBLEM}: no form; a link to {@link #wayBack()}
  *       when present.
  * </ul>
@@ -42,10 +47,11 @@ import java.util.Optional;
  * @param wayBack where "back" leads (the session's callback URL, ASCII), or {@code null}
  * @param sessionId the {@code session} field of the continue form, or {@code null}
  * @param token the {@code token} field of the continue form, or {@code null}; never show it as text
+ * @param recoveryTicket the {@code ticket} field of the recovery form, or {@code null}; never show it as text
  */
 public record HostedPage(Kind kind, PageTexts texts, Theme theme, String nonce, String basePath, String title,
     String message, String notice, IntentSummary intent, String userDisplay, String formToken, String wayBack,
-    String sessionId, String token) {
+    String sessionId, String token, String recoveryTicket) {
 
   /** The pages of the hosted flow. */
   public enum Kind {
@@ -62,7 +68,14 @@ public record HostedPage(Kind kind, PageTexts texts, Theme theme, String nonce, 
     /** The end user signed out or cancelled. */
     SIGNED_OUT,
     /** Something went wrong or the link cannot be used: what happened and the way back. */
-    PROBLEM
+    PROBLEM,
+    /**
+     * The link expired or was used, or the browser session ended, but the session can be continued by email: what
+     * happened, and which email to send a one-time code to.
+     */
+    RECOVER,
+    /** A recovery code was sent: enter it. */
+    RECOVER_CODE
   }
 
   /**
@@ -125,7 +138,7 @@ public record HostedPage(Kind kind, PageTexts texts, Theme theme, String nonce, 
     return Optional.ofNullable(wayBack);
   }
 
-  /** Leaves out the form token and the link token. */
+  /** Leaves out the form token, the link token and the recovery ticket. */
   @Override
   public String toString() {
     return "HostedPage[" + kind + ", " + texts.locale().toLanguageTag() + ", " + title + "]";

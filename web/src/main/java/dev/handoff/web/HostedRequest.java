@@ -45,7 +45,11 @@ public interface HostedRequest {
   /** The value of the first cookie called {@code name} (case-sensitive, as cookie names are). */
   Optional<String> cookie(String name);
 
-  /** The client's IP address as the server sees it (behind a proxy: as the proxy reports it), if known. */
+  /**
+   * The client's IP address as the server determined it, if known: recorded in the session's access log as the
+   * engine's address policy keeps it. The flow reads no forwarding header; behind a reverse proxy, what this is
+   * depends on the server's own configuration (see {@code docs/privacy.md}).
+   */
   Optional<String> clientAddress();
 
   /** The {@code User-Agent} header, if any. */

@@ -3,6 +3,8 @@ package dev.handoff.web;
 import dev.handoff.web.templates.JtecodeGenerated;
 import dev.handoff.web.templates.JtecontinueGenerated;
 import dev.handoff.web.templates.JtemessageGenerated;
+import dev.handoff.web.templates.JterecoverGenerated;
+import dev.handoff.web.templates.JterecovercodeGenerated;
 import dev.handoff.web.templates.JtereviewGenerated;
 import dev.handoff.web.templates.JtesigninGenerated;
 import gg.jte.html.OwaspHtmlTemplateOutput;
@@ -27,6 +29,8 @@ final class JtePages implements PageRenderer {
       case ENTER_CODE -> JtecodeGenerated.render(html, null, page);
       case REVIEW -> JtereviewGenerated.render(html, null, page);
       case DONE, SIGNED_OUT, PROBLEM -> JtemessageGenerated.render(html, null, page);
+      case RECOVER -> JterecoverGenerated.render(html, null, page);
+      case RECOVER_CODE -> JterecovercodeGenerated.render(html, null, page);
     }
     return out.toString();
   }

@@ -41,7 +41,14 @@ final class FlowFixture {
           .label(Locale.GERMAN, "plan", "Tarif")
           .label("addons", "Add-ons")
           .build(),
-      IntentType.builder("free").allowUnknownFields().build());
+      IntentType.builder("free").allowUnknownFields().build(),
+      IntentType.builder("resumeCheckout")
+          .required("plan", String.class)
+          .displayName("Subscribe to plan {plan}")
+          .displayName(Locale.GERMAN, "Tarif {plan} abonnieren")
+          .label("plan", "Plan")
+          .recovery(1)
+          .build());
 
   final MutableClock clock = new MutableClock(START);
   final Users users = new Users();
@@ -82,6 +89,12 @@ final class FlowFixture {
   /** A checkout session without a user: the end user signs in with a code. */
   IssuedSession unauthenticated() {
     return handoff.create(checkout().callbackUrl("https://app.example.com/done").build());
+  }
+
+  /** A session for Ada whose intent type allows recovery, with a five-minute link. */
+  IssuedSession resumable() {
+    return handoff.create(CreateSessionRequest.builder(TENANT).intent("resumeCheckout", Map.of("plan", "Gold"))
+        .user("usr_ada").callbackUrl("https://app.example.com/done").ttl(Duration.ofMinutes(5)).build());
   }
 
   static CreateSessionRequest.Builder checkout() {

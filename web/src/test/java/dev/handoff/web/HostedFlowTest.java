@@ -3,6 +3,7 @@ package dev.handoff.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.handoff.spi.SessionStatus;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +128,35 @@ class HostedFlowTest {
     var page = browser.follow();
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.bodyText()).contains("Signed out").contains("href=\"https://app.example.com/done?x=1\"");
+  }
+
+  @Test
+  void aPageLeftIdleSaysItTimedOutNotThatTheEndUserSignedOut() {
+    browser.open(f.handoff.create(FlowFixture.checkout().user("usr_ada").idleTimeout("10m")
+        .callbackUrl("https://app.example.com/done?x=1").build()).url().orElseThrow());
+    browser.submit("/entry");
+    browser.follow();
+    f.clock.advance(Duration.ofMinutes(10));
+    var page = browser.get("https://connect.example.com/checkout/session");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.bodyText()).contains("Your session timed out").doesNotContain("Signed out")
+        .contains("href=\"https://app.example.com/done?x=1\"");
+  }
+
+  @Test
+  void aPageInUseUntilItsCapSaysItsTimeIsUpNotThatTheLinkExpired() {
+    browser.open(f.handoff.create(FlowFixture.checkout().user("usr_ada").idleTimeout("10m").activeLifetime("20m")
+        .callbackUrl("https://app.example.com/done?x=1").build()).url().orElseThrow());
+    browser.submit("/entry");
+    browser.follow();
+    for (int i = 0; i < 2; i++) {
+      f.clock.advance(Duration.ofMinutes(9));
+      assertThat(browser.get("https://connect.example.com/checkout/session").bodyText()).contains("Signed in as");
+    }
+    f.clock.advance(Duration.ofMinutes(2));
+    var page = browser.get("https://connect.example.com/checkout/session");
+    assertThat(page.bodyText()).contains("Your time on this page is up").doesNotContain("This link has expired")
+        .contains("href=\"https://app.example.com/done?x=1\"");
   }
 
   @Test

@@ -61,7 +61,7 @@ class PageEscapingTest {
     var theme = new Theme(HOSTILE, "https://cdn.example.com/logo.svg?a=1&b=2", "#ffee00");
     var page = new HostedPage(HostedPage.Kind.DONE, PageTexts.of(Locale.ENGLISH), theme, "n0nce", "/checkout",
         "All done", "You can go back now.", null, null, null, null, "https://app.example.com/cb?a=1&b=\"2", null,
-        null);
+        null, null);
     String body = PageRenderer.defaults().render(page);
     assertThat(body).doesNotContain("<script>alert").doesNotContain("<img src=x")
         .contains("src=\"https://cdn.example.com/logo.svg?a=1&amp;b=2\"")

@@ -1,7 +1,9 @@
 package dev.handoff.storage.redis;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.Intent;
+import dev.handoff.spi.SessionClocks;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.Subject;
@@ -53,6 +55,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public class RedisStoreBenchmark {
   static final String TENANT = "prj_0U2ViuFW0Z7P8Y2S1L76mfADMT6m";
   static final Instant NOW = Instant.now();
+  static final String USER = "usr_0U2ViuFW0Z7P8Y2S1L76mfADMT6m";
 
   StatefulRedisConnection<String, String> connection;
   RedisAsyncCommands<String, String> async;
@@ -77,7 +80,7 @@ public class RedisStoreBenchmark {
         .tenant(TENANT)
         .id(id)
         .intent(new Intent("checkoutNewSubscription", Map.of("plan", "pln_0U2qJyIT0Z7P8Y1M6uFNjOiO5sws")))
-        .subject(new Subject.ExistingUser("usr_0U2ViuFW0Z7P8Y2S1L76mfADMT6m"))
+        .subject(new Subject.ExistingUser(USER))
         .callbackUrl("https://example.com/checkout/done")
         .metadata(metadata)
         .createdAt(NOW)
@@ -160,14 +163,16 @@ public class RedisStoreBenchmark {
   @Benchmark
   public Object insertBare() throws Exception {
     StoredSession s = nextInsert();
-    List<String> args = new ArrayList<>(60);
+    List<String> args = new ArrayList<>(72);
     args.add(s.id());
     args.add(Long.toString(s.expiresAt().toEpochMilli() + 1));
     args.add(Long.toString(s.expiresAt().toEpochMilli()));
     args.add("1");
+    args.add("1");
+    args.add("1");
     args.addAll(SessionHash.fields(s));
     return bareScript(Scripts.INSERT, new String[] {keys.session(s.id()), keys.claim(s.idempotencyKey()),
-        keys.ids(), keys.expiry(), keys.counterExpiry()}, args.toArray(String[]::new));
+        keys.ids(), keys.expiry(), keys.counterExpiry(), keys.live(), keys.user(USER)}, args.toArray(String[]::new));
   }
 
   // ---- find ----------------------------------------------------------------------------------------------
@@ -225,20 +230,24 @@ public class RedisStoreBenchmark {
   }
 
   static final BrowserBinding BROWSER = new BrowserBinding("k1.bR0wS3r-s3cr3t-d1g3st_0123456789abcdefghij", NOW, NOW);
+  /** A redemption's audit as the engine records it: a truncated address and a browser's user agent. */
+  static final AccessRecord ACCESS = new AccessRecord(AccessRecord.Step.REDEEMED, NOW.plusSeconds(1), "203.0.113.0/24",
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36");
 
   @Benchmark
   public Object consumeStore(OpenSessions sessions) {
-    return store.consume(TENANT, sessions.nextId(), 1, SessionStatus.ACTIVE, BROWSER, NOW.plusSeconds(1))
+    return store.consume(TENANT, sessions.nextId(), 1, SessionStatus.ACTIVE, BROWSER, ACCESS, ACCESS.at())
         .orElseThrow();
   }
 
   @Benchmark
   public Object consumeBare(OpenSessions sessions) throws Exception {
-    Instant now = NOW.plusSeconds(1);
-    List<Object> reply = bareScript(Scripts.CONSUME, new String[] {keys.session(sessions.nextId())}, "1",
-        SessionHash.instant(now),
+    String id = sessions.nextId();
+    List<Object> reply = bareScript(Scripts.CONSUME, new String[] {keys.session(id), keys.ids(), keys.expiry(),
+            keys.counterExpiry(), keys.live()}, "1", SessionHash.instant(ACCESS.at()),
         "ACTIVE", "1", BROWSER.secretDigest(), SessionHash.instant(BROWSER.activatedAt()),
-        SessionHash.instant(BROWSER.lastSeenAt()));
+        SessionHash.instant(BROWSER.lastSeenAt()), AccessLogJson.write(List.of(ACCESS)), id, "0", keys.claimPrefix(),
+        keys.userPrefix(), SessionHash.nanos(SessionClocks.DEFAULT_IDLE_TIMEOUT));
     if (reply.isEmpty()) {
       throw new IllegalStateException("not consumed");
     }
@@ -261,7 +270,7 @@ public class RedisStoreBenchmark {
   public Object replaceBare() throws Exception {
     long v = bareVersion++;
     StoredSession next = replaced.toBuilder().id("csn_replace_bare").version(v + 1).build();
-    List<String> args = new ArrayList<>(64);
+    List<String> args = new ArrayList<>(76);
     args.add(Long.toString(v));
     args.add(Long.toString(next.expiresAt().toEpochMilli()));
     args.add(Long.toString(next.expiresAt().toEpochMilli()));
@@ -269,9 +278,13 @@ public class RedisStoreBenchmark {
     args.add("");
     args.add(keys.claimPrefix());
     args.add(next.id());
+    args.add("1");
+    args.add(USER);
+    args.add(keys.userPrefix());
     args.addAll(SessionHash.fields(next));
     List<Object> reply = bareScript(Scripts.REPLACE, new String[] {keys.session(next.id()),
-        keys.session(next.id()), keys.ids(), keys.expiry(), keys.counterExpiry()}, args.toArray(String[]::new));
+        keys.session(next.id()), keys.ids(), keys.expiry(), keys.counterExpiry(), keys.live(), keys.user(USER)},
+        args.toArray(String[]::new));
     if ((Long) reply.get(0) != 1) {
       throw new IllegalStateException("lost the compare-and-set");
     }
@@ -303,8 +316,8 @@ public class RedisStoreBenchmark {
 
   @Benchmark
   public Object listBare() throws Exception {
-    return bareScript(Scripts.LIST, new String[] {keys.ids(), keys.expiry()}, keys.sessionPrefix(), "csn_list_",
-        "11");
+    return bareScript(Scripts.PAGE, new String[] {keys.ids(), keys.expiry(), keys.live()}, keys.sessionPrefix(),
+        "csn_list_", "11", "");
   }
 
   /** The operations, each measured as {@code <op>Store} and {@code <op>Bare}. */
@@ -369,22 +382,30 @@ public class RedisStoreBenchmark {
       String session = bench.keys.session("csn_seed");
       long open = bench.sync.memoryUsage(session);
       long claim = bench.sync.memoryUsage(bench.keys.claim(bench.seed.idempotencyKey()));
-      bench.store.consume(TENANT, "csn_seed", 1, SessionStatus.ACTIVE, BROWSER, NOW.plusSeconds(1));
+      bench.store.consume(TENANT, "csn_seed", 1, SessionStatus.ACTIVE, BROWSER, ACCESS, ACCESS.at());
       long active = bench.sync.memoryUsage(session);
       // Index entries: grow the tenant's sorted sets by 1000 sessions and divide.
-      long idsBefore = bench.sync.memoryUsage(bench.keys.ids());
-      long expBefore = bench.sync.memoryUsage(bench.keys.expiry());
+      List<String> indexes = List.of(bench.keys.ids(), bench.keys.expiry(), bench.keys.live(), bench.keys.user(USER));
+      var before = new ArrayList<Long>();
+      indexes.forEach(index -> before.add(bench.sync.memoryUsage(index)));
       for (int i = 0; i < 1000; i++) {
         bench.store.insert(seedSized("csn_0U2UMLEo0Z7P8Y37BOdN" + String.format("%06d", i), NOW.plusSeconds(3600))
             .toBuilder().idempotency(null, null).build());
       }
-      double ids = (bench.sync.memoryUsage(bench.keys.ids()) - idsBefore) / 1000.0;
-      double exp = (bench.sync.memoryUsage(bench.keys.expiry()) - expBefore) / 1000.0;
+      double[] perEntry = new double[indexes.size()];
+      double total = active + claim;
+      for (int i = 0; i < indexes.size(); i++) {
+        perEntry[i] = (bench.sync.memoryUsage(indexes.get(i)) - before.get(i)) / 1000.0;
+        total += perEntry[i];
+      }
       System.out.printf(Locale.ROOT, "%nMEMORY USAGE of a seed-sized session (encoding %s):%n"
-          + "| key | bytes |%n|---|---:|%n| session hash, OPEN | %d |%n| session hash, ACTIVE with browser | %d |%n"
-          + "| idempotency claim | %d |%n| ids index, per session | %.0f |%n| expiry index, per session | %.0f |%n"
+          + "| key | bytes |%n|---|---:|%n| session hash, OPEN | %d |%n"
+          + "| session hash, ACTIVE with browser and access log | %d |%n| idempotency claim | %d |%n"
+          + "| ids index, per session | %.0f |%n| expiry index, per session | %.0f |%n"
+          + "| live index, per session | %.0f |%n| user index, per session | %.0f |%n"
           + "| total per redeemed session with key | %.0f |%n",
-          bench.sync.objectEncoding(session), open, active, claim, ids, exp, active + claim + ids + exp);
+          bench.sync.objectEncoding(session), open, active, claim, perEntry[0], perEntry[1], perEntry[2], perEntry[3],
+          total);
     } finally {
       bench.tearDown();
     }

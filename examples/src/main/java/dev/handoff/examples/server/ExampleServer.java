@@ -7,6 +7,7 @@ import dev.handoff.IntentType;
 import dev.handoff.KeyRing;
 import dev.handoff.LoginPolicy;
 import dev.handoff.SessionListener;
+import dev.handoff.Sweeper;
 import dev.handoff.examples.server.ApiKeys.Api;
 import dev.handoff.examples.server.ApiKeys.Grant;
 import dev.handoff.servlet.HandoffServlet;
@@ -46,7 +47,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * one-time codes printed to the console. It listens on the loopback interface only.
  *
  * <p>One engine per API, so that each API's sessions get their own id prefix and intent types; all share one
- * store, key ring and user directory, so the hosted pages can serve any of them.
+ * store, key ring and user directory, so the hosted pages can serve any of them. A {@link Sweeper} runs in the
+ * background, as on every node of a real deployment: it publishes the end of sessions nobody opens again
+ * ({@code EXPIRED}, and {@code ABANDONED} for redeemed ones) and deletes ended sessions a day later.
  *
  * <p>Slow clients cannot stall it: Jetty parses request headers without holding a thread, bodies are read with
  * non-blocking I/O under a request timeout, idle connections are closed, and the thread pool is bounded.
@@ -127,17 +130,19 @@ public final class ExampleServer implements AutoCloseable {
   private final AutoCloseable storeResources;
   private final String storeDescription;
   private final Engines engines;
+  private final Sweeper sweeper;
   private final URI publicUrl;
   private final ApiKeys keys;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private ExampleServer(Server jetty, ServerConnector connector, AutoCloseable storeResources,
-      String storeDescription, Engines engines, URI publicUrl, ApiKeys keys) {
+      String storeDescription, Engines engines, Sweeper sweeper, URI publicUrl, ApiKeys keys) {
     this.jetty = jetty;
     this.connector = connector;
     this.storeResources = storeResources;
     this.storeDescription = storeDescription;
     this.engines = engines;
+    this.sweeper = sweeper;
     this.publicUrl = publicUrl;
     this.keys = keys;
   }
@@ -215,10 +220,13 @@ public final class ExampleServer implements AutoCloseable {
       closeQuietly(storeResources);
       throw new IOException("the server did not start: " + e.getMessage(), e);
     }
+    // Any engine sweeps the whole store; the hosted pages' one knows every intent type, and all publish to the
+    // same listener.
+    Sweeper sweeper = Sweeper.builder(engines.hostedPages()).build().start();
     // Never the whole URL: it may hold a password.
     String storeDescription = storeUrl == null ? "in-memory store"
         : store instanceof RedisSessionStore ? "Redis store" : "JDBC store (" + storeUrl.split(":")[1] + ")";
-    return new ExampleServer(jetty, connector, storeResources, storeDescription, engines, publicUrl,
+    return new ExampleServer(jetty, connector, storeResources, storeDescription, engines, sweeper, publicUrl,
         config.keys());
   }
 
@@ -287,7 +295,11 @@ public final class ExampleServer implements AutoCloseable {
     return engines;
   }
 
-  /** Stops at once: closes the connections (requests still running are cut off) and the store. */
+  Sweeper sweeper() {
+    return sweeper;
+  }
+
+  /** Stops at once: closes the connections (requests still running are cut off), the sweeper and the store. */
   @Override
   public void close() {
     try {
@@ -295,6 +307,7 @@ public final class ExampleServer implements AutoCloseable {
     } catch (Exception e) {
       System.err.println("stopping the server failed: " + e);
     }
+    sweeper.close();
     closeQuietly(storeResources);
     stopped.countDown();
   }

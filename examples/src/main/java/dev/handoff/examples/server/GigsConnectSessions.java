@@ -50,7 +50,9 @@ final class GigsConnectSessions extends Endpoint {
             .rule(p -> stringList(p.get("addons")), "addons must be a list of addon ids")
             .displayName("Subscribe to a new plan").displayName(Locale.GERMAN, "Neuen Tarif abonnieren")
             .label("plan", "Plan").label(Locale.GERMAN, "plan", "Tarif")
-            .label("addons", "Add-ons").label(Locale.GERMAN, "addons", "Zusatzoptionen").build(),
+            .label("addons", "Add-ons").label(Locale.GERMAN, "addons", "Zusatzoptionen")
+            // An expired or used checkout link leads back into the checkout after a code by email, twice at most.
+            .recovery(2).build(),
         IntentType.builder("checkoutAddon").required("subscription", String.class).required("addons", List.class)
             .rule(p -> stringList(p.get("addons")) && !((List<?>) p.get("addons")).isEmpty(),
                 "addons must be a non-empty list of addon ids")

@@ -3,6 +3,8 @@ package dev.handoff.examples.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.handoff.CreateSessionRequest;
+import dev.handoff.SessionEvent;
 import dev.handoff.examples.server.ApiKeys.Api;
 import dev.handoff.examples.server.ApiKeys.Grant;
 import dev.handoff.examples.server.ExampleServer.CommandLine;
@@ -14,6 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +61,20 @@ class ExampleServerTest {
     assertThat(first.grants()).extracting(Grant::key).doesNotContainAnyElementsOf(
         second.grants().stream().map(Grant::key).toList());
     assertThat(first.grants().toString()).doesNotContain(first.grants().get(0).key());
+  }
+
+  @Test
+  void itsSweeperPublishesTheEndOfSessionsNobodyOpens() throws IOException {
+    try (var fx = new ServerFixture()) {
+      String id = fx.server.engines().gigs().create(CreateSessionRequest.builder("dev")
+          .intent("checkoutNewSubscription", Map.of("plan", ServerFixture.SEED_PLAN)).build()).session().id();
+      fx.clock.advance(Duration.ofHours(2)); // the link lived an hour
+
+      fx.server.sweeper().runOnce(); // as its next scheduled run will (unless that one came first)
+
+      assertThat(fx.events).filteredOn(e -> e.session().id().equals(id)).extracting(SessionEvent::type)
+          .containsExactly(SessionEvent.Type.CREATED, SessionEvent.Type.EXPIRED);
+    }
   }
 
   @Test

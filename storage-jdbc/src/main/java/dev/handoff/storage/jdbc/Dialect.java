@@ -1,7 +1,9 @@
 package dev.handoff.storage.jdbc;
 
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,6 +23,9 @@ enum Dialect {
 
   /** The products {@link #detect} accepts, for error messages. */
   static final String SUPPORTED = "PostgreSQL, MariaDB, MySQL, H2";
+
+  /** The statuses of sessions whose lifetime may still end without a final status ({@code listEnded}). */
+  private static final List<String> LIVE_STATUSES = List.of("OPEN", "LOGIN_REQUIRED", "ACTIVE");
 
   private final String scriptName;
 
@@ -70,5 +75,42 @@ enum Dialect {
   /** The clause that limits a query to {@code ?} rows, bound as the last parameter. */
   String limitClause() {
     return this == H2 ? "FETCH FIRST ? ROWS ONLY" : "LIMIT ?";
+  }
+
+  /**
+   * The query of {@code listEnded}: {@code columns} of at most {@code ?} rows in a non-terminal status whose
+   * {@code expires_at_ns <= ?}, earliest first; bound by {@link #bindListEnded}. Each form reads an index that
+   * holds, or starts with, the status, so final sessions waiting for deletion are never visited.
+   */
+  String listEndedSql(String table, String columns) {
+    if (this == POSTGRESQL) {
+      // The very predicate of the partial index sessions_live, so the planner can prove that the index serves it.
+      return "SELECT " + columns + " FROM " + table + " WHERE status IN ('OPEN', 'LOGIN_REQUIRED', 'ACTIVE')"
+          + " AND expires_at_ns <= ? ORDER BY expires_at_ns LIMIT ?";
+    }
+    // One ordered range of the index (status, expires_at_ns) per status, each cut at the limit, then merged.
+    var ranges = new StringBuilder();
+    for (String status : LIVE_STATUSES) {
+      if (!ranges.isEmpty()) {
+        ranges.append(" UNION ALL ");
+      }
+      ranges.append("(SELECT ").append(columns).append(" FROM ").append(table).append(" WHERE status = '")
+          .append(status).append("' AND expires_at_ns <= ? ORDER BY expires_at_ns ").append(limitClause())
+          .append(')');
+    }
+    return ranges + " ORDER BY expires_at_ns " + limitClause();
+  }
+
+  /** Binds the parameters of {@link #listEndedSql}. */
+  void bindListEnded(PreparedStatement ps, long nowNanos, int limit) throws SQLException {
+    int ranges = this == POSTGRESQL ? 1 : LIVE_STATUSES.size();
+    int i = 1;
+    for (int range = 0; range < ranges; range++) {
+      ps.setLong(i++, nowNanos);
+      ps.setInt(i++, limit);
+    }
+    if (ranges > 1) {
+      ps.setInt(i, limit);
+    }
   }
 }

@@ -1,8 +1,10 @@
 package dev.handoff.storage.jdbc;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.SessionClocks;
 import dev.handoff.spi.SessionPage;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.SessionStore;
@@ -80,6 +82,10 @@ public final class JdbcSessionStore implements SessionStore {
   private final String consumeVersionSql;
   private final String listFirstSql;
   private final String listAfterSql;
+  // Package-private for IndexUseTest, which has the database explain them.
+  final String listByUserFirstSql;
+  final String listByUserAfterSql;
+  final String listEndedSql;
   private final String counterUpdateSql;
   private final String counterSelectSql;
   private final String counterInsertSql;
@@ -92,20 +98,34 @@ public final class JdbcSessionStore implements SessionStore {
     this.deleteBatchSize = builder.deleteBatchSize;
     this.statementTimeoutSeconds = (int) builder.statementTimeout.toSeconds();
     this.maxSessionBytes = builder.maxSessionBytes;
-    this.insertSql = "INSERT INTO " + table + " (" + SessionRows.COLUMNS + ") VALUES ("
-        + "?, ".repeat(SessionRows.COLUMN_COUNT - 1) + "?)";
+    this.insertSql = "INSERT INTO " + table + " (" + SessionRows.INSERT_COLUMNS + ") VALUES ("
+        + "?, ".repeat(SessionRows.INSERT_COLUMN_COUNT - 1) + "?)";
     String select = "SELECT " + SessionRows.COLUMNS + " FROM " + table;
     this.findSql = select + " WHERE tenant = ? AND id = ?";
     this.findByKeySql = select + " WHERE tenant = ? AND idempotency_key = ?";
     this.replaceSql = "UPDATE " + table + " SET " + SessionRows.CONTENT_ASSIGNMENTS
         + " WHERE tenant = ? AND id = ? AND row_version = ?";
-    this.consumeSql = "UPDATE " + table + " SET status = ?, browser = ?, modified_at_ns = ?,"
-        + " row_version = row_version + 1"
+    // The second clock starts: expiresAt = now + activeLifetime. A row from before the V2 migration has no clocks
+    // yet: they are written as SessionRows.read derives them (SessionClocks.single), and used at once. MariaDB
+    // assigns left to right, so the link deadline is saved before expires_at_ns changes, and the later use of
+    // active_lifetime_ns reads the value just written, the same one.
+    String activeLifetime = "COALESCE(active_lifetime_ns, GREATEST(expires_at_ns - created_at_ns, "
+        + Duration.ofSeconds(1).toNanos() + "))"; // SessionClocks.single's floor
+    this.consumeSql = "UPDATE " + table + " SET status = ?, browser = ?, modified_at_ns = ?, access_log = ?,"
+        + " row_version = row_version + 1,"
+        + " link_expires_at_ns = COALESCE(link_expires_at_ns, expires_at_ns),"
+        + " idle_timeout_ns = COALESCE(idle_timeout_ns, " + SessionClocks.DEFAULT_IDLE_TIMEOUT.toNanos() + "),"
+        + " active_lifetime_ns = " + activeLifetime + ","
+        + " expires_at_ns = ? + " + activeLifetime
         + " WHERE tenant = ? AND id = ? AND status = 'OPEN' AND token_generation = ? AND expires_at_ns > ?";
     this.consumeReturningSql = dialect.updateReturning(consumeSql, SessionRows.COLUMNS);
     this.consumeVersionSql = consumeSql + " AND row_version = ?";
     this.listFirstSql = select + " WHERE tenant = ? ORDER BY id " + dialect.limitClause();
     this.listAfterSql = select + " WHERE tenant = ? AND id > ? ORDER BY id " + dialect.limitClause();
+    this.listByUserFirstSql = select + " WHERE tenant = ? AND user_id = ? ORDER BY id " + dialect.limitClause();
+    this.listByUserAfterSql = select + " WHERE tenant = ? AND user_id = ? AND id > ? ORDER BY id "
+        + dialect.limitClause();
+    this.listEndedSql = dialect.listEndedSql(table, SessionRows.COLUMNS);
     // Assignments in this order: MariaDB applies them left to right, so hits must be decided on the old window end.
     this.counterUpdateSql = "UPDATE " + countersTable
         + " SET hits = CASE WHEN window_end_ns <= ? THEN 1 ELSE hits + 1 END,"
@@ -215,16 +235,19 @@ public final class JdbcSessionStore implements SessionStore {
   /**
    * {@inheritDoc}
    *
-   * <p>One conditional {@code UPDATE} decides. On PostgreSQL and H2 it returns the updated row itself (one
-   * statement); on MariaDB and MySQL the row is read first and that version of it consumed (two statements, see
-   * {@link #consumeVersion}). Either way the result is exactly {@code stored.consumedAs(newStatus, browser, now)}.
+   * <p>One conditional {@code UPDATE} decides, and writes the new {@code expiresAt} ({@code now} plus the stored
+   * active lifetime) and the access log (the one new record: an {@code OPEN} session's log is empty) in the same
+   * statement. On PostgreSQL and H2 it returns the updated row itself (one statement); on MariaDB and MySQL the
+   * row is read first and that version of it consumed (two statements, see {@link #consumeVersion}). Either way the
+   * result is exactly {@code stored.consumedAs(newStatus, browser, access, now)}.
    */
   @Override
   public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
-      BrowserBinding browser, Instant now) {
+      BrowserBinding browser, AccessRecord access, Instant now) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(newStatus, "newStatus");
+    Objects.requireNonNull(access, "access");
     Objects.requireNonNull(now, "now");
     if (newStatus == SessionStatus.OPEN) {
       throw new IllegalArgumentException("newStatus must not be OPEN");
@@ -232,21 +255,21 @@ public final class JdbcSessionStore implements SessionStore {
     if (EpochNanos.saturated(now) == Long.MAX_VALUE) {
       return Optional.empty(); // later than any storable expiresAt: every session has expired
     }
-    long nowNanos = EpochNanos.of(now);
-    String browserJson = HostedStateJson.writeBrowser(browser);
+    var consume = new ConsumeValues(newStatus.name(), HostedStateJson.writeBrowser(browser),
+        LifecycleJson.writeAccessLog(List.of(access)), EpochNanos.of(now));
     try (Connection c = dataSource.getConnection()) {
       if (consumeReturningSql != null) {
         return singleStatement(c, () -> {
           try (PreparedStatement ps = prepare(c, consumeReturningSql)) {
-            bindConsume(ps, tenant, id, tokenGeneration, newStatus, browserJson, nowNanos);
+            consume.bind(ps, tenant, id, tokenGeneration);
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next() ? Optional.of(SessionRows.read(rs)) : Optional.<StoredSession>empty();
             }
           }
         });
       }
-      return singleStatement(c, () -> consumeVersion(c, tenant, id, tokenGeneration, newStatus, browser, browserJson,
-          now, nowNanos));
+      return singleStatement(c, () -> consumeVersion(c, tenant, id, tokenGeneration, consume, newStatus, browser,
+          access, now));
     } catch (SQLException e) {
       throw SqlFailures.translate("consume a session", e);
     }
@@ -260,7 +283,7 @@ public final class JdbcSessionStore implements SessionStore {
    * statements makes the update miss; the row is then read again and consumed if it still may be.
    */
   private Optional<StoredSession> consumeVersion(Connection c, String tenant, String id, long tokenGeneration,
-      SessionStatus newStatus, BrowserBinding browser, String browserJson, Instant now, long nowNanos)
+      ConsumeValues consume, SessionStatus newStatus, BrowserBinding browser, AccessRecord access, Instant now)
       throws SQLException {
     while (true) {
       StoredSession row = selectOne(c, findSql, tenant, id).orElse(null);
@@ -269,55 +292,106 @@ public final class JdbcSessionStore implements SessionStore {
         return Optional.empty();
       }
       try (PreparedStatement ps = prepare(c, consumeVersionSql)) {
-        bindConsume(ps, tenant, id, tokenGeneration, newStatus, browserJson, nowNanos);
-        ps.setLong(8, row.version());
+        consume.bind(ps, tenant, id, tokenGeneration);
+        ps.setLong(10, row.version());
         if (ps.executeUpdate() == 1) {
-          return Optional.of(row.consumedAs(newStatus, browser, now));
+          return Optional.of(row.consumedAs(newStatus, browser, access, now));
         }
       }
     }
   }
 
-  private static void bindConsume(PreparedStatement ps, String tenant, String id, long tokenGeneration,
-      SessionStatus newStatus, String browserJson, long nowNanos) throws SQLException {
-    ps.setString(1, newStatus.name());
-    SessionRows.setNullableString(ps, 2, browserJson);
-    ps.setLong(3, nowNanos);
-    ps.setString(4, tenant);
-    ps.setString(5, id);
-    ps.setLong(6, tokenGeneration);
-    ps.setLong(7, nowNanos);
+  /** What {@link #consumeSql} writes, as bound: status, browser and access log JSON, now. */
+  private record ConsumeValues(String status, String browserJson, String accessLogJson, long nowNanos) {
+    void bind(PreparedStatement ps, String tenant, String id, long tokenGeneration) throws SQLException {
+      ps.setString(1, status);
+      SessionRows.setNullableString(ps, 2, browserJson);
+      ps.setLong(3, nowNanos);
+      ps.setString(4, accessLogJson);
+      ps.setLong(5, nowNanos); // expires_at_ns = now + active lifetime
+      ps.setString(6, tenant);
+      ps.setString(7, id);
+      ps.setLong(8, tokenGeneration);
+      ps.setLong(9, nowNanos);
+    }
   }
 
   @Override
   public SessionPage list(String tenant, String cursor, int limit) {
     Objects.requireNonNull(tenant, "tenant");
+    return page(cursor == null ? listFirstSql : listAfterSql, List.of(tenant), cursor, limit, "list sessions");
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One {@code SELECT} on the index {@code (tenant, user_id, id)}.
+   */
+  @Override
+  public SessionPage listByUser(String tenant, String userId, String cursor, int limit) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(userId, "userId");
+    return page(cursor == null ? listByUserFirstSql : listByUserAfterSql,
+        List.of(tenant, SubjectJson.userIdColumn(userId)), cursor, limit,
+        "list a user's sessions");
+  }
+
+  /** One page of {@code sql}, bound to {@code keys}, then the cursor if any, then the row count. */
+  private SessionPage page(String sql, List<String> keys, String cursor, int limit, String operation) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1");
     }
     // One row more than asked tells whether another page follows.
     int fetch = limit == Integer.MAX_VALUE ? limit : limit + 1;
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = prepare(c, cursor == null ? listFirstSql : listAfterSql)) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql)) {
       int i = 1;
-      ps.setString(i++, tenant);
+      for (String key : keys) {
+        ps.setString(i++, key);
+      }
       if (cursor != null) {
         ps.setString(i++, cursor);
       }
       ps.setInt(i, fetch);
-      var sessions = new ArrayList<StoredSession>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          sessions.add(SessionRows.read(rs));
-        }
-      }
+      List<StoredSession> sessions = readAll(ps);
       if (sessions.size() > limit) {
         List<StoredSession> page = sessions.subList(0, limit);
         return new SessionPage(page, page.get(limit - 1).id());
       }
       return new SessionPage(sessions, null);
     } catch (SQLException e) {
-      throw SqlFailures.translate("list sessions", e);
+      throw SqlFailures.translate(operation, e);
+    }
+  }
+
+  private static List<StoredSession> readAll(PreparedStatement ps) throws SQLException {
+    var sessions = new ArrayList<StoredSession>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        sessions.add(SessionRows.read(rs));
+      }
+    }
+    return sessions;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One {@code SELECT}, earliest {@code expiresAt} first, that reads only rows in a non-terminal status: on
+   * PostgreSQL from a partial index on {@code expires_at_ns} of those rows; on MariaDB and H2 from the index
+   * {@code (status, expires_at_ns)}, one range per status, merged.
+   */
+  @Override
+  public List<StoredSession> listEnded(Instant now, int limit) {
+    Objects.requireNonNull(now, "now");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    long nowNanos = EpochNanos.saturated(now);
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, listEndedSql)) {
+      dialect.bindListEnded(ps, nowNanos, limit);
+      return readAll(ps);
+    } catch (SQLException e) {
+      throw SqlFailures.translate("list ended sessions", e);
     }
   }
 

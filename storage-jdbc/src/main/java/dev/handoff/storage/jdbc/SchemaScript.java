@@ -21,7 +21,7 @@ final class SchemaScript {
    * folder (a test compares the two); like V1 it must be safe to run again ({@code IF NOT EXISTS}), because
    * {@code createSchemaIfMissing()} keeps no history and runs them all at every start.
    */
-  static final List<String> MIGRATIONS = List.of("V1__handoff_sessions.sql");
+  static final List<String> MIGRATIONS = List.of("V1__handoff_sessions.sql", "V2__handoff_lifecycle.sql");
 
   private final List<String> statements;
 

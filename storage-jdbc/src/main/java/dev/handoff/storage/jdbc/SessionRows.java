@@ -4,30 +4,44 @@ import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.Intent;
 import dev.handoff.spi.Json;
+import dev.handoff.spi.SessionClocks;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 
 /**
  * The mapping between a {@link StoredSession} and a row: column list, parameter binding and reading. Only the
  * token digest is stored; the SPI never hands a store the token itself. Stateless.
  */
 final class SessionRows {
-  /** Every column, in the order {@link #bindAll} binds and {@link #read} reads them. */
+  /** The columns {@link #read} reads, in its order. */
   static final String COLUMNS = "tenant, id, intent_type, intent_payload, subject, callback_url, metadata, "
-      + "presentation, created_at_ns, modified_at_ns, expires_at_ns, status, token_generation, token_digest, single_use, "
-      + "idempotency_key, request_fingerprint, browser, challenge, row_version";
+      + "presentation, created_at_ns, modified_at_ns, expires_at_ns, status, token_generation, token_digest, "
+      + "single_use, idempotency_key, request_fingerprint, browser, challenge, row_version, link_expires_at_ns, "
+      + "idle_timeout_ns, active_lifetime_ns, recovery, access_log";
+  /**
+   * Every column, in the order {@link #bindAll} binds them: {@link #COLUMNS} and {@code user_id}, the index of
+   * {@code listByUser}, derived from the subject and never read.
+   */
+  static final String INSERT_COLUMNS = COLUMNS + ", user_id";
   /** Every column but the key, as {@code column = ?} for an {@code UPDATE}, in {@link #bindContent} order. */
   static final String CONTENT_ASSIGNMENTS = "intent_type = ?, intent_payload = ?, subject = ?, callback_url = ?, "
       + "metadata = ?, presentation = ?, created_at_ns = ?, modified_at_ns = ?, expires_at_ns = ?, status = ?, "
       + "token_generation = ?, token_digest = ?, single_use = ?, idempotency_key = ?, request_fingerprint = ?, "
-      + "browser = ?, challenge = ?, row_version = ?";
-  static final int COLUMN_COUNT = 20;
+      + "browser = ?, challenge = ?, row_version = ?, link_expires_at_ns = ?, idle_timeout_ns = ?, "
+      + "active_lifetime_ns = ?, recovery = ?, access_log = ?, user_id = ?";
+  static final int INSERT_COLUMN_COUNT = 26;
   /** Longest tenant, id or idempotency key the schemas hold. */
   static final int MAX_KEY_LENGTH = 255;
+  /**
+   * Longest {@code user_id} the schemas hold, in UTF-8 bytes of its escaped form: any user id the engine accepts
+   * (128 characters) fits, even if every character needs a six-character escape.
+   */
+  static final int MAX_USER_ID_BYTES = 768;
 
   private SessionRows() {}
 
@@ -59,7 +73,22 @@ final class SessionRows {
     setNullableString(statement, i++, HostedStateJson.writeBrowser(s.browser()));
     setNullableString(statement, i++, HostedStateJson.writeChallenge(s.challenge()));
     statement.setLong(i++, s.version());
+    statement.setLong(i++, EpochNanos.of(s.clocks().linkExpiresAt()));
+    statement.setLong(i++, nanos(s.clocks().idleTimeout()));
+    statement.setLong(i++, nanos(s.clocks().activeLifetime()));
+    setNullableString(statement, i++, LifecycleJson.writeRecovery(s.recovery()));
+    setNullableString(statement, i++, LifecycleJson.writeAccessLog(s.accessLog()));
+    setNullableString(statement, i++, SubjectJson.userIdColumn(s.subject()));
     return i;
+  }
+
+  /** @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a duration of 292 years or more */
+  private static long nanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException e) {
+      throw new HandoffException(ErrorCode.INVALID_REQUEST, "durations must be under 292 years to be stored");
+    }
   }
 
   static void setNullableString(PreparedStatement statement, int index, String value) throws SQLException {
@@ -97,10 +126,26 @@ final class SessionRows {
           .browser(HostedStateJson.readBrowser(rs.getString(18)))
           .challenge(HostedStateJson.readChallenge(rs.getString(19)))
           .version(rs.getLong(20))
+          .clocks(clocks(rs))
+          .recovery(LifecycleJson.readRecovery(rs.getString(24)))
+          .accessLog(LifecycleJson.readAccessLog(rs.getString(25)))
           .build();
     } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
       throw new HandoffException(ErrorCode.STORAGE_UNAVAILABLE, "a stored session row is corrupt", e);
     }
+  }
+
+  /**
+   * The clocks of the row, or {@code null} for a row written before the V2 migration (or by a node still running
+   * the version before): the builder then derives them as that version meant, {@link SessionClocks#single}.
+   */
+  private static SessionClocks clocks(ResultSet rs) throws SQLException {
+    long link = rs.getLong(21);
+    if (rs.wasNull()) {
+      return null;
+    }
+    return new SessionClocks(EpochNanos.toInstant(link), Duration.ofNanos(rs.getLong(22)),
+        Duration.ofNanos(rs.getLong(23)));
   }
 
   /**
@@ -113,7 +158,9 @@ final class SessionRows {
         + utf8Length(s.callbackUrl()) + utf8Length(Json.write(s.metadata()))
         + utf8Length(Json.write(s.presentation())) + utf8Length(s.tokenDigest()) + utf8Length(s.idempotencyKey())
         + utf8Length(s.requestFingerprint()) + utf8Length(HostedStateJson.writeBrowser(s.browser()))
-        + utf8Length(HostedStateJson.writeChallenge(s.challenge()));
+        + utf8Length(HostedStateJson.writeChallenge(s.challenge()))
+        + utf8Length(LifecycleJson.writeRecovery(s.recovery()))
+        + utf8Length(LifecycleJson.writeAccessLog(s.accessLog()));
     if (bytes > maxBytes) {
       throw new HandoffException(ErrorCode.INVALID_REQUEST,
           "the session is too large to store: " + bytes + " bytes of text, at most " + maxBytes);
@@ -149,6 +196,11 @@ final class SessionRows {
     checkLength("id", s.id());
     if (s.idempotencyKey() != null) {
       checkLength("idempotencyKey", s.idempotencyKey());
+    }
+    String userId = SubjectJson.userIdColumn(s.subject());
+    if (userId != null && utf8Length(userId) > MAX_USER_ID_BYTES) {
+      throw new HandoffException(ErrorCode.INVALID_REQUEST, "the user id must be at most " + MAX_USER_ID_BYTES
+          + " bytes of escaped UTF-8 to be stored");
     }
   }
 

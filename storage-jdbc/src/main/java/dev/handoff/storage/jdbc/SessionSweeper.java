@@ -16,6 +16,12 @@ import java.util.concurrent.TimeUnit;
  * {@link SessionStore#deleteExpired} for sessions that expired more than the {@linkplain Builder#retention
  * retention} ago, batch after batch, until a batch comes back short or the per-run cap is reached.
  *
+ * <p>It talks to the store only, past the engine: sessions it deletes end without their
+ * {@code EXPIRED}/{@code ABANDONED} events, and sessions that ran out are never marked expired. An application
+ * with a {@code Handoff} engine should run the engine's sweeper instead, {@code dev.handoff.Sweeper} (module
+ * handoff-core), which marks and publishes the end of every session exactly once across nodes before deleting it;
+ * this one suits a process that holds a store but no engine.
+ *
  * <p>Run one on every node: {@link JdbcSessionStore#deleteExpired} is safe to call from all of them at once. The
  * first run is delayed by a random part of the interval so that nodes started together do not sweep in step.
  * A failing run is logged (through {@link System.Logger}) and the next run happens as scheduled.

@@ -34,6 +34,22 @@ final class SubjectJson {
     return Json.write(json);
   }
 
+  /**
+   * The {@code user_id} column: an existing user's id as it appears inside the subject's JSON (escaped, without
+   * the quotes), or {@code null} for another subject. The escaping is exact and leaves no NUL (which PostgreSQL
+   * text cannot hold), and it let the V2 migration fill the column from the subject column with a plain
+   * {@code SUBSTRING}.
+   */
+  static String userIdColumn(Subject subject) {
+    return subject instanceof Subject.ExistingUser existing ? userIdColumn(existing.userId()) : null;
+  }
+
+  /** The {@code user_id} column of the sessions of the existing user {@code userId}. */
+  static String userIdColumn(String userId) {
+    String quoted = Json.write(userId);
+    return quoted.substring(1, quoted.length() - 1);
+  }
+
   /** @throws IllegalArgumentException if {@code text} is not a subject this class wrote */
   @SuppressWarnings("unchecked")
   static Subject read(String text) {

@@ -1,15 +1,23 @@
 package dev.handoff.storage.jdbc;
 
+import static dev.handoff.storage.tck.StoredSessions.baseTime;
 import static dev.handoff.storage.tck.StoredSessions.open;
+import static dev.handoff.storage.tck.StoredSessions.redemption;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.handoff.spi.Json;
+import dev.handoff.spi.SessionStatus;
+import dev.handoff.spi.StoredSession;
+import dev.handoff.spi.Subject;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +59,73 @@ class FlywayMigrationTest {
     try (Stream<Path> files = Files.list(folder)) {
       assertThat(files.map(f -> f.getFileName().toString()).sorted())
           .containsExactlyElementsOf(SchemaScript.MIGRATIONS);
+    }
+  }
+
+  /**
+   * An upgrade: rows a node of the previous version wrote into the V1 table read, after V2 (by Flyway or by
+   * {@code createSchemaIfMissing()}), as that version meant them (one lifetime, no recovery, no log), are found by
+   * {@code listByUser} (V2 fills {@code user_id} from the subject) and {@code listEnded}, and are consumed with
+   * the second clock starting.
+   */
+  @ParameterizedTest
+  @EnumSource(TestDatabase.Kind.class)
+  void rowsWrittenBeforeV2JoinTheNewIndexesAndClocks(TestDatabase.Kind kind) throws SQLException {
+    for (boolean byFlyway : List.of(true, false)) {
+      try (TestDatabase database = TestDatabase.of(kind)) {
+        database.assumeAvailable();
+        database.migrateWithFlyway(database.prefix(), "1");
+        String userId = "usr \"1\" \\ \u00e9 \ud83d\ude00"; // escaped in the subject's JSON
+        StoredSession user = open("t1", "csn_user").subject(new Subject.ExistingUser(userId)).build();
+        StoredSession ended = open("t1", "csn_ended").status(SessionStatus.ACTIVE)
+            .createdAt(baseTime().minusSeconds(7200)).modifiedAt(baseTime().minusSeconds(7200))
+            .expiresAt(baseTime().minusSeconds(3600)).build();
+        insertAsVersion1(database, user);
+        insertAsVersion1(database, ended);
+
+        JdbcSessionStore store = byFlyway ? database.newStoreMigratedByFlyway() : database.newStore();
+        String path = kind + (byFlyway ? " by Flyway" : " by createSchemaIfMissing");
+        assertThat(store.find("t1", "csn_user")).as(path).contains(user);
+        assertThat(store.find("t1", "csn_ended")).as(path).contains(ended);
+        assertThat(store.listByUser("t1", userId, null, 10).sessions()).as(path).containsExactly(user);
+        assertThat(store.listEnded(baseTime(), 10)).as(path).containsExactly(ended);
+        Instant now = baseTime().plusSeconds(60);
+        assertThat(store.consume("t1", "csn_user", 1, SessionStatus.ACTIVE, null, redemption(now), now))
+            .as(path).contains(user.consumedAs(SessionStatus.ACTIVE, null, redemption(now), now));
+        assertThat(store.find("t1", "csn_user")).as(path)
+            .contains(user.consumedAs(SessionStatus.ACTIVE, null, redemption(now), now));
+        // Starting again runs both files again: nothing changes.
+        JdbcSessionStore.builder(database.dataSource()).tablePrefix(database.prefix()).createSchemaIfMissing()
+            .build();
+        assertThat(store.listByUser("t1", userId, null, 10).sessions()).as(path).hasSize(1);
+      }
+    }
+  }
+
+  /** Inserts {@code s} with the columns of V1 only, as a node of the previous version did. */
+  private static void insertAsVersion1(TestDatabase database, StoredSession s) throws SQLException {
+    try (Connection c = database.dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement("INSERT INTO " + database.prefix() + "sessions (tenant, id,"
+            + " intent_type, intent_payload, subject, callback_url, metadata, presentation, created_at_ns,"
+            + " modified_at_ns, expires_at_ns, status, token_generation, token_digest, single_use, idempotency_key,"
+            + " request_fingerprint, browser, challenge, row_version)"
+            + " VALUES (?, ?, ?, ?, ?, NULL, ?, '{}', ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, ?)")) {
+      int i = 1;
+      ps.setString(i++, s.tenant());
+      ps.setString(i++, s.id());
+      ps.setString(i++, s.intent().type());
+      ps.setString(i++, Json.write(s.intent().payload()));
+      ps.setString(i++, SubjectJson.write(s.subject()));
+      ps.setString(i++, Json.write(s.metadata()));
+      ps.setLong(i++, EpochNanos.of(s.createdAt()));
+      ps.setLong(i++, EpochNanos.of(s.modifiedAt()));
+      ps.setLong(i++, EpochNanos.of(s.expiresAt()));
+      ps.setString(i++, s.status().name());
+      ps.setLong(i++, s.tokenGeneration());
+      ps.setString(i++, s.tokenDigest());
+      ps.setBoolean(i++, s.singleUse());
+      ps.setLong(i, s.version());
+      ps.executeUpdate();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.handoff.storage.jdbc;
 
 import static dev.handoff.storage.tck.StoredSessions.baseTime;
 import static dev.handoff.storage.tck.StoredSessions.open;
+import static dev.handoff.storage.tck.StoredSessions.redemption;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -93,8 +94,10 @@ class JdbcSessionStoreTest {
         () -> store.find("t1", "csn_1"),
         () -> store.findByIdempotencyKey("t1", "k"),
         () -> store.replace(open("t1", "csn_1").version(1).build(), 0),
-        () -> store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, baseTime()),
+        () -> store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, redemption(baseTime()), baseTime()),
         () -> store.list("t1", null, 10),
+        () -> store.listByUser("t1", "usr_1", null, 10),
+        () -> store.listEnded(baseTime(), 10),
         () -> store.deleteExpired(baseTime(), 10)}) {
       assertThatThrownBy(call).isInstanceOfSatisfying(HandoffException.class, e -> {
         assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE);
@@ -132,7 +135,10 @@ class JdbcSessionStoreTest {
 
     StoredSession s = open("t1", "csn_1").build();
     store.insert(s);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, Instant.MAX)).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, redemption(Instant.MAX), Instant.MAX))
+        .isEmpty();
+    assertThat(store.listEnded(Instant.MIN, 10)).isEmpty();
+    assertThat(store.listEnded(Instant.MAX, 10)).containsExactly(s);
     assertThat(store.deleteExpired(Instant.MIN, 10)).isZero();
     assertThat(store.deleteExpired(Instant.MAX, 10)).isEqualTo(1);
   }

@@ -2,13 +2,16 @@ package dev.handoff.storage.jdbc;
 
 import static dev.handoff.storage.tck.StoredSessions.baseTime;
 import static dev.handoff.storage.tck.StoredSessions.open;
+import static dev.handoff.storage.tck.StoredSessions.redemption;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,10 +58,10 @@ abstract class MultiNodeScenarios {
     storeA.insert(s);
     assertThat(storeB.find("t1", "csn_1")).contains(s);
 
-    StoredSession consumed = s.consumedAs(SessionStatus.ACTIVE, null, NOW);
-    assertThat(storeB.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).contains(consumed);
-    assertThat(storeA.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).isEmpty();
-    assertThat(storeB.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).isEmpty();
+    StoredSession consumed = s.consumedAs(SessionStatus.ACTIVE, null, redemption(NOW), NOW);
+    assertThat(storeB.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW)).contains(consumed);
+    assertThat(storeA.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW)).isEmpty();
+    assertThat(storeB.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW)).isEmpty();
     assertThat(storeA.find("t1", "csn_1")).contains(consumed);
   }
 
@@ -70,7 +73,7 @@ abstract class MultiNodeScenarios {
       var wins = new AtomicInteger();
       race(thread -> {
         JdbcSessionStore store = thread % 2 == 0 ? storeA : storeB;
-        if (store.consume("t1", id, 1, SessionStatus.ACTIVE, null, NOW).isPresent()) {
+        if (store.consume("t1", id, 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW).isPresent()) {
           wins.incrementAndGet();
         }
         return null;
@@ -126,6 +129,33 @@ abstract class MultiNodeScenarios {
     assertThat(deleted).hasValue(expired);
     assertThat(storeB.find("t1", "live")).contains(live);
     assertThat(storeB.list("t0", null, 10).sessions()).isEmpty();
+  }
+
+  /** What sweeping engines on two nodes do: each ended session is marked EXPIRED by exactly one of them. */
+  @Test
+  void sweepersOnBothNodesMarkEveryEndedSessionExactlyOnce() throws Exception {
+    int ended = 200;
+    for (int i = 0; i < ended; i++) {
+      Instant expiresAt = NOW.minusSeconds(i);
+      storeA.insert(open("t" + (i % 3), "ended_" + i).status(SessionStatus.values()[i % 3])
+          .createdAt(expiresAt.minusSeconds(60)).modifiedAt(expiresAt.minusSeconds(60)).expiresAt(expiresAt).build());
+    }
+    var marked = ConcurrentHashMap.<String>newKeySet();
+    var markedTwice = new AtomicInteger();
+    race(thread -> {
+      JdbcSessionStore store = thread % 2 == 0 ? storeA : storeB;
+      for (List<StoredSession> batch = store.listEnded(NOW, 10); !batch.isEmpty(); batch = store.listEnded(NOW, 10)) {
+        for (StoredSession s : batch) {
+          var expired = s.toBuilder().status(SessionStatus.EXPIRED).modifiedAt(NOW).version(s.version() + 1).build();
+          if (store.replace(expired, s.version()) && !marked.add(s.tenant() + "/" + s.id())) {
+            markedTwice.incrementAndGet();
+          }
+        }
+      }
+      return null;
+    });
+    assertThat(markedTwice).hasValue(0);
+    assertThat(marked).hasSize(ended);
   }
 
   /** A task of one racing thread, told its number. */

@@ -3,6 +3,7 @@ package dev.handoff.storage.jdbc;
 import static dev.handoff.storage.tck.StoredSessions.open;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
@@ -80,11 +81,12 @@ class RoundTripsTest {
       StoredSession changed = session.toBuilder().metadata(Map.of("k", "v")).version(1).build();
       assertThat(sent(counting, () -> store.replace(changed, 0))).as("replace").isEqualTo(1);
       var browser = new BrowserBinding("digest", now, now);
-      assertThat(sent(counting, () -> assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, browser, now))
-          .contains(changed.consumedAs(SessionStatus.ACTIVE, browser, now))))
+      var access = new AccessRecord(AccessRecord.Step.REDEEMED, now, null, null);
+      assertThat(sent(counting, () -> assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, browser,
+          access, now)).contains(changed.consumedAs(SessionStatus.ACTIVE, browser, access, now))))
           .as("consume").isEqualTo(kind == TestDatabase.Kind.MARIADB ? 2 : 1);
-      assertThat(sent(counting, () -> assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, browser, now))
-          .isEmpty())).as("consume of a consumed session").isEqualTo(1);
+      assertThat(sent(counting, () -> assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, browser,
+          access, now)).isEmpty())).as("consume of a consumed session").isEqualTo(1);
     }
   }
 

@@ -5,6 +5,7 @@ import static dev.handoff.storage.tck.StoredSessions.open;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
@@ -125,8 +126,18 @@ class SessionSweeperTest {
 
     @Override
     public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration,
-        SessionStatus newStatus, BrowserBinding browser, Instant now) {
+        SessionStatus newStatus, BrowserBinding browser, AccessRecord access, Instant now) {
       return Optional.empty();
+    }
+
+    @Override
+    public SessionPage listByUser(String tenant, String userId, String cursor, int limit) {
+      return new SessionPage(List.of(), null);
+    }
+
+    @Override
+    public List<StoredSession> listEnded(Instant now, int limit) {
+      return List.of();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.handoff.storage.jdbc;
 
 import static dev.handoff.storage.tck.StoredSessions.open;
+import static dev.handoff.storage.tck.StoredSessions.redemption;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,13 +51,14 @@ class StoreBoundsTest {
         }
         long start = System.nanoTime();
         assertCode(() -> bounded.consume("t1", "csn_1", 1, SessionStatus.ACTIVE,
-            new BrowserBinding("b", NOW, NOW), NOW), ErrorCode.STORAGE_UNAVAILABLE);
+            new BrowserBinding("b", NOW, NOW), redemption(NOW), NOW), ErrorCode.STORAGE_UNAVAILABLE);
         Duration waited = Duration.ofNanos(System.nanoTime() - start);
         // The bound is 1 s; the slack is for a loaded machine, far below the default waits (50 s, or forever).
         assertThat(waited).as("waited on %s", kind).isLessThan(Duration.ofSeconds(5));
         holder.rollback();
       }
-      assertThat(bounded.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, new BrowserBinding("b", NOW, NOW), NOW))
+      assertThat(bounded.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, new BrowserBinding("b", NOW, NOW),
+          redemption(NOW), NOW))
           .as("the store recovers once the lock is gone").isPresent();
     }
   }

@@ -164,6 +164,11 @@ final class TestDatabase implements AutoCloseable {
 
   /** Applies the migration files for this database with Flyway, for tables named {@code <tablePrefix>...}. */
   void migrateWithFlyway(String tablePrefix) {
+    migrateWithFlyway(tablePrefix, "latest");
+  }
+
+  /** Like {@link #migrateWithFlyway(String)}, up to the migration version {@code target} only. */
+  void migrateWithFlyway(String tablePrefix, String target) {
     String folder = switch (kind) {
       case H2 -> "h2";
       case POSTGRESQL -> "postgresql";
@@ -177,6 +182,7 @@ final class TestDatabase implements AutoCloseable {
         // The database holds other tables: start Handoff's own history below V1, as docs/storage.md advises.
         .baselineOnMigrate(true)
         .baselineVersion("0")
+        .target(target)
         .load()
         .migrate();
   }

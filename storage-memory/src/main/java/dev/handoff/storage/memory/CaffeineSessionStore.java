@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
@@ -11,17 +12,21 @@ import dev.handoff.spi.SessionPage;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.SessionStore;
 import dev.handoff.spi.StoredSession;
+import dev.handoff.spi.Subject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A {@link SessionStore} that keeps sessions in a Caffeine cache of this JVM.
@@ -37,7 +42,9 @@ import java.util.concurrent.ConcurrentMap;
  *
  * <p>All updates go through Caffeine's atomic per-key map operations, so {@link #consume} and {@link #replace}
  * are linearizable per session. Idempotency keys are claimed in the same atomic step that inserts a session and
- * released in the same atomic step that removes or evicts it.
+ * released in the same atomic step that removes or evicts it; so are the indexes that serve {@link #list} and
+ * {@link #listByUser} (ids per tenant and per user) and {@link #listEnded} (non-terminal sessions by expiry),
+ * which thus never scan the store.
  *
  * <p>Thread-safe: any number of threads may call any method concurrently.
  */
@@ -63,6 +70,8 @@ public final class CaffeineSessionStore implements SessionStore {
   private final ConcurrentMap<String, TenantIndex> tenants = new ConcurrentHashMap<>();
   /** A lower bound of every held session's expiry, so a full store scans for expired ones only when useful. */
   private final ExpiryHint expiry = new ExpiryHint();
+  /** The non-terminal sessions by expiry, for {@link #listEnded}. Same locking discipline as {@link #claims}. */
+  private final LiveIndex live = new LiveIndex();
 
   private CaffeineSessionStore(Builder builder) {
     this.sessionExpiry = new SessionExpiry(builder.retention);
@@ -217,6 +226,7 @@ public final class CaffeineSessionStore implements SessionStore {
         release(current);
       }
       replaced[0] = true;
+      reindex(current, replacement);
       noteExpiry(replacement);
       return replacement;
     });
@@ -225,7 +235,7 @@ public final class CaffeineSessionStore implements SessionStore {
 
   @Override
   public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
-      BrowserBinding browser, Instant now) {
+      BrowserBinding browser, AccessRecord access, Instant now) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(newStatus, "newStatus");
@@ -239,8 +249,14 @@ public final class CaffeineSessionStore implements SessionStore {
           || current.isExpiredAt(now)) {
         return current;
       }
-      consumed[0] = current.consumedAs(newStatus, browser, now);
-      return consumed[0];
+      StoredSession next = current.consumedAs(newStatus, browser, access, now);
+      if (next.idempotencyKey() != null) {
+        extendClaim(next);
+      }
+      live.update(current, next);
+      noteExpiry(next);
+      consumed[0] = next;
+      return next;
     });
     return Optional.ofNullable(consumed[0]);
   }
@@ -252,16 +268,35 @@ public final class CaffeineSessionStore implements SessionStore {
       throw new IllegalArgumentException("limit must be at least 1");
     }
     TenantIndex index = tenants.get(tenant);
-    if (index == null) {
+    return page(tenant, index == null ? null : index.ids, cursor, limit, s -> true);
+  }
+
+  /** {@inheritDoc} From the tenant index's ids of the user, like {@link #list}. */
+  @Override
+  public SessionPage listByUser(String tenant, String userId, String cursor, int limit) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(userId, "userId");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    TenantIndex index = tenants.get(tenant);
+    return page(tenant, index == null ? null : index.byUser.get(userId), cursor, limit,
+        // The index may lag a session whose subject is changing.
+        s -> s.subject() instanceof Subject.ExistingUser user && user.userId().equals(userId));
+  }
+
+  /** The page of the sessions of {@code tenant} among {@code ids} after {@code cursor} that {@code filter} keeps. */
+  private SessionPage page(String tenant, NavigableSet<String> ids, String cursor, int limit,
+      Predicate<StoredSession> filter) {
+    if (ids == null) {
       return new SessionPage(List.of(), null);
     }
-    NavigableSet<String> ids = index.ids;
     var page = new ArrayList<StoredSession>(Math.min(limit, 256));
     // One extra session tells whether anything follows this page.
     for (String id : cursor == null ? ids : ids.tailSet(cursor, false)) {
       StoredSession session = quietly.getIfPresentQuietly(new SessionKey(tenant, id));
-      if (session == null) {
-        continue; // expired past retention, not evicted yet
+      if (session == null || !filter.test(session)) {
+        continue; // expired past retention, not evicted yet; or changing
       }
       if (page.size() == limit) {
         return new SessionPage(page, page.get(limit - 1).id());
@@ -274,9 +309,31 @@ public final class CaffeineSessionStore implements SessionStore {
   /**
    * {@inheritDoc}
    *
-   * <p>This store scans its entries, so a call costs time proportional to the number of sessions held; entries
-   * also leave on their own once their retention has passed, which makes calling this optional.
+   * <p>Reads an index of the non-terminal sessions ordered by expiry from its start, so the answer is in order of
+   * {@code expiresAt} and costs time proportional to what it returns. Sessions leave the store once their retention
+   * has passed: an ended session is listed only within its retention.
    */
+  @Override
+  public List<StoredSession> listEnded(Instant now, int limit) {
+    Objects.requireNonNull(now, "now");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    var ended = new LinkedHashMap<SessionKey, StoredSession>();
+    for (LiveIndex.Entry entry : live.inExpiryOrder()) {
+      if (ended.size() == limit || entry.expiresAt().isAfter(now)) {
+        break;
+      }
+      var key = new SessionKey(entry.tenant(), entry.id());
+      StoredSession session = quietly.getIfPresentQuietly(key);
+      // The entry may be one a concurrent change is replacing: the session itself decides, once.
+      if (session != null && !session.status().isTerminal() && session.isExpiredAt(now)) {
+        ended.putIfAbsent(key, session);
+      }
+    }
+    return List.copyOf(ended.values());
+  }
+
   @Override
   public int deleteExpired(Instant expiredBefore, int limit) {
     Objects.requireNonNull(expiredBefore, "expiredBefore");
@@ -336,26 +393,42 @@ public final class CaffeineSessionStore implements SessionStore {
     });
   }
 
+  /**
+   * Moves the deadline of {@code session}'s claim to its new cache deadline (its {@code expiresAt} moved), if it
+   * still holds the claim; call only while holding the lock of its cache entry.
+   */
+  private void extendClaim(StoredSession session) {
+    var claim = new Claim(session.id(), sessionExpiry.deadlineNanos(session));
+    claims.computeIfPresent(new ClaimKey(session.tenant(), session.idempotencyKey()),
+        (k, holder) -> holder.id().equals(session.id()) ? claim : holder);
+  }
+
   /** Releases {@code session}'s idempotency key if it still holds it; call only while holding its entry's lock. */
   private void release(StoredSession session) {
     claims.computeIfPresent(new ClaimKey(session.tenant(), session.idempotencyKey()),
         (k, holder) -> holder.id().equals(session.id()) ? null : holder);
   }
 
-  /** Drops {@code session} from both indexes; call only while holding the lock of its cache entry. */
+  /** Drops {@code session} from every index; call only while holding the lock of its cache entry. */
   private void unindex(StoredSession session) {
     if (session.idempotencyKey() != null) {
       release(session);
     }
     TenantIndex index = tenants.get(session.tenant());
-    if (index != null && index.remove(session.id())) {
-      tenants.remove(session.tenant(), index);
+    if (index != null) {
+      if (session.subject() instanceof Subject.ExistingUser user) {
+        index.removeUser(user.userId(), session.id());
+      }
+      if (index.remove(session.id())) {
+        tenants.remove(session.tenant(), index);
+      }
     }
+    live.update(session, null);
   }
 
   /**
-   * Adds {@code session} to the tenant index; call only while holding the lock of its cache entry. The tenant is
-   * not locked: concurrent inserts of one tenant used to queue on its entry in {@link #tenants}.
+   * Adds {@code session} to the tenant and live indexes; call only while holding the lock of its cache entry. The
+   * tenant is not locked: concurrent inserts of one tenant used to queue on its entry in {@link #tenants}.
    */
   private void index(StoredSession session) {
     TenantIndex index = tenants.computeIfAbsent(session.tenant(), tenant -> new TenantIndex());
@@ -363,7 +436,28 @@ public final class CaffeineSessionStore implements SessionStore {
       tenants.remove(session.tenant(), index); // emptied and retired meanwhile: replace it
       index = tenants.computeIfAbsent(session.tenant(), tenant -> new TenantIndex());
     }
+    if (session.subject() instanceof Subject.ExistingUser user) {
+      index.addUser(user.userId(), session.id());
+    }
+    live.update(null, session);
     expiry.noteExpiry(session.expiresAt());
+  }
+
+  /**
+   * Moves a replaced session in the user and live indexes; call only while holding the lock of its cache entry,
+   * which also keeps its tenant index in place.
+   */
+  private void reindex(StoredSession current, StoredSession replacement) {
+    if (!current.subject().equals(replacement.subject())) {
+      TenantIndex index = tenants.get(current.tenant());
+      if (current.subject() instanceof Subject.ExistingUser user) {
+        index.removeUser(user.userId(), current.id());
+      }
+      if (replacement.subject() instanceof Subject.ExistingUser user) {
+        index.addUser(user.userId(), current.id());
+      }
+    }
+    live.update(current, replacement);
   }
 
   /** Lowers the expiry bounds for a replaced session whose {@code expiresAt} may have moved earlier. */
@@ -388,6 +482,16 @@ public final class CaffeineSessionStore implements SessionStore {
   /** How many ids are indexed for listing, over all tenants. For tests of the index. */
   int listedIdCount() {
     return tenants.values().stream().mapToInt(index -> index.ids.size()).sum();
+  }
+
+  /** How many session ids are indexed by user, over all tenants and users. For tests of the index. */
+  int userIdCount() {
+    return tenants.values().stream().flatMap(index -> index.byUser.values().stream()).mapToInt(Set::size).sum();
+  }
+
+  /** How many sessions are indexed as non-terminal. For tests of the index. */
+  int liveCount() {
+    return live.size();
   }
 
   /**

@@ -1,14 +1,17 @@
 package dev.handoff.storage.memory;
 
 import static dev.handoff.storage.memory.TestSessions.session;
+import static dev.handoff.storage.tck.StoredSessions.redemption;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.SessionClocks;
 import dev.handoff.spi.SessionPage;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
+import dev.handoff.spi.Subject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -252,32 +255,113 @@ class CaffeineSessionStoreTest {
 
   @Nested
   class Consume {
+    /** The claim of an idempotency key lives as long as its holder, whose expiresAt consume moved later. */
+    @Test
+    void theKeyStaysTakenForTheWholeSecondClock() {
+      var shortStore = CaffeineSessionStore.builder().clock(clock).retention(Duration.ZERO).build();
+      StoredSession s = session("t1", "csn_1", T0).idempotency("k", "fp")
+          .clocks(new SessionClocks(T0.plus(Duration.ofHours(1)), Duration.ofMinutes(5), Duration.ofDays(1)))
+          .build();
+      shortStore.insert(s);
+      assertThat(shortStore.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, redemption(T0), T0)).isPresent();
+      clock.advance(Duration.ofHours(2)); // past the link's deadline, within the day in the page
+      assertThatThrownBy(() -> shortStore.insert(session("t1", "csn_2", clock.instant()).idempotency("k", "fp")
+          .build()))
+          .isInstanceOfSatisfying(HandoffException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+      assertThat(shortStore.findByIdempotencyKey("t1", "k")).map(StoredSession::id).contains("csn_1");
+    }
+
+    /** A full store scans for expired sessions only if one may have expired: consume may move expiry earlier. */
+    @Test
+    void aFullStoreFindsASessionWhoseSecondClockEndedFirst() {
+      var small = CaffeineSessionStore.builder().clock(clock).maximumSize(2).retention(Duration.ofDays(1)).build();
+      Instant week = T0.plus(Duration.ofDays(7));
+      small.insert(session("t1", "short", T0).expiresAt(week)
+          .clocks(new SessionClocks(week, Duration.ofMinutes(1), Duration.ofMinutes(1))).build());
+      small.insert(session("t1", "long", T0).expiresAt(week).build());
+      // A refused insert scans once and learns that nothing expires before next week.
+      assertThatThrownBy(() -> small.insert(session("t1", "refused", T0).build()))
+          .isInstanceOfSatisfying(HandoffException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
+      assertThat(small.consume("t1", "short", 1, SessionStatus.ACTIVE, null, redemption(T0), T0)).isPresent();
+      clock.advance(Duration.ofMinutes(2));
+      small.insert(session("t1", "next", clock.instant()).build());
+      assertThat(small.find("t1", "short")).isEmpty();
+      assertThat(small.find("t1", "long")).isPresent();
+    }
+
     @Test
     void consumesOnceAndReturnsTheStoredValue() {
       StoredSession s = session("t1", "csn_1", T0).build();
       store.insert(s);
       Instant now = T0.plusSeconds(10);
-      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, now))
-          .contains(s.consumedAs(SessionStatus.ACTIVE, null, now));
-      assertThat(store.find("t1", "csn_1")).contains(s.consumedAs(SessionStatus.ACTIVE, null, now));
-      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, now)).isEmpty();
+      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, redemption(now), now))
+          .contains(s.consumedAs(SessionStatus.ACTIVE, null, redemption(now), now));
+      assertThat(store.find("t1", "csn_1")).contains(s.consumedAs(SessionStatus.ACTIVE, null, redemption(now), now));
+      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, redemption(now), now)).isEmpty();
     }
 
     @Test
     void refusesWrongGenerationExpiryTenantOrStatus() {
       StoredSession s = session("t1", "csn_1", T0).tokenGeneration(2).build();
       store.insert(s);
-      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, T0)).isEmpty();
-      assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, null, s.expiresAt())).isEmpty();
-      assertThat(store.consume("t2", "csn_1", 2, SessionStatus.ACTIVE, null, T0)).isEmpty();
+      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, redemption(T0), T0)).isEmpty();
+      Instant end = s.expiresAt();
+      assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, null, redemption(end), end)).isEmpty();
+      assertThat(store.consume("t2", "csn_1", 2, SessionStatus.ACTIVE, null, redemption(T0), T0)).isEmpty();
       assertThat(store.find("t1", "csn_1")).contains(s);
-      assertThatThrownBy(() -> store.consume("t1", "csn_1", 2, SessionStatus.OPEN, null, T0))
+      assertThatThrownBy(() -> store.consume("t1", "csn_1", 2, SessionStatus.OPEN, null, redemption(T0), T0))
           .isInstanceOf(IllegalArgumentException.class);
 
       store.insert(session("t1", "csn_2", T0).status(SessionStatus.LOGIN_REQUIRED).build());
-      assertThat(store.consume("t1", "csn_2", 1, SessionStatus.ACTIVE, null, T0)).isEmpty();
-      assertThat(store.consume("t1", "csn_1", 2, SessionStatus.LOGIN_REQUIRED, null, s.expiresAt().minusNanos(1)))
+      assertThat(store.consume("t1", "csn_2", 1, SessionStatus.ACTIVE, null, redemption(T0), T0)).isEmpty();
+      Instant last = end.minusNanos(1);
+      assertThat(store.consume("t1", "csn_1", 2, SessionStatus.LOGIN_REQUIRED, null, redemption(last), last))
           .isPresent();
+    }
+  }
+
+  @Nested
+  class Indexes {
+    @Test
+    void userAndLiveIndexesFollowEveryChangeAndLeaveWithTheSession() {
+      var shortStore = CaffeineSessionStore.builder().clock(clock).retention(Duration.ofMinutes(5)).build();
+      StoredSession a = session("t1", "a", T0).subject(new Subject.ExistingUser("usr_1")).build();
+      StoredSession b = session("t1", "b", T0).subject(new Subject.ExistingUser("usr_1")).build();
+      shortStore.insert(a);
+      shortStore.insert(b);
+      shortStore.insert(session("t2", "c", T0).build());
+      assertThat(shortStore.userIdCount()).isEqualTo(2);
+      assertThat(shortStore.liveCount()).isEqualTo(3);
+
+      assertThat(shortStore.replace(a.toBuilder().subject(new Subject.ExistingUser("usr_2")).version(1).build(), 0))
+          .isTrue();
+      assertThat(shortStore.replace(b.toBuilder().status(SessionStatus.REVOKED).version(1).build(), 0)).isTrue();
+      assertThat(shortStore.userIdCount()).isEqualTo(2);
+      assertThat(shortStore.liveCount()).as("b was revoked").isEqualTo(2);
+      assertThat(shortStore.listByUser("t1", "usr_1", null, 10).sessions()).extracting(StoredSession::id)
+          .containsExactly("b");
+      assertThat(shortStore.consume("t2", "c", 1, SessionStatus.REVOKED, null, redemption(T0), T0)).isPresent();
+      assertThat(shortStore.liveCount()).as("c was consumed into a final status").isEqualTo(1);
+
+      clock.advance(Duration.ofMinutes(66)); // every session is past its expiry and retention
+      shortStore.cleanUp();
+      assertThat(shortStore.listedIdCount()).isZero();
+      assertThat(shortStore.userIdCount()).isZero();
+      assertThat(shortStore.liveCount()).isZero();
+    }
+
+    @Test
+    void listEndedReadsOnlyWhatEndedInOrderOfExpiry() {
+      for (int i = 0; i < 5; i++) {
+        store.insert(session("t" + i % 2, "csn_" + i, T0.minusSeconds(i)).build());
+        store.insert(session("t1", "done_" + i, T0.minusSeconds(10 + i)).status(SessionStatus.COMPLETED).build());
+      }
+      Instant end = T0.plus(Duration.ofHours(1));
+      assertThat(store.listEnded(end, 10)).extracting(StoredSession::id)
+          .containsExactly("csn_4", "csn_3", "csn_2", "csn_1", "csn_0");
+      assertThat(store.listEnded(end.minusSeconds(2), 2)).extracting(StoredSession::id)
+          .containsExactly("csn_4", "csn_3");
     }
   }
 
@@ -345,7 +429,8 @@ class CaffeineSessionStoreTest {
         for (int t = 0; t < threads; t++) {
           futures.add(pool.submit(() -> {
             barrier.await();
-            if (store.consume("t1", id, 1, SessionStatus.ACTIVE, null, T0.plusSeconds(1)).isPresent()) {
+            Instant now = T0.plusSeconds(1);
+            if (store.consume("t1", id, 1, SessionStatus.ACTIVE, null, redemption(now), now).isPresent()) {
               wins.incrementAndGet();
             }
             return null;

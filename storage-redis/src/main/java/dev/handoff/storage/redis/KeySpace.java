@@ -12,14 +12,22 @@ import dev.handoff.spi.HandoffException;
  * &lt;prefix&gt;{&lt;tenant&gt;}:k:&lt;key&gt;     string  idempotency key claim: the id of the session that holds it
  * &lt;prefix&gt;{&lt;tenant&gt;}:ids         zset    the tenant's session ids, all scored 0 (listing in id order)
  * &lt;prefix&gt;{&lt;tenant&gt;}:exp         zset    the tenant's session ids scored by expiresAt in ms (sweeping)
+ * &lt;prefix&gt;{&lt;tenant&gt;}:live        zset    ids of the sessions in a non-terminal status, by expiresAt in ms
+ *                                     (listEnded)
+ * &lt;prefix&gt;{&lt;tenant&gt;}:u:&lt;user&gt;    zset    ids of the sessions of one existing user, all scored 0
+ *                                     (listByUser)
  * &lt;prefix&gt;{&lt;tenant&gt;}:c:&lt;key&gt;     hash    a fixed-window counter: count n, window end w
  * &lt;prefix&gt;{&lt;tenant&gt;}:cexp        zset    the tenant's counter keys scored by window end in ms (sweeping)
  * &lt;prefix&gt;tenants               zset    tenants, scored by a lower bound of their earliest expiry (either kind)
  * </pre>
  *
+ * <p>The scripts keep the sorted sets of sessions exact as sessions are written and swept; an entry outlives its
+ * session only when Redis drops the session natively (at expiresAt plus the retention), and is dropped by the next
+ * listing that meets it. Each sorted set expires itself with its longest-lived session.
+ *
  * <p>Inside the tag the tenant is escaped so that any string is safe there: {@code %}, <code>{</code> and
  * <code>}</code> become {@code %25}, {@code %7B} and {@code %7D}, and the empty tenant becomes {@code %} (an empty
- * tag would hash the whole key). Ids and idempotency keys follow the tag as they are. Immutable.
+ * tag would hash the whole key). Ids, idempotency keys and user ids follow the tag as they are. Immutable.
  */
 final class KeySpace {
   private final String prefix;
@@ -118,6 +126,21 @@ final class KeySpace {
 
     String expiry() {
       return base + "exp";
+    }
+
+    /** The non-terminal sessions by expiry. */
+    String live() {
+      return base + "live";
+    }
+
+    /** The sessions of the existing user {@code userId}. */
+    String user(String userId) {
+      return base + "u:" + checkWellFormed("userId", userId);
+    }
+
+    /** What {@link #user} puts before the user id, for scripts that build the key from a session's user. */
+    String userPrefix() {
+      return base + "u:";
     }
 
     /** Counter keys are printable ASCII, checked by the SPI. */

@@ -9,6 +9,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -59,12 +60,7 @@ final class LettuceConnection implements AutoCloseable {
    *     cancelled, but it may have run on the server: the outcome is unknown) or the thread is interrupted
    */
   <T> T await(String operation, Supplier<RedisFuture<T>> command) {
-    RedisFuture<T> future;
-    try {
-      future = command.get();
-    } catch (RuntimeException e) { // e.g. a closed connection refuses the command at once
-      throw unavailable(operation, e);
-    }
+    RedisFuture<T> future = send(operation, command);
     try {
       return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
@@ -91,6 +87,38 @@ final class LettuceConnection implements AutoCloseable {
       return await(script.name(), () -> commands.evalsha(script.sha1(), ScriptOutputType.MULTI, keys, values));
     } catch (RedisNoScriptException e) {
       return await(script.name(), () -> commands.eval(script.source(), ScriptOutputType.MULTI, keys, values));
+    }
+  }
+
+  /**
+   * Runs {@code script} once per element of {@code keys} and {@code args} (the same length), all sent before the
+   * first reply is awaited, so that many calls cost about one round trip; replies in the order of the calls.
+   * Scripts a server does not know yet are loaded by {@code EVAL} and run again.
+   */
+  List<List<Object>> scripts(LuaScript script, List<String[]> keys, List<String[]> args) {
+    var futures = new ArrayList<RedisFuture<List<Object>>>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      String[] k = keys.get(i);
+      String[] a = args.get(i);
+      futures.add(send(script.name(), () -> commands.evalsha(script.sha1(), ScriptOutputType.MULTI, k, a)));
+    }
+    var replies = new ArrayList<List<Object>>(futures.size());
+    for (int i = 0; i < futures.size(); i++) {
+      RedisFuture<List<Object>> future = futures.get(i);
+      try {
+        replies.add(await(script.name(), () -> future));
+      } catch (RedisNoScriptException e) {
+        replies.add(script(script, keys.get(i), args.get(i)));
+      }
+    }
+    return replies;
+  }
+
+  private static <T> RedisFuture<T> send(String operation, Supplier<RedisFuture<T>> command) {
+    try {
+      return command.get();
+    } catch (RuntimeException e) { // e.g. a closed connection refuses the command at once
+      throw unavailable(operation, e);
     }
   }
 

@@ -1,12 +1,15 @@
 package dev.handoff.storage.redis;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.SessionClocks;
 import dev.handoff.spi.SessionPage;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.SessionStore;
 import dev.handoff.spi.StoredSession;
+import dev.handoff.spi.Subject;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -26,6 +29,7 @@ import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -50,9 +54,11 @@ import java.util.Set;
  * A session and its idempotency key claim expire natively ({@code PEXPIREAT}) at {@code expiresAt} plus the
  * {@linkplain Builder#retention retention}, so the engine can still report a session as expired for a while.
  * Nothing depends on keyspace notifications or {@code CONFIG}. Per tenant, a sorted set of ids serves
- * {@link #list} and a sorted set by expiry serves {@link #deleteExpired}, which thus never scans the keyspace; a
- * small registry of tenants, scored by a lower bound of their earliest expiry, tells it which tenants to visit.
- * Index entries of sessions that expired natively are dropped by the next list or sweep that meets them.
+ * {@link #list}, one per existing user serves {@link #listByUser}, a sorted set by expiry serves
+ * {@link #deleteExpired}, and one by expiry of the sessions in a non-terminal status serves {@link #listEnded},
+ * so nothing scans the keyspace; a small registry of tenants, scored by a lower bound of their earliest expiry,
+ * tells the sweep and {@code listEnded} which tenants to visit. Index entries of sessions that expired natively
+ * are dropped by the next listing or sweep that meets them.
  *
  * <h2>Failures</h2>
  * Every command waits at most the {@linkplain Builder#commandTimeout command timeout}. A failure, a timeout or an
@@ -99,15 +105,18 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     String sessionKey = tenant.session(session.id());
     String key = session.idempotencyKey();
     String claim = key == null ? sessionKey : tenant.claim(key);
+    String user = userKey(tenant, session, sessionKey);
     long score = expiryScore(session);
-    var args = new ArrayList<String>(60);
+    var args = new ArrayList<String>(72);
     args.add(session.id());
     args.add(Long.toString(expireAtMillis(session)));
     args.add(Long.toString(score));
     args.add(key == null ? "0" : "1");
+    args.add(session.status().isTerminal() ? "0" : "1");
+    args.add(session.subject() instanceof Subject.ExistingUser ? "1" : "0");
     args.addAll(SessionHash.fields(session));
     List<Object> reply = redis.script(Scripts.INSERT,
-        new String[] {sessionKey, claim, tenant.ids(), tenant.expiry(), tenant.counterExpiry()},
+        new String[] {sessionKey, claim, tenant.ids(), tenant.expiry(), tenant.counterExpiry(), tenant.live(), user},
         args.toArray(String[]::new));
     long outcome = (Long) reply.get(0);
     if (outcome == 1) {
@@ -156,8 +165,9 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     KeySpace.TenantKeys tenant = keys.tenant(replacement.tenant());
     String sessionKey = tenant.session(replacement.id());
     String key = replacement.idempotencyKey();
+    String user = userKey(tenant, replacement, sessionKey);
     long score = expiryScore(replacement);
-    var args = new ArrayList<String>(64);
+    var args = new ArrayList<String>(76);
     args.add(Long.toString(expectedVersion));
     args.add(Long.toString(expireAtMillis(replacement)));
     args.add(Long.toString(score));
@@ -165,10 +175,13 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     args.add(key == null ? "" : key);
     args.add(tenant.claimPrefix());
     args.add(replacement.id());
+    args.add(replacement.status().isTerminal() ? "0" : "1");
+    args.add(replacement.subject() instanceof Subject.ExistingUser existing ? existing.userId() : "");
+    args.add(tenant.userPrefix());
     args.addAll(SessionHash.fields(replacement));
     List<Object> reply = redis.script(Scripts.REPLACE,
         new String[] {sessionKey, key == null ? sessionKey : tenant.claim(key), tenant.ids(), tenant.expiry(),
-            tenant.counterExpiry()},
+            tenant.counterExpiry(), tenant.live(), user},
         args.toArray(String[]::new));
     long outcome = (Long) reply.get(0);
     if (outcome == 0) {
@@ -183,10 +196,11 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
   @Override
   public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
-      BrowserBinding browser, Instant now) {
+      BrowserBinding browser, AccessRecord access, Instant now) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(newStatus, "newStatus");
+    Objects.requireNonNull(access, "access");
     Objects.requireNonNull(now, "now");
     if (newStatus == SessionStatus.OPEN) {
       throw new IllegalArgumentException("newStatus must not be OPEN");
@@ -194,42 +208,119 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     if (EpochNanos.saturated(now) == Long.MAX_VALUE) {
       return Optional.empty(); // later than any storable expiresAt: every session has expired
     }
-    var args = new ArrayList<String>(7);
-    args.add(Long.toString(tokenGeneration));
-    args.add(SessionHash.instant(now));
-    args.add(newStatus.name());
-    args.add(browser == null ? "0" : "1");
-    if (browser != null) {
-      args.add(browser.secretDigest());
-      args.add(SessionHash.instant(browser.activatedAt()));
-      args.add(SessionHash.instant(browser.lastSeenAt()));
+    KeySpace.TenantKeys tenantKeys = keys.tenant(tenant);
+    String[] args = {
+        Long.toString(tokenGeneration),
+        SessionHash.instant(now),
+        newStatus.name(),
+        browser == null ? "0" : "1",
+        browser == null ? "" : browser.secretDigest(),
+        browser == null ? "" : SessionHash.instant(browser.activatedAt()),
+        browser == null ? "" : SessionHash.instant(browser.lastSeenAt()),
+        AccessLogJson.write(List.of(access)), // an OPEN session's log is empty: the one new record is all of it
+        id,
+        Long.toString(retention.toMillis()),
+        tenantKeys.claimPrefix(),
+        tenantKeys.userPrefix(),
+        SessionHash.nanos(SessionClocks.DEFAULT_IDLE_TIMEOUT)};
+    List<Object> reply = redis.script(Scripts.CONSUME, new String[] {tenantKeys.session(id), tenantKeys.ids(),
+        tenantKeys.expiry(), tenantKeys.counterExpiry(), tenantKeys.live()}, args);
+    if (reply.isEmpty()) {
+      return Optional.empty();
     }
-    List<Object> reply = redis.script(Scripts.CONSUME, new String[] {keys.tenant(tenant).session(id)},
-        args.toArray(String[]::new));
-    return reply.isEmpty() ? Optional.empty() : Optional.of(SessionHash.read(tenant, id, hash(reply)));
+    StoredSession consumed = SessionHash.read(tenant, id, hash(reply.get(2)));
+    register(tenant, Long.parseLong((String) reply.get(1)), (String) reply.get(0));
+    return Optional.of(consumed);
   }
 
   @Override
   public SessionPage list(String tenant, String cursor, int limit) {
     Objects.requireNonNull(tenant, "tenant");
+    KeySpace.TenantKeys keys = this.keys.tenant(tenant);
+    return page(tenant, new String[] {keys.ids(), keys.expiry(), keys.live()}, "", cursor, limit);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One script pages the user's sorted set of ids, like {@link #list} the tenant's.
+   */
+  @Override
+  public SessionPage listByUser(String tenant, String userId, String cursor, int limit) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(userId, "userId");
+    return page(tenant, new String[] {keys.tenant(tenant).user(userId)}, userId, cursor, limit);
+  }
+
+  /** One page of the sorted set {@code indexes[0]}; see {@link Scripts#PAGE}. */
+  private SessionPage page(String tenant, String[] indexes, String userId, String cursor, int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1");
     }
-    KeySpace.TenantKeys keys = this.keys.tenant(tenant);
     // One session more than asked tells whether another page follows.
     long fetch = (long) limit + 1;
-    List<Object> reply = redis.script(Scripts.LIST, new String[] {keys.ids(), keys.expiry()},
-        keys.sessionPrefix(), cursor == null ? "" : cursor, Long.toString(fetch));
-    var sessions = new ArrayList<StoredSession>(reply.size());
-    for (Object entry : reply) {
-      List<?> pair = (List<?>) entry;
-      sessions.add(SessionHash.read(tenant, (String) pair.get(0), hash(pair.get(1))));
-    }
+    List<Object> reply = redis.script(Scripts.PAGE, indexes, keys.tenant(tenant).sessionPrefix(),
+        cursor == null ? "" : cursor, Long.toString(fetch), userId);
+    List<StoredSession> sessions = sessions(tenant, reply);
     if (sessions.size() > limit) {
       List<StoredSession> page = sessions.subList(0, limit);
       return new SessionPage(page, page.get(limit - 1).id());
     }
     return new SessionPage(sessions, null);
+  }
+
+  /** The sessions of a script's reply of {id, {field, value, ...}} pairs. */
+  private static List<StoredSession> sessions(String tenant, List<Object> reply) {
+    var sessions = new ArrayList<StoredSession>(reply.size());
+    for (Object entry : reply) {
+      List<?> pair = (List<?>) entry;
+      sessions.add(SessionHash.read(tenant, (String) pair.get(0), hash(pair.get(1))));
+    }
+    return sessions;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Visits the tenants of the registry whose earliest expiry is at or before {@code now} (a tenant with an
+   * ended session is among them), a page of {@value #TENANT_PAGE} at a time; for each, one script reads its sorted
+   * set of non-terminal sessions by expiry from the start. The scripts of a page are sent together, so a page
+   * costs about one round trip. The answer is earliest first among the tenants visited. A session is listed only
+   * while Redis holds it, that is within the {@linkplain Builder#retention retention} after it ended.
+   */
+  @Override
+  public List<StoredSession> listEnded(Instant now, int limit) {
+    Objects.requireNonNull(now, "now");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    long nowNanos = EpochNanos.saturated(now);
+    long nowScore = EpochNanos.floorMillis(nowNanos);
+    var ended = new ArrayList<StoredSession>();
+    for (int offset = 0; ended.size() < limit; offset += TENANT_PAGE) {
+      int from = offset;
+      List<String> tenants = redis.await("list tenants with ended sessions",
+          () -> redis.commands().zrangebyscore(keys.registry(),
+              Range.create(Double.NEGATIVE_INFINITY, (double) nowScore), Limit.create(from, TENANT_PAGE)));
+      var scriptKeys = new ArrayList<String[]>(tenants.size());
+      var scriptArgs = new ArrayList<String[]>(tenants.size());
+      String want = Integer.toString(limit - ended.size());
+      for (String tenant : tenants) {
+        KeySpace.TenantKeys tenantKeys = keys.tenant(tenant);
+        scriptKeys.add(new String[] {tenantKeys.live(), tenantKeys.ids(), tenantKeys.expiry()});
+        scriptArgs.add(new String[] {tenantKeys.sessionPrefix(), Long.toString(nowNanos), Long.toString(nowScore),
+            want});
+      }
+      List<List<Object>> replies = redis.scripts(Scripts.LIST_ENDED, scriptKeys, scriptArgs);
+      for (int i = 0; i < tenants.size(); i++) {
+        ended.addAll(sessions(tenants.get(i), replies.get(i)));
+      }
+      if (tenants.size() < TENANT_PAGE) {
+        break;
+      }
+    }
+    ended.sort(Comparator.comparing(StoredSession::expiresAt));
+    return List.copyOf(ended.subList(0, Math.min(limit, ended.size())));
   }
 
   /**
@@ -270,9 +361,10 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         visitedAll = false;
         KeySpace.TenantKeys tenantKeys = keys.tenant(tenant);
         List<Object> reply = redis.script(Scripts.SWEEP,
-            new String[] {tenantKeys.expiry(), tenantKeys.ids(), tenantKeys.counterExpiry()},
+            new String[] {tenantKeys.expiry(), tenantKeys.ids(), tenantKeys.counterExpiry(), tenantKeys.live()},
             tenantKeys.sessionPrefix(), tenantKeys.claimPrefix(), tenantKeys.counterPrefix(), Long.toString(before),
-            Long.toString(beforeScore), Integer.toString(limit - sessions), Integer.toString(limit - counters));
+            Long.toString(beforeScore), Integer.toString(limit - sessions), Integer.toString(limit - counters),
+            tenantKeys.userPrefix());
         sessions += Math.toIntExact((Long) reply.get(0));
         counters += Math.toIntExact((Long) reply.get(1));
         String earliest = (String) reply.get(2);
@@ -348,6 +440,11 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
   /** A score as Redis writes it: integral scores without a fraction. */
   private static String score(double score) {
     return score == Math.rint(score) && Math.abs(score) < 1e17 ? Long.toString((long) score) : Double.toString(score);
+  }
+
+  /** The key of the sorted set of the session's user, or {@code sessionKey} if its subject is no existing user. */
+  private static String userKey(KeySpace.TenantKeys tenant, StoredSession s, String sessionKey) {
+    return s.subject() instanceof Subject.ExistingUser existing ? tenant.user(existing.userId()) : sessionKey;
   }
 
   private static long expiryScore(StoredSession s) {

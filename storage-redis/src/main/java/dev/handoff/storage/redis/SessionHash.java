@@ -6,9 +6,12 @@ import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.Intent;
 import dev.handoff.spi.Json;
 import dev.handoff.spi.LoginChallenge;
+import dev.handoff.spi.Recovery;
+import dev.handoff.spi.SessionClocks;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.Subject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +31,10 @@ import java.util.Map;
  * td token digest     su single use (1/0) ik idempotency key   rf request fingerprint
  * bd ba bl  browser: secret digest, activatedAt, lastSeenAt
  * ce cd cx cn cs cl  challenge: email, code digest, expiresAt, attempts left, sends, lastSentAt
+ * lx to lf  clocks: link expires at, idle timeout, active lifetime (nanoseconds); absent on hashes written before
+ *           they were stored, which read as {@link SessionClocks#single}
+ * ro rb rn  recovery: recovered from, replaced by, count; each absent when null or 0
+ * ax access log (JSON, see {@link AccessLogJson}); absent when empty
  * v  version
  * </pre>
  */
@@ -74,8 +81,34 @@ final class SessionHash {
       put(f, "cs", Integer.toString(c.sends()));
       put(f, "cl", instant(c.lastSentAt()));
     }
+    SessionClocks clocks = s.clocks();
+    put(f, "lx", instant(clocks.linkExpiresAt()));
+    put(f, "to", nanos(clocks.idleTimeout()));
+    put(f, "lf", nanos(clocks.activeLifetime()));
+    Recovery recovery = s.recovery();
+    putNullable(f, "ro", recovery.recoveredFrom());
+    putNullable(f, "rb", recovery.replacedBy());
+    if (recovery.count() != 0) {
+      put(f, "rn", Integer.toString(recovery.count()));
+    }
+    if (!s.accessLog().isEmpty()) {
+      put(f, "ax", AccessLogJson.write(s.accessLog()));
+    }
     put(f, "v", Long.toString(s.version()));
     return f;
+  }
+
+  /**
+   * A duration as decimal nanoseconds.
+   *
+   * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} for a duration of 292 years or more
+   */
+  static String nanos(Duration duration) {
+    try {
+      return Long.toString(duration.toNanos());
+    } catch (ArithmeticException e) {
+      throw new HandoffException(ErrorCode.INVALID_REQUEST, "durations must be under 292 years to be stored");
+    }
   }
 
   private static void browserFields(List<String> f, BrowserBinding b) {
@@ -133,8 +166,18 @@ final class SessionHash {
         b.challenge(new LoginChallenge(hash.get("ce"), hash.get("cd"), instant(hash, "cx"),
             Integer.parseInt(hash.get("cn")), Integer.parseInt(hash.get("cs")), instant(hash, "cl")));
       }
+      if (hash.containsKey("lx")) {
+        b.clocks(new SessionClocks(instant(hash, "lx"), Duration.ofNanos(Long.parseLong(hash.get("to"))),
+            Duration.ofNanos(Long.parseLong(hash.get("lf")))));
+      }
+      String count = hash.get("rn");
+      b.recovery(new Recovery(hash.get("ro"), hash.get("rb"), count == null ? 0 : Integer.parseInt(count)));
+      String log = hash.get("ax");
+      if (log != null) {
+        b.accessLog(AccessLogJson.read(log));
+      }
       return b.build();
-    } catch (IllegalArgumentException | NullPointerException e) {
+    } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
       throw new HandoffException(ErrorCode.STORAGE_UNAVAILABLE, "a stored session hash is corrupt", e);
     }
   }

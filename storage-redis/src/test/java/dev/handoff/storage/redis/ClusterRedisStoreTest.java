@@ -2,6 +2,7 @@ package dev.handoff.storage.redis;
 
 import static dev.handoff.storage.tck.StoredSessions.baseTime;
 import static dev.handoff.storage.tck.StoredSessions.open;
+import static dev.handoff.storage.tck.StoredSessions.redemption;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.handoff.spi.SessionStatus;
@@ -46,11 +47,11 @@ class ClusterRedisStoreTest {
       String tenant = "tenant-" + t;
       store.insert(open(tenant, "csn_1").idempotency("key", "fp").build());
       store.insert(open(tenant, "csn_2").expiresAt(baseTime().plusSeconds(60)).build());
-      assertThat(store.consume(tenant, "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).isPresent();
+      assertThat(store.consume(tenant, "csn_1", 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW)).isPresent();
       assertThat(store.list(tenant, null, 10).sessions()).hasSize(2);
 
       List<String> keys = TestRedis.keys(redis, prefix + "{" + tenant + "}");
-      assertThat(keys).hasSize(5);
+      assertThat(keys).hasSize(6); // two sessions, a claim, ids, exp, live
       Set<Long> slots = new HashSet<>();
       keys.forEach(k -> slots.add(redis.clusterKeyslot(k)));
       assertThat(slots).as("slots of %s", tenant).hasSize(1);
@@ -81,7 +82,8 @@ class ClusterRedisStoreTest {
         StoredSession s = open("tenant-" + t, "csn_1").idempotency("key", "fp").build();
         store.insert(s);
         assertThat(store.findByIdempotencyKey(s.tenant(), "key")).contains(s);
-        assertThat(store.consume(s.tenant(), "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).isPresent();
+        assertThat(store.consume(s.tenant(), "csn_1", 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW))
+            .isPresent();
       }
     }
   }
@@ -93,8 +95,8 @@ class ClusterRedisStoreTest {
     StoredSession s = open("t1", "csn_1").build();
     store.insert(s);
     ((RedisAdvancedClusterCommands<String, String>) redis).scriptFlush(); // every master
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW))
-        .contains(s.consumedAs(SessionStatus.ACTIVE, null, NOW));
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW))
+        .contains(s.consumedAs(SessionStatus.ACTIVE, null, redemption(NOW), NOW));
     var more = new ArrayList<StoredSession>();
     for (int i = 0; i < 5; i++) {
       StoredSession other = open("tenant-" + i, "csn_1").build();

@@ -2,13 +2,16 @@ package dev.handoff.storage.redis;
 
 import static dev.handoff.storage.tck.StoredSessions.baseTime;
 import static dev.handoff.storage.tck.StoredSessions.open;
+import static dev.handoff.storage.tck.StoredSessions.redemption;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
+import dev.handoff.spi.SessionClocks;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
+import dev.handoff.spi.Subject;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
@@ -87,13 +90,15 @@ class RedisSessionStoreTest {
     store.insert(s);
 
     assertThat(TestRedis.keys(redis, prefix)).containsExactlyInAnyOrder(prefix + "{acme}:s:csn_1",
-        prefix + "{acme}:k:key-1", prefix + "{acme}:ids", prefix + "{acme}:exp", prefix + "tenants");
+        prefix + "{acme}:k:key-1", prefix + "{acme}:ids", prefix + "{acme}:exp", prefix + "{acme}:live",
+        prefix + "tenants");
     // expiresAt rounded up to the millisecond, plus the retention
     long dropAt = baseTime().plusSeconds(3600).toEpochMilli() + 1 + TestRedis.RETENTION.toMillis();
     assertThat(redis.pexpiretime(prefix + "{acme}:s:csn_1")).isEqualTo(dropAt);
     assertThat(redis.pexpiretime(prefix + "{acme}:k:key-1")).isEqualTo(dropAt);
     assertThat(redis.pexpiretime(prefix + "{acme}:ids")).isEqualTo(dropAt);
     assertThat(redis.pexpiretime(prefix + "{acme}:exp")).isEqualTo(dropAt);
+    assertThat(redis.pexpiretime(prefix + "{acme}:live")).isEqualTo(dropAt);
     assertThat(redis.hget(prefix + "{acme}:s:csn_1", "td")).isEqualTo("dgst_csn_1");
 
     // A later session keeps the indexes alive longer; an earlier one does not shorten them.
@@ -159,7 +164,7 @@ class RedisSessionStoreTest {
     for (String tenant : List.of(a, b)) {
       String tag = "{" + KeySpace.escape(tenant) + "}";
       List<String> keys = TestRedis.keys(redis, prefix + tag);
-      assertThat(keys).hasSize(4);
+      assertThat(keys).hasSize(5);
       assertThat(keys).allSatisfy(k -> assertThat(SlotHash.getSlot(k)).isEqualTo(SlotHash.getSlot(keys.get(0))));
     }
   }
@@ -184,6 +189,109 @@ class RedisSessionStoreTest {
     assertThat(store.deleteExpired(now, 10)).isZero(); // Redis already dropped it: nothing left to delete
     assertThat(redis.zrange(prefix + "{t1}:exp", 0, -1)).containsExactly("live");
     assertThat(redis.zrange(prefix + "{t1}:ids", 0, -1)).containsExactly("live");
+  }
+
+  /**
+   * consume starts the second clock: Redis now drops the session (and its claim) at the new expiresAt plus the
+   * retention, whether that is later or earlier than the link's, and the indexes follow, down to the registry.
+   */
+  @Test
+  void consumeMovesTheNativeExpiryOfTheSessionItsClaimAndItsIndexEntries() {
+    String prefix = prefix();
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix);
+    Instant link = baseTime().plusSeconds(3600);
+    store.insert(open("acme", "long").idempotency("key", "fp").subject(new Subject.ExistingUser("usr_1"))
+        .expiresAt(link).clocks(new SessionClocks(link, Duration.ofMinutes(1), Duration.ofDays(2))).build());
+    store.insert(open("acme", "short").expiresAt(link)
+        .clocks(new SessionClocks(link, Duration.ofMinutes(1), Duration.ofSeconds(30))).build());
+
+    assertThat(store.consume("acme", "long", 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW)).isPresent();
+    long later = NOW.plus(Duration.ofDays(2)).toEpochMilli();
+    long dropAt = later + TestRedis.RETENTION.toMillis();
+    assertThat(redis.pexpiretime(prefix + "{acme}:s:long")).isEqualTo(dropAt);
+    assertThat(redis.pexpiretime(prefix + "{acme}:k:key")).isEqualTo(dropAt);
+    for (String index : List.of("ids", "exp", "live", "u:usr_1")) {
+      assertThat(redis.pexpiretime(prefix + "{acme}:" + index)).as(index).isEqualTo(dropAt);
+    }
+    assertThat(redis.zscore(prefix + "{acme}:exp", "long")).isEqualTo((double) later);
+    assertThat(redis.zscore(prefix + "{acme}:live", "long")).isEqualTo((double) later);
+
+    assertThat(store.consume("acme", "short", 1, SessionStatus.REVOKED, null, redemption(NOW), NOW)).isPresent();
+    long earlier = NOW.plusSeconds(30).toEpochMilli();
+    assertThat(redis.pexpiretime(prefix + "{acme}:s:short")).isEqualTo(earlier + TestRedis.RETENTION.toMillis());
+    assertThat(redis.zscore(prefix + "{acme}:exp", "short")).isEqualTo((double) earlier);
+    assertThat(redis.zscore(prefix + "{acme}:live", "short")).as("consumed into a final status").isNull();
+    assertThat(redis.zscore(prefix + "tenants", "acme")).as("the sweep must visit it sooner")
+        .isEqualTo((double) earlier);
+  }
+
+  /** A hash written before the clocks were stored reads as its one lifetime, and consume gives it that again. */
+  @Test
+  void aHashWithoutClocksReadsAsItsSingleLifetimeAndConsumesWithIt() {
+    String prefix = prefix();
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix);
+    StoredSession hour = open("acme", "hour").build();
+    StoredSession instant = open("acme", "instant").expiresAt(baseTime().plusMillis(500)).build();
+    for (StoredSession s : List.of(hour, instant)) {
+      store.insert(s);
+      redis.hdel(prefix + "{acme}:s:" + s.id(), "lx", "to", "lf");
+      assertThat(store.find("acme", s.id())).contains(s);
+    }
+    assertThat(store.consume("acme", "hour", 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW))
+        .contains(hour.consumedAs(SessionStatus.ACTIVE, null, redemption(NOW), NOW));
+    Instant soon = baseTime().plusMillis(100);
+    assertThat(store.consume("acme", "instant", 1, SessionStatus.ACTIVE, null, redemption(soon), soon))
+        .as("at least a second, as SessionClocks.single gives")
+        .contains(instant.consumedAs(SessionStatus.ACTIVE, null, redemption(soon), soon));
+    assertThat(store.find("acme", "instant").orElseThrow().expiresAt()).isEqualTo(soon.plusSeconds(1));
+  }
+
+  /**
+   * Entries of a session Redis dropped natively (here: deleted by hand) are dropped by the listings that meet them,
+   * also when another user's session took its id since.
+   */
+  @Test
+  void listingsDropTheEntriesOfSessionsThatExpiredNatively() {
+    String prefix = prefix();
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix);
+    StoredSession kept = open("t1", "kept").subject(new Subject.ExistingUser("usr_1")).status(SessionStatus.ACTIVE)
+        .expiresAt(NOW.minusSeconds(1)).build();
+    store.insert(kept);
+    store.insert(open("t1", "gone").subject(new Subject.ExistingUser("usr_1")).status(SessionStatus.ACTIVE)
+        .expiresAt(NOW.minusSeconds(2)).build());
+    store.insert(open("t1", "reused").subject(new Subject.ExistingUser("usr_1")).build());
+    redis.del(prefix + "{t1}:s:gone", prefix + "{t1}:s:reused");
+    StoredSession reused = open("t1", "reused").subject(new Subject.ExistingUser("usr_2")).build();
+    store.insert(reused);
+
+    assertThat(store.listEnded(NOW, 10)).containsExactly(kept);
+    assertThat(redis.zrange(prefix + "{t1}:live", 0, -1)).containsExactlyInAnyOrder("kept", "reused");
+    assertThat(store.listByUser("t1", "usr_1", null, 10).sessions()).containsExactly(kept);
+    assertThat(redis.zrange(prefix + "{t1}:u:usr_1", 0, -1)).containsExactly("kept");
+    assertThat(store.listByUser("t1", "usr_2", null, 10).sessions()).containsExactly(reused);
+    assertThat(store.list("t1", null, 10).sessions()).containsExactly(kept, reused);
+    assertThat(redis.zrange(prefix + "{t1}:ids", 0, -1)).containsExactly("kept", "reused");
+    // Deleting the rest leaves no key behind, the user and live sets included.
+    assertThat(store.deleteExpired(NOW.plus(Duration.ofDays(1)), 10)).isEqualTo(2);
+    assertThat(TestRedis.keys(redis, prefix)).isEmpty();
+  }
+
+  /** More tenants than one page of the registry, each with an ended session: their scripts go out together. */
+  @Test
+  void listEndedPagesThroughManyTenants() {
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix());
+    var ended = new ArrayList<StoredSession>();
+    Instant created = NOW.minusSeconds(3600);
+    for (int t = 0; t < 300; t++) {
+      StoredSession s = open("t" + t, "ended").status(SessionStatus.ACTIVE).createdAt(created).modifiedAt(created)
+          .expiresAt(NOW.minusSeconds(t)).build();
+      store.insert(s);
+      ended.add(s);
+      store.insert(s.toBuilder().id("done").status(SessionStatus.COMPLETED).build());
+    }
+    assertThat(store.listEnded(NOW, 1000)).containsExactlyInAnyOrderElementsOf(ended);
+    assertThat(store.listEnded(NOW, 3)).as("earliest first").extracting(StoredSession::tenant)
+        .containsExactly("t299", "t298", "t297");
   }
 
   @Test
@@ -216,10 +324,10 @@ class RedisSessionStoreTest {
     StoredSession s = open("t1", "csn_1").build();
     a.insert(s);
     assertThat(b.find("t1", "csn_1")).contains(s);
-    assertThat(b.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW))
-        .contains(s.consumedAs(SessionStatus.ACTIVE, null, NOW));
-    assertThat(a.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).isEmpty();
-    assertThat(b.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, NOW)).isEmpty();
+    assertThat(b.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW))
+        .contains(s.consumedAs(SessionStatus.ACTIVE, null, redemption(NOW), NOW));
+    assertThat(a.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW)).isEmpty();
+    assertThat(b.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW)).isEmpty();
 
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -233,7 +341,7 @@ class RedisSessionStoreTest {
           RedisSessionStore store = t % 2 == 0 ? a : b;
           futures.add(pool.submit(() -> {
             barrier.await(10, TimeUnit.SECONDS);
-            if (store.consume("t1", id, 1, SessionStatus.ACTIVE, null, NOW).isPresent()) {
+            if (store.consume("t1", id, 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW).isPresent()) {
               wins.incrementAndGet();
             }
             return null;

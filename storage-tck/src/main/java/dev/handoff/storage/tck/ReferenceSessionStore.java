@@ -1,5 +1,6 @@
 package dev.handoff.storage.tck;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
@@ -7,6 +8,7 @@ import dev.handoff.spi.SessionPage;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.SessionStore;
 import dev.handoff.spi.StoredSession;
+import dev.handoff.spi.Subject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The obviously-correct model the kit compares adapters with: one sorted map, every method
@@ -83,7 +86,7 @@ final class ReferenceSessionStore implements SessionStore {
 
   @Override
   public synchronized Optional<StoredSession> consume(String tenant, String id, long tokenGeneration,
-      SessionStatus newStatus, BrowserBinding browser, Instant now) {
+      SessionStatus newStatus, BrowserBinding browser, AccessRecord access, Instant now) {
     if (newStatus == SessionStatus.OPEN) {
       throw new IllegalArgumentException("newStatus must not be OPEN");
     }
@@ -92,24 +95,46 @@ final class ReferenceSessionStore implements SessionStore {
         || current.isExpiredAt(now)) {
       return Optional.empty();
     }
-    StoredSession consumed = current.consumedAs(newStatus, browser, now);
+    StoredSession consumed = current.consumedAs(newStatus, browser, access, now);
     sessions.put(key(tenant, id), consumed);
     return Optional.of(consumed);
   }
 
   @Override
   public synchronized SessionPage list(String tenant, String cursor, int limit) {
+    return page(s -> s.tenant().equals(tenant), cursor, limit);
+  }
+
+  @Override
+  public synchronized SessionPage listByUser(String tenant, String userId, String cursor, int limit) {
+    return page(s -> s.tenant().equals(tenant) && s.subject() instanceof Subject.ExistingUser u
+        && u.userId().equals(userId), cursor, limit);
+  }
+
+  private SessionPage page(Predicate<StoredSession> filter, String cursor, int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1");
     }
     List<StoredSession> all = sessions.values().stream()
-        .filter(s -> s.tenant().equals(tenant) && (cursor == null || s.id().compareTo(cursor) > 0))
+        .filter(s -> filter.test(s) && (cursor == null || s.id().compareTo(cursor) > 0))
         .sorted(BY_KEY)
         .toList();
     if (all.size() <= limit) {
       return new SessionPage(all, null);
     }
     return new SessionPage(all.subList(0, limit), all.get(limit - 1).id());
+  }
+
+  @Override
+  public synchronized List<StoredSession> listEnded(Instant now, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    return sessions.values().stream()
+        .filter(s -> !s.status().isTerminal() && s.isExpiredAt(now))
+        .sorted(Comparator.comparing(StoredSession::expiresAt))
+        .limit(limit)
+        .toList();
   }
 
   @Override

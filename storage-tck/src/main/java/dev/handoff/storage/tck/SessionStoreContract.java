@@ -2,14 +2,18 @@ package dev.handoff.storage.tck;
 
 import static dev.handoff.storage.tck.StoredSessions.baseTime;
 import static dev.handoff.storage.tck.StoredSessions.open;
+import static dev.handoff.storage.tck.StoredSessions.redemption;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
-import dev.handoff.spi.LoginChallenge;
 import dev.handoff.spi.Intent;
+import dev.handoff.spi.LoginChallenge;
+import dev.handoff.spi.Recovery;
+import dev.handoff.spi.SessionClocks;
 import dev.handoff.spi.SessionPage;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.SessionStore;
@@ -21,10 +25,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -188,6 +194,44 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  void clocksRecoveryAndAccessLogRoundTrip() {
+    SessionStore store = newStore();
+    String longest = "\"\\ ~" + "M".repeat(AccessRecord.MAX_FIELD_LENGTH - 4);
+    var log = new ArrayList<AccessRecord>();
+    log.add(new AccessRecord(AccessRecord.Step.REDEEMED, NOW.plusNanos(1), null, null));
+    log.add(new AccessRecord(AccessRecord.Step.SIGNED_IN, NOW.plusSeconds(1), "203.0.113.0/24", longest));
+    log.add(new AccessRecord(AccessRecord.Step.RECOVERED, NOW.plusSeconds(2), "hmac:" + "a".repeat(251), ""));
+    while (log.size() < AccessRecord.MAX_RECORDS) {
+      log.add(new AccessRecord(AccessRecord.Step.REDEEMED, NOW.plusSeconds(log.size()), "2001:db8::/48",
+          "agent " + log.size()));
+    }
+    var clocks = new SessionClocks(baseTime().plus(Duration.ofDays(7)).plusNanos(3), Duration.ofSeconds(1),
+        Duration.ofDays(90).plusNanos(1));
+    List<StoredSession> sessions = List.of(
+        open("t1", "explicit").expiresAt(clocks.linkExpiresAt()).clocks(clocks).build(),
+        open("t1", "recovered").recovery(new Recovery("csn_original", null, 3)).build(),
+        open("t1", "replaced").status(SessionStatus.EXPIRED).recovery(Recovery.NONE.replacedBy("csn_next"))
+            .accessLog(log.subList(0, 1)).build(),
+        open("t1", "both").status(SessionStatus.COMPLETED).recovery(new Recovery("csn_a", "csn_c", 1))
+            .accessLog(log).build());
+    sessions.forEach(store::insert);
+    for (StoredSession s : sessions) {
+      assertThat(store.find("t1", s.id())).contains(s);
+    }
+    assertThat(store.list("t1", null, 10).sessions()).containsExactlyInAnyOrderElementsOf(sessions);
+    // And through replace: every part changed, then cleared.
+    StoredSession first = sessions.get(0);
+    StoredSession changed = first.toBuilder().status(SessionStatus.ACTIVE).accessLog(log)
+        .clocks(new SessionClocks(NOW, Duration.ofHours(1), Duration.ofSeconds(1)))
+        .recovery(new Recovery("csn_x", "csn_y", Integer.MAX_VALUE)).version(1).build();
+    assertThat(store.replace(changed, 0)).isTrue();
+    assertThat(store.find("t1", "explicit")).contains(changed);
+    StoredSession cleared = changed.toBuilder().accessLog(List.of()).recovery(Recovery.NONE).version(2).build();
+    assertThat(store.replace(cleared, 1)).isTrue();
+    assertThat(store.find("t1", "explicit")).contains(cleared);
+  }
+
+  @Test
   void unicodeTenantsIdsAndKeysRoundTrip() {
     SessionStore store = newStore();
     StoredSession s = open("mandant-é", "csn_中文_😀").idempotency("clé-𝄞", "fp").build();
@@ -285,7 +329,7 @@ public abstract class SessionStoreContract {
     StoredSession b = open("tenant_b", "csn_1").build();
     store.insert(a);
     store.insert(b);
-    assertThat(store.consume("tenant_b", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW)).isPresent();
+    assertThat(store.consume("tenant_b", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW)).isPresent();
     assertThat(store.replace(b.toBuilder().status(SessionStatus.REVOKED).version(1).build(), 0)).isFalse();
     assertThat(store.find("tenant_a", "csn_1")).contains(a);
     assertThat(store.list("tenant_a", null, 10).sessions()).containsExactly(a);
@@ -354,11 +398,13 @@ public abstract class SessionStoreContract {
     SessionStore store = newStore();
     StoredSession s = open("t1", "csn_1").build();
     store.insert(s);
-    StoredSession expected = s.consumedAs(SessionStatus.ACTIVE, BROWSER, NOW);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW)).contains(expected);
+    StoredSession expected = s.consumedAs(SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW);
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW)).contains(expected);
     assertThat(store.find("t1", "csn_1")).contains(expected);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW)).isEmpty();
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.LOGIN_REQUIRED, BROWSER, NOW.plusSeconds(1))).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW)).isEmpty();
+    Instant later = NOW.plusSeconds(1);
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.LOGIN_REQUIRED, BROWSER, redemption(later), later))
+        .isEmpty();
     assertThat(store.find("t1", "csn_1")).contains(expected);
   }
 
@@ -367,7 +413,7 @@ public abstract class SessionStoreContract {
     SessionStore store = newStore();
     store.insert(open("t1", "csn_1").build());
     Instant now = NOW.plusNanos(987_654_321);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.LOGIN_REQUIRED, BROWSER, now))
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.LOGIN_REQUIRED, BROWSER, redemption(now), now))
         .map(StoredSession::modifiedAt).contains(now);
     assertThat(store.find("t1", "csn_1")).map(StoredSession::modifiedAt).contains(now);
   }
@@ -377,10 +423,10 @@ public abstract class SessionStoreContract {
     SessionStore store = newStore();
     StoredSession s = open("t1", "csn_1").tokenGeneration(2).build();
     store.insert(s);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW)).isEmpty();
-    assertThat(store.consume("t1", "csn_1", 3, SessionStatus.ACTIVE, BROWSER, NOW)).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW)).isEmpty();
+    assertThat(store.consume("t1", "csn_1", 3, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW)).isEmpty();
     assertThat(store.find("t1", "csn_1")).contains(s);
-    assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, BROWSER, NOW)).isPresent();
+    assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW)).isPresent();
   }
 
   @Test
@@ -388,12 +434,13 @@ public abstract class SessionStoreContract {
     SessionStore store = newStore();
     StoredSession s = open("t1", "csn_1").build();
     store.insert(s);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, s.expiresAt())).isEmpty();
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, s.expiresAt().plusSeconds(5))).isEmpty();
+    for (Instant late : List.of(s.expiresAt(), s.expiresAt().plusSeconds(5))) {
+      assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, redemption(late), late)).isEmpty();
+    }
     assertThat(store.find("t1", "csn_1")).contains(s);
     Instant justBefore = s.expiresAt().minusNanos(1);
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, justBefore))
-        .contains(s.consumedAs(SessionStatus.ACTIVE, BROWSER, justBefore));
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, redemption(justBefore), justBefore))
+        .contains(s.consumedAs(SessionStatus.ACTIVE, BROWSER, redemption(justBefore), justBefore));
   }
 
   @Test
@@ -403,7 +450,8 @@ public abstract class SessionStoreContract {
       if (status != SessionStatus.OPEN) {
         StoredSession s = open("t1", status.name()).status(status).build();
         store.insert(s);
-        assertThat(store.consume("t1", status.name(), 1, SessionStatus.ACTIVE, BROWSER, NOW)).as("%s", status).isEmpty();
+        assertThat(store.consume("t1", status.name(), 1, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW))
+            .as("%s", status).isEmpty();
         assertThat(store.find("t1", status.name())).contains(s);
       }
     }
@@ -412,10 +460,10 @@ public abstract class SessionStoreContract {
   @Test
   void refusesAbsentSessionsAndOpenAsNewStatus() {
     SessionStore store = newStore();
-    assertThat(store.consume("t1", "nope", 1, SessionStatus.ACTIVE, BROWSER, NOW)).isEmpty();
+    assertThat(store.consume("t1", "nope", 1, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW)).isEmpty();
     StoredSession s = open("t1", "csn_1").build();
     store.insert(s);
-    assertThatThrownBy(() -> store.consume("t1", "csn_1", 1, SessionStatus.OPEN, BROWSER, NOW))
+    assertThatThrownBy(() -> store.consume("t1", "csn_1", 1, SessionStatus.OPEN, BROWSER, redemption(NOW), NOW))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(store.find("t1", "csn_1")).contains(s);
   }
@@ -425,13 +473,64 @@ public abstract class SessionStoreContract {
     SessionStore store = newStore();
     StoredSession s = open("t1", "csn_1").singleUse(true).build();
     store.insert(s);
-    StoredSession consumed = store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW).orElseThrow();
-    StoredSession reminted = consumed.toBuilder().status(SessionStatus.OPEN).tokenGeneration(2)
-        .tokenDigest("dgst_2").version(consumed.version() + 1).build();
+    StoredSession consumed =
+        store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW).orElseThrow();
+    // Reopened as the engine does: the link's deadline again, the log of the undone redemption dropped.
+    StoredSession reminted = consumed.toBuilder().status(SessionStatus.OPEN).accessLog(List.of())
+        .expiresAt(consumed.clocks().linkExpiresAt()).tokenGeneration(2).tokenDigest("dgst_2")
+        .version(consumed.version() + 1).build();
     assertThat(store.replace(reminted, consumed.version())).isTrue();
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW)).isEmpty();
-    assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, BROWSER, NOW))
-        .contains(reminted.consumedAs(SessionStatus.ACTIVE, BROWSER, NOW));
+    Instant later = NOW.plusSeconds(1);
+    var again = new AccessRecord(AccessRecord.Step.RECOVERED, later, "198.51.100.0/24", "Second/2.0");
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, again, later)).isEmpty();
+    StoredSession expected = reminted.consumedAs(SessionStatus.ACTIVE, BROWSER, again, later);
+    assertThat(store.consume("t1", "csn_1", 2, SessionStatus.ACTIVE, BROWSER, again, later)).contains(expected);
+    assertThat(expected.accessLog()).containsExactly(again);
+    assertThat(store.find("t1", "csn_1")).contains(expected);
+  }
+
+  @Test
+  void consumeStartsTheSecondClockAndWritesTheAccessLog() {
+    SessionStore store = newStore();
+    Instant link = baseTime().plus(Duration.ofDays(7));
+    var clocks = new SessionClocks(link, Duration.ofMinutes(5), Duration.ofMinutes(30));
+    StoredSession s = open("t1", "csn_1").expiresAt(link).clocks(clocks).build();
+    store.insert(s);
+    var access = new AccessRecord(AccessRecord.Step.REDEEMED, NOW, "2001:db8:1::/48", "Mozilla/5.0 (X11)");
+    StoredSession consumed =
+        store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, access, NOW).orElseThrow();
+    assertThat(consumed.expiresAt()).as("30 minutes in the page, not 7 days")
+        .isEqualTo(NOW.plus(Duration.ofMinutes(30)));
+    assertThat(consumed.clocks()).isEqualTo(clocks);
+    assertThat(consumed.accessLog()).containsExactly(access);
+    assertThat(consumed).isEqualTo(s.consumedAs(SessionStatus.ACTIVE, BROWSER, access, NOW));
+    assertThat(store.find("t1", "csn_1")).contains(consumed);
+  }
+
+  @Test
+  void consumeCanMoveExpiresAtLaterThanTheLinkDeadline() {
+    SessionStore store = newStore();
+    Instant link = NOW.plusSeconds(1);
+    var clocks = new SessionClocks(link, Duration.ofSeconds(1), Duration.ofDays(30).plusNanos(7));
+    StoredSession s = open("t1", "csn_1").expiresAt(link).clocks(clocks).build();
+    store.insert(s);
+    Instant now = NOW.plusNanos(999_999_999);
+    StoredSession consumed =
+        store.consume("t1", "csn_1", 1, SessionStatus.LOGIN_REQUIRED, null, redemption(now), now).orElseThrow();
+    assertThat(consumed.expiresAt()).isEqualTo(now.plus(Duration.ofDays(30)).plusNanos(7));
+    assertThat(store.find("t1", "csn_1")).contains(s.consumedAs(SessionStatus.LOGIN_REQUIRED, null,
+        redemption(now), now));
+  }
+
+  @Test
+  void consumeOfDerivedClocksGivesTheSessionItsLifetimeAgain() {
+    SessionStore store = newStore();
+    StoredSession s = open("t1", "csn_1").build(); // an hour, derived clocks
+    store.insert(s);
+    StoredSession consumed =
+        store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW).orElseThrow();
+    assertThat(consumed.expiresAt()).isEqualTo(NOW.plus(Duration.ofHours(1)));
+    assertThat(consumed.clocks()).isEqualTo(SessionClocks.single(s.createdAt(), s.expiresAt()));
   }
 
   // ---- time is the engine's ------------------------------------------------------------------------------
@@ -532,6 +631,223 @@ public abstract class SessionStoreContract {
     assertThatThrownBy(() -> store.list("t1", null, 0)).isInstanceOf(IllegalArgumentException.class);
   }
 
+  // ---- listByUser ----------------------------------------------------------------------------------------
+
+  private static StoredSession.Builder ofUser(String tenant, String id, String userId) {
+    return open(tenant, id).subject(new Subject.ExistingUser(userId));
+  }
+
+  private static List<StoredSession> listAllOfUser(SessionStore store, String tenant, String userId, int limit) {
+    var all = new ArrayList<StoredSession>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      SessionPage page = store.listByUser(tenant, userId, cursor, limit);
+      assertThat(page.sessions()).hasSizeLessThanOrEqualTo(limit);
+      if (page.nextCursor() != null) {
+        assertThat(page.sessions()).as("a page with a cursor is full, limit %d", limit).hasSize(limit);
+      }
+      all.addAll(page.sessions());
+      cursor = page.nextCursor();
+    } while (cursor != null && ++pages < 100);
+    return all;
+  }
+
+  @Test
+  void listsOneUsersSessionsInEveryStatusInIdOrder() {
+    SessionStore store = newStore();
+    var mine = new ArrayList<StoredSession>();
+    for (SessionStatus status : SessionStatus.values()) {
+      StoredSession s = ofUser("t1", "csn_" + status.ordinal(), "usr_1").status(status).build();
+      store.insert(s);
+      mine.add(s);
+    }
+    StoredSession expired = ofUser("t1", "csn_old", "usr_1").createdAt(baseTime().minus(Duration.ofDays(3)))
+        .modifiedAt(baseTime().minus(Duration.ofDays(3))).expiresAt(baseTime().minus(Duration.ofDays(2))).build();
+    store.insert(expired);
+    mine.add(expired);
+    store.insert(ofUser("t1", "csn_1a", "usr_2").build());
+    store.insert(ofUser("t1", "csn_1b", "USR_1").build());
+    store.insert(ofUser("t1", "csn_1c", "usr_1 ").build());
+    store.insert(ofUser("t2", "csn_1d", "usr_1").build());
+    store.insert(open("t1", "csn_1e").build());
+    store.insert(open("t1", "csn_1f").subject(new Subject.NewUser(UserDetails.ofEmail("usr_1@shop.example")))
+        .build());
+    List<StoredSession> sorted = mine.stream().sorted(Comparator.comparing(StoredSession::id)).toList();
+    for (int limit = 1; limit <= sorted.size() + 1; limit++) {
+      assertThat(listAllOfUser(store, "t1", "usr_1", limit)).as("limit %d", limit).isEqualTo(sorted);
+    }
+    assertThat(store.listByUser("t1", "usr_1", null, sorted.size()))
+        .isEqualTo(new SessionPage(sorted, null));
+    assertThat(store.listByUser("t1", "usr_1", null, sorted.size() - 1).nextCursor()).isNotNull();
+    assertThat(store.listByUser("t1", "usr_3", null, 10)).isEqualTo(new SessionPage(List.of(), null));
+    assertThat(store.listByUser("t3", "usr_1", null, 10)).isEqualTo(new SessionPage(List.of(), null));
+  }
+
+  @Test
+  void aSubjectChangedByReplaceMovesBetweenUsers() {
+    SessionStore store = newStore();
+    StoredSession anonymous = open("t1", "csn_1").build();
+    store.insert(anonymous);
+    assertThat(store.listByUser("t1", "usr_1", null, 10).sessions()).isEmpty();
+    // What happens on sign-in: the anonymous session gets its user.
+    StoredSession signedIn = anonymous.toBuilder().subject(new Subject.ExistingUser("usr_1"))
+        .status(SessionStatus.ACTIVE).version(1).build();
+    assertThat(store.replace(signedIn, 0)).isTrue();
+    assertThat(store.listByUser("t1", "usr_1", null, 10).sessions()).containsExactly(signedIn);
+    StoredSession moved = signedIn.toBuilder().subject(new Subject.ExistingUser("usr_2")).version(2).build();
+    assertThat(store.replace(moved, 1)).isTrue();
+    assertThat(store.listByUser("t1", "usr_1", null, 10).sessions()).isEmpty();
+    assertThat(store.listByUser("t1", "usr_2", null, 10).sessions()).containsExactly(moved);
+    // A stale replace changes nothing, in the index either.
+    assertThat(store.replace(signedIn.toBuilder().version(2).build(), 1)).isFalse();
+    assertThat(store.listByUser("t1", "usr_1", null, 10).sessions()).isEmpty();
+    StoredSession newUser = moved.toBuilder().subject(new Subject.NewUser(UserDetails.ofEmail("a@shop.example")))
+        .version(3).build();
+    assertThat(store.replace(newUser, 2)).isTrue();
+    assertThat(store.listByUser("t1", "usr_2", null, 10).sessions()).isEmpty();
+    StoredSession consumedUser = open("t1", "csn_2").subject(new Subject.ExistingUser("usr_2")).build();
+    store.insert(consumedUser);
+    StoredSession consumed = store.consume("t1", "csn_2", 1, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW)
+        .orElseThrow();
+    assertThat(store.listByUser("t1", "usr_2", null, 10).sessions()).containsExactly(consumed);
+  }
+
+  @Test
+  void deletedSessionsLeaveTheirUsersList() {
+    SessionStore store = newStore();
+    StoredSession old = ofUser("t1", "a", "usr_1").createdAt(baseTime().minusSeconds(7200))
+        .modifiedAt(baseTime().minusSeconds(7200)).expiresAt(baseTime().minusSeconds(3600)).build();
+    StoredSession live = ofUser("t1", "b", "usr_1").build();
+    store.insert(old);
+    store.insert(live);
+    SessionPage first = store.listByUser("t1", "usr_1", null, 1);
+    assertThat(first.sessions()).containsExactly(old);
+    assertThat(store.deleteExpired(baseTime(), 10)).isEqualTo(1);
+    assertThat(store.listByUser("t1", "usr_1", null, 10).sessions()).containsExactly(live);
+    assertThat(store.listByUser("t1", "usr_1", first.nextCursor(), 10).sessions()).containsExactly(live);
+    // The id can be used again, by another user.
+    StoredSession again = ofUser("t1", "a", "usr_2").build();
+    store.insert(again);
+    assertThat(store.listByUser("t1", "usr_1", null, 10).sessions()).containsExactly(live);
+    assertThat(store.listByUser("t1", "usr_2", null, 10).sessions()).containsExactly(again);
+  }
+
+  @Test
+  void listByUserRejectsALimitBelowOne() {
+    SessionStore store = newStore();
+    assertThatThrownBy(() -> store.listByUser("t1", "usr_1", null, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  // ---- listEnded -----------------------------------------------------------------------------------------
+
+  /** A session of {@code status} whose lifetime ends at {@code expiresAt}. */
+  private static StoredSession endingAt(String tenant, String id, SessionStatus status, Instant expiresAt) {
+    return open(tenant, id).status(status).createdAt(expiresAt.minusSeconds(3600))
+        .modifiedAt(expiresAt.minusSeconds(3600)).expiresAt(expiresAt).build();
+  }
+
+  @Test
+  void listsNonTerminalSessionsWhoseLifetimeEnded() {
+    SessionStore store = newStore();
+    var ended = new ArrayList<StoredSession>();
+    for (SessionStatus status : SessionStatus.values()) {
+      StoredSession s = endingAt("t1", "ended_" + status, status, NOW.minusSeconds(status.ordinal() + 1));
+      store.insert(s);
+      if (!status.isTerminal()) {
+        ended.add(s);
+      }
+      store.insert(endingAt("t1", "live_" + status, status, NOW.plusNanos(1)));
+    }
+    StoredSession atNow = endingAt("t2", "at_now", SessionStatus.ACTIVE, NOW);
+    store.insert(atNow);
+    ended.add(atNow);
+    assertThat(store.listEnded(NOW, 100)).containsExactlyInAnyOrderElementsOf(ended);
+    assertThat(store.listEnded(NOW.minusNanos(1), 100)).doesNotContain(atNow).hasSize(ended.size() - 1);
+    assertThat(store.listEnded(NOW.minus(Duration.ofDays(1)), 100)).isEmpty();
+    assertThat(store.listEnded(NOW.plusNanos(1), 100)).hasSize(ended.size() + 3);
+  }
+
+  @Test
+  void listEndedReturnsAtMostLimitAcrossTenantsUntilAllAreMarked() {
+    SessionStore store = newStore();
+    var ended = new ArrayList<StoredSession>();
+    for (int i = 0; i < 7; i++) {
+      StoredSession s = endingAt("t" + (i % 3), "csn_" + i, SessionStatus.values()[i % 3], NOW.minusSeconds(i));
+      store.insert(s);
+      ended.add(s);
+    }
+    var marked = new ArrayList<StoredSession>();
+    for (int round = 0; round < 3; round++) {
+      List<StoredSession> batch = store.listEnded(NOW, 3);
+      assertThat(batch).hasSize(Math.min(3, 7 - marked.size())).doesNotHaveDuplicates().isSubsetOf(ended);
+      assertThat(batch).filteredOn(marked::contains).isEmpty();
+      for (StoredSession s : batch) {
+        // What the engine does with each: mark it EXPIRED by compare-and-set.
+        assertThat(store.replace(s.toBuilder().status(SessionStatus.EXPIRED).modifiedAt(NOW)
+            .version(s.version() + 1).build(), s.version())).isTrue();
+        marked.add(s);
+      }
+    }
+    assertThat(marked).containsExactlyInAnyOrderElementsOf(ended);
+    assertThat(store.listEnded(NOW, 3)).isEmpty();
+  }
+
+  @Test
+  void aSessionLeavesListEndedWhenReplacedToAFinalStatusOrALaterExpiry() {
+    SessionStore store = newStore();
+    StoredSession completed = endingAt("t1", "completed", SessionStatus.ACTIVE, NOW.minusSeconds(1));
+    StoredSession extended = endingAt("t1", "extended", SessionStatus.LOGIN_REQUIRED, NOW.minusSeconds(2));
+    StoredSession shortened = endingAt("t1", "shortened", SessionStatus.ACTIVE, NOW.plusSeconds(60));
+    store.insert(completed);
+    store.insert(extended);
+    store.insert(shortened);
+    assertThat(store.listEnded(NOW, 10)).containsExactlyInAnyOrder(completed, extended);
+    assertThat(store.replace(completed.toBuilder().status(SessionStatus.COMPLETED).version(1).build(), 0)).isTrue();
+    StoredSession later = extended.toBuilder().expiresAt(NOW.plusSeconds(1)).version(1).build();
+    assertThat(store.replace(later, 0)).isTrue();
+    StoredSession earlier = shortened.toBuilder().expiresAt(NOW).version(1).build();
+    assertThat(store.replace(earlier, 0)).isTrue();
+    assertThat(store.listEnded(NOW, 10)).containsExactly(earlier);
+    assertThat(store.listEnded(NOW.plusSeconds(1), 10)).containsExactlyInAnyOrder(earlier, later);
+  }
+
+  @Test
+  void consumeMovesASessionInOrOutOfListEnded() {
+    SessionStore store = newStore();
+    Instant link = NOW.plusSeconds(10);
+    StoredSession longer = open("t1", "longer").expiresAt(link)
+        .clocks(new SessionClocks(link, Duration.ofMinutes(1), Duration.ofHours(1))).build();
+    StoredSession shorter = open("t1", "shorter").expiresAt(link)
+        .clocks(new SessionClocks(link, Duration.ofMinutes(1), Duration.ofSeconds(5))).build();
+    store.insert(longer);
+    store.insert(shorter);
+    assertThat(store.listEnded(link, 10)).containsExactlyInAnyOrder(longer, shorter);
+    StoredSession out = store.consume("t1", "longer", 1, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW)
+        .orElseThrow();
+    StoredSession in = store.consume("t1", "shorter", 1, SessionStatus.LOGIN_REQUIRED, BROWSER, redemption(NOW),
+        NOW).orElseThrow();
+    assertThat(store.listEnded(NOW.plusSeconds(5), 10)).containsExactly(in);
+    assertThat(store.listEnded(link, 10)).containsExactly(in);
+    assertThat(store.listEnded(NOW.plus(Duration.ofHours(1)), 10)).containsExactlyInAnyOrder(in, out);
+  }
+
+  @Test
+  void deletedSessionsLeaveListEnded() {
+    SessionStore store = newStore();
+    StoredSession s = endingAt("t1", "csn_1", SessionStatus.OPEN, NOW.minusSeconds(1));
+    store.insert(s);
+    assertThat(store.listEnded(NOW, 10)).containsExactly(s);
+    assertThat(store.deleteExpired(NOW, 10)).isEqualTo(1);
+    assertThat(store.listEnded(NOW, 10)).isEmpty();
+  }
+
+  @Test
+  void listEndedRejectsALimitBelowOne() {
+    SessionStore store = newStore();
+    assertThatThrownBy(() -> store.listEnded(NOW, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
   // ---- deleteExpired -------------------------------------------------------------------------------------
 
   private StoredSession expiringAt(String tenant, String id, Instant expiresAt) {
@@ -592,7 +908,8 @@ public abstract class SessionStoreContract {
         .isEqualTo(Map.of("theme", "dark", "locale", "fr-CA"));
     StoredSession changed = s.toBuilder().presentation(Map.of("locale", "ja-JP", "step", 2L)).version(1).build();
     assertThat(store.replace(changed, 0)).isTrue();
-    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, NOW).orElseThrow().presentation())
+    assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW).orElseThrow()
+            .presentation())
         .isEqualTo(Map.of("locale", "ja-JP", "step", 2L));
     StoredSession cleared = store.find("t1", "csn_1").orElseThrow();
     cleared = cleared.toBuilder().presentation(Map.of()).version(cleared.version() + 1).build();
@@ -723,7 +1040,8 @@ public abstract class SessionStoreContract {
       for (int round = 0; round < raceRounds(); round++) {
         String id = "csn_" + round;
         store.insert(open("t1", id).build());
-        int wins = race(pool, () -> store.consume("t1", id, 1, SessionStatus.ACTIVE, BROWSER, NOW).isPresent());
+        int wins = race(pool,
+            () -> store.consume("t1", id, 1, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW).isPresent());
         assertThat(wins).as("successful consumes in round %d", round).isEqualTo(1);
         assertThat(store.find("t1", id).orElseThrow().version()).isEqualTo(1);
       }
@@ -752,6 +1070,31 @@ public abstract class SessionStoreContract {
         assertThat(store.find("t1", id).orElseThrow().tokenDigest()).isEqualTo("writer-" + winner.get());
       }
     });
+  }
+
+  /** Sweepers on several nodes at once: each ended session is marked {@code EXPIRED} by exactly one of them. */
+  @Test
+  void concurrentSweepersMarkEachEndedSessionOnce() throws Exception {
+    SessionStore store = newStore();
+    int sessions = raceRounds();
+    for (int i = 0; i < sessions; i++) {
+      store.insert(endingAt("t" + (i % 4), "csn_" + i, SessionStatus.values()[i % 3], NOW.minusNanos(i)));
+    }
+    var marked = ConcurrentHashMap.<String>newKeySet();
+    var markedTwice = new AtomicInteger();
+    withPool(pool -> race(pool, () -> {
+      for (List<StoredSession> batch = store.listEnded(NOW, 5); !batch.isEmpty(); batch = store.listEnded(NOW, 5)) {
+        for (StoredSession s : batch) {
+          StoredSession expired = s.toBuilder().status(SessionStatus.EXPIRED).version(s.version() + 1).build();
+          if (store.replace(expired, s.version()) && !marked.add(s.tenant() + "/" + s.id())) {
+            markedTwice.incrementAndGet();
+          }
+        }
+      }
+      return true;
+    }));
+    assertThat(markedTwice.get()).isZero();
+    assertThat(marked).hasSize(sessions);
   }
 
   @Test
@@ -853,7 +1196,7 @@ public abstract class SessionStoreContract {
     withPool(pool -> {
       for (int round = 0; round < Math.max(1, raceRounds() / 5); round++) {
         String key = "race-" + round;
-        var answers = java.util.concurrent.ConcurrentHashMap.<Long>newKeySet();
+        var answers = ConcurrentHashMap.<Long>newKeySet();
         var duplicates = new AtomicInteger();
         race(pool, () -> {
           for (int i = 0; i < callsPerThread; i++) {
@@ -879,7 +1222,7 @@ public abstract class SessionStoreContract {
 
   // ---- properties ----------------------------------------------------------------------------------------
 
-  /** Any valid session comes back equal. */
+  /** Any valid session comes back equal, from every method that returns it. */
   @Property(tries = 60)
   void anySessionRoundTrips(@ForAll("anySession") StoredSession session) {
     SessionStore store = newStore();
@@ -889,6 +1232,12 @@ public abstract class SessionStoreContract {
       assertThat(store.findByIdempotencyKey(session.tenant(), session.idempotencyKey())).contains(session);
     }
     assertThat(store.list(session.tenant(), null, 1)).isEqualTo(new SessionPage(List.of(session), null));
+    if (session.subject() instanceof Subject.ExistingUser user) {
+      assertThat(store.listByUser(session.tenant(), user.userId(), null, 1))
+          .isEqualTo(new SessionPage(List.of(session), null));
+    }
+    assertThat(store.listEnded(session.expiresAt(), 1))
+        .isEqualTo(session.status().isTerminal() ? List.of() : List.of(session));
   }
 
   /** Random operation sequences give the answers of the reference model, and leave the same content. */

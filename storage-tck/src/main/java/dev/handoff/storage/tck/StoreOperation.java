@@ -2,16 +2,19 @@ package dev.handoff.storage.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.handoff.spi.AccessRecord;
+import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.SessionPage;
-import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.SessionStore;
 import dev.handoff.spi.StoredSession;
+import dev.handoff.spi.Subject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -27,6 +30,8 @@ sealed interface StoreOperation {
   List<String> TENANTS = List.of("t1", "t2");
   List<String> IDS = List.of("a", "b", "c");
   List<String> KEYS = List.of("k1", "k2");
+  /** Users some sessions belong to, so that {@code listByUser} finds several. */
+  List<String> USERS = List.of("u1", "u2");
   List<String> COUNTER_KEYS = List.of("c1", "c2");
   /** Instants relative to this, within the range the generated sessions live in. */
   Instant BASE = StoredSessions.baseTime();
@@ -39,12 +44,26 @@ sealed interface StoreOperation {
     Arbitrary<String> tenants = Arbitraries.of(TENANTS);
     Arbitrary<String> ids = Arbitraries.of(IDS);
     Arbitrary<String> keys = Arbitraries.of(KEYS);
-    // Mostly open, so that consume has something to redeem.
+    // Mostly open, so that consume has something to redeem; often of one of a few users.
     Arbitrary<StoredSession> sessions = Combinators.combine(
-            StoredSessions.sessions(tenants, ids, keys.injectNull(0.4)), Arbitraries.of(true, true, false))
-        .as((s, open) -> open ? s.toBuilder().status(SessionStatus.OPEN).build() : s);
+            StoredSessions.sessions(tenants, ids, keys.injectNull(0.4)), Arbitraries.of(true, true, false),
+            Arbitraries.of(USERS).injectNull(0.4))
+        .as((s, open, user) -> {
+          var b = s.toBuilder();
+          if (open) {
+            b.status(SessionStatus.OPEN).accessLog(List.of());
+          }
+          if (user != null) {
+            b.subject(new Subject.ExistingUser(user));
+          }
+          return b.build();
+        });
     Arbitrary<Instant> instants = Arbitraries.longs().between(-Duration.ofDays(11).toSeconds(),
         Duration.ofDays(13).toSeconds()).map(BASE::plusSeconds);
+    // Often exactly at, or a nanosecond around, the expiry of a stored session.
+    Arbitrary<Moment> moments = Combinators.combine(Arbitraries.of(true, true, false),
+            Arbitraries.integers().between(0, 99), Arbitraries.of(-1L, 0L, 0L, 1L), instants)
+        .as(Moment::new);
     return Arbitraries.frequencyOf(
         Tuple.of(4, sessions.map(Insert::new)),
         Tuple.of(2, Combinators.combine(tenants, ids).as(Find::new)),
@@ -54,11 +73,15 @@ sealed interface StoreOperation {
         Tuple.of(4, Combinators.combine(tenants, ids, Arbitraries.of(true, true, true, false),
             Arbitraries.integers().between(0, 99), Arbitraries.of(0L, 0L, 1L, -1L),
             Arbitraries.of(SessionStatus.ACTIVE, SessionStatus.LOGIN_REQUIRED, SessionStatus.REVOKED),
-            Arbitraries.doubles().between(-0.1, 1.25))
+            Arbitraries.doubles().between(0, 1.25), StoredSessions.accessRecords())
             .as(Consume::new)),
         Tuple.of(2, Combinators.combine(tenants, ids).as(Remint::new)),
         Tuple.of(1, Combinators.combine(tenants, Arbitraries.integers().between(1, 3))
             .as(ListAll::new)),
+        Tuple.of(2, Combinators.combine(tenants, Arbitraries.of(USERS), Arbitraries.integers().between(1, 3))
+            .as(ListByUser::new)),
+        Tuple.of(2, Combinators.combine(moments, Arbitraries.integers().between(1, 4)).as(ListEnded::new)),
+        Tuple.of(1, Combinators.combine(moments, Arbitraries.integers().between(1, 4)).as(MarkEnded::new)),
         Tuple.of(1, Combinators.combine(instants, Arbitraries.integers().between(1, 4))
             .as(DeleteExpired::new)),
         Tuple.of(3, Combinators.combine(tenants, Arbitraries.of(COUNTER_KEYS), Arbitraries.integers().between(0, 60),
@@ -138,10 +161,11 @@ sealed interface StoreOperation {
   /**
    * {@code consume} of a stored session (picked among those the model holds) or of the given tenant and id,
    * with the current token generation or an older or newer one, at an instant placed relative to the session's
-   * lifetime (0 = createdAt, 1 = expiresAt), so that most calls could succeed and many must not.
+   * lifetime (0 = createdAt, 1 = expiresAt), so that most calls could succeed and many must not. Never before
+   * {@code createdAt}, as the engine's clock: a session redeemed then would end before it began.
    */
   record Consume(String tenant, String id, boolean storedSession, int pick, long generationOffset,
-      SessionStatus newStatus, double lifetimeShare) implements StoreOperation {
+      SessionStatus newStatus, double lifetimeShare, AccessRecord accessTemplate) implements StoreOperation {
     @Override
     public void check(SessionStore store, ReferenceSessionStore model) {
       List<StoredSession> all = model.all();
@@ -153,9 +177,11 @@ sealed interface StoreOperation {
       Instant now = current == null ? BASE : current.createdAt().plusNanos((long) (lifetimeShare
           * Duration.between(current.createdAt(), current.expiresAt()).toNanos()));
       var browser = new BrowserBinding("browser-" + pick, now, now);
-      assertThat(store.consume(targetTenant, targetId, generation, newStatus, browser, now))
+      var access = new AccessRecord(accessTemplate.step(), now, accessTemplate.clientAddress(),
+          accessTemplate.userAgent());
+      assertThat(store.consume(targetTenant, targetId, generation, newStatus, browser, access, now))
           .as("consume %s/%s generation %d at %s", targetTenant, targetId, generation, now)
-          .isEqualTo(model.consume(targetTenant, targetId, generation, newStatus, browser, now));
+          .isEqualTo(model.consume(targetTenant, targetId, generation, newStatus, browser, access, now));
     }
   }
 
@@ -164,7 +190,7 @@ sealed interface StoreOperation {
     @Override
     public void check(SessionStore store, ReferenceSessionStore model) {
       model.find(tenant, id).ifPresent(current -> {
-        StoredSession reminted = current.toBuilder().status(SessionStatus.OPEN)
+        StoredSession reminted = current.toBuilder().status(SessionStatus.OPEN).accessLog(List.of())
             .tokenGeneration(current.tokenGeneration() + 1).tokenDigest("dgst_" + (current.tokenGeneration() + 1))
             .version(current.version() + 1).build();
         boolean modelAnswer = model.replace(reminted, current.version());
@@ -177,23 +203,85 @@ sealed interface StoreOperation {
   record ListAll(String tenant, int limit) implements StoreOperation {
     @Override
     public void check(SessionStore store, ReferenceSessionStore model) {
-      String storeCursor = null;
-      String modelCursor = null;
-      for (int page = 0; page < 100; page++) {
-        SessionPage actual = store.list(tenant, storeCursor, limit);
-        SessionPage expected = model.list(tenant, modelCursor, limit);
-        assertThat(actual.sessions()).as("page %d of %s by %d", page, tenant, limit)
-            .isEqualTo(expected.sessions());
-        assertThat(actual.nextCursor() == null).as("last page? page %d of %s by %d", page, tenant, limit)
-            .isEqualTo(expected.nextCursor() == null);
-        if (expected.nextCursor() == null) {
-          return;
-        }
-        storeCursor = actual.nextCursor();
-        modelCursor = expected.nextCursor();
-      }
-      throw new AssertionError("more than 100 pages");
+      comparePages("list " + tenant, limit, (s, cursor) -> s.list(tenant, cursor, limit), store, model);
     }
+  }
+
+  /** Every page of {@code listByUser(tenant, user, ...)}, page by page. */
+  record ListByUser(String tenant, String user, int limit) implements StoreOperation {
+    @Override
+    public void check(SessionStore store, ReferenceSessionStore model) {
+      comparePages("listByUser " + tenant + "/" + user, limit,
+          (s, cursor) -> s.listByUser(tenant, user, cursor, limit), store, model);
+    }
+  }
+
+  /** Pages through both stores with {@code page}, asserting equal pages and the last page in the same place. */
+  private static void comparePages(String what, int limit, BiFunction<SessionStore, String, SessionPage> page,
+      SessionStore store, ReferenceSessionStore model) {
+    String storeCursor = null;
+    String modelCursor = null;
+    for (int n = 0; n < 100; n++) {
+      SessionPage actual = page.apply(store, storeCursor);
+      SessionPage expected = page.apply(model, modelCursor);
+      assertThat(actual.sessions()).as("page %d of %s by %d", n, what, limit).isEqualTo(expected.sessions());
+      assertThat(actual.nextCursor() == null).as("last page? page %d of %s by %d", n, what, limit)
+          .isEqualTo(expected.nextCursor() == null);
+      if (expected.nextCursor() == null) {
+        return;
+      }
+      storeCursor = actual.nextCursor();
+      modelCursor = expected.nextCursor();
+    }
+    throw new AssertionError("more than 100 pages");
+  }
+
+  /**
+   * An instant for {@code listEnded}: the expiry of a stored session (picked among those the model holds) moved by
+   * {@code offsetNanos}, or {@code otherwise}.
+   */
+  record Moment(boolean atStoredExpiry, int pick, long offsetNanos, Instant otherwise) {
+    Instant in(ReferenceSessionStore model) {
+      List<StoredSession> all = model.all();
+      return atStoredExpiry && !all.isEmpty()
+          ? all.get(pick % all.size()).expiresAt().plusNanos(offsetNanos) : otherwise;
+    }
+  }
+
+  /**
+   * {@code listEnded(now, limit)}: which of the ended sessions come back is the store's choice, so it must return
+   * as many as the limit allows, each ended and equal to the model's, none twice.
+   */
+  record ListEnded(Moment moment, int limit) implements StoreOperation {
+    @Override
+    public void check(SessionStore store, ReferenceSessionStore model) {
+      checkEnded(store, model, moment.in(model), limit);
+    }
+  }
+
+  /** What a sweeping engine does: {@code listEnded}, then each session marked {@code EXPIRED} by compare-and-set. */
+  record MarkEnded(Moment moment, int limit) implements StoreOperation {
+    @Override
+    public void check(SessionStore store, ReferenceSessionStore model) {
+      Instant now = moment.in(model);
+      for (StoredSession ended : checkEnded(store, model, now, limit)) {
+        StoredSession expired = ended.toBuilder().status(SessionStatus.EXPIRED).modifiedAt(now)
+            .version(ended.version() + 1).build();
+        boolean modelAnswer = model.replace(expired, ended.version());
+        assertThat(store.replace(expired, ended.version())).as("mark %s expired", ended).isEqualTo(modelAnswer);
+      }
+    }
+  }
+
+  private static List<StoredSession> checkEnded(SessionStore store, ReferenceSessionStore model, Instant now,
+      int limit) {
+    List<StoredSession> expected = model.listEnded(now, Integer.MAX_VALUE);
+    List<StoredSession> actual = store.listEnded(now, limit);
+    assertThat(actual).as("listEnded(%s, %d) of %s", now, limit, expected)
+        .hasSize(Math.min(limit, expected.size()))
+        .doesNotHaveDuplicates()
+        .isSubsetOf(expected);
+    return actual;
   }
 
   /**
@@ -235,10 +323,16 @@ sealed interface StoreOperation {
     }
   }
 
-  /** Asserts that {@code store} holds exactly what {@code model} holds, through {@code list} and {@code find}. */
+  /**
+   * Asserts that {@code store} holds exactly what {@code model} holds, through {@code list}, {@code listByUser} and
+   * {@code find}.
+   */
   static void assertSameContent(SessionStore store, ReferenceSessionStore model) {
     for (String tenant : TENANTS) {
       new ListAll(tenant, 10).check(store, model);
+      for (String user : USERS) {
+        new ListByUser(tenant, user, 10).check(store, model);
+      }
       for (String id : IDS) {
         new Find(tenant, id).check(store, model);
       }

@@ -1,8 +1,11 @@
 package dev.handoff.storage.tck;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.Intent;
 import dev.handoff.spi.LoginChallenge;
+import dev.handoff.spi.Recovery;
+import dev.handoff.spi.SessionClocks;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.Subject;
@@ -18,6 +21,7 @@ import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
  * Valid {@link StoredSession}s for tests: a fixed-shape builder for example-based tests and jqwik
@@ -31,7 +35,11 @@ import net.jqwik.api.Combinators;
  *   <li>JSON metadata, presentation, intent payloads and user attributes use every {@link dev.handoff.spi.Json} shape,
  *       nested, with strings of any valid Unicode (control characters, quotes, {@code U+2028}, emoji) but no
  *       unpaired surrogates;</li>
- *   <li>every {@link Subject} variant, status, {@code null}able component and flag occurs.</li>
+ *   <li>every {@link Subject} variant, status, {@code null}able component and flag occurs;</li>
+ *   <li>clocks are derived ({@link SessionClocks#single}) or explicit, with lifetimes of up to a week; recovery
+ *       links and access logs of up to {@link AccessRecord#MAX_RECORDS} records with addresses and user agents of
+ *       up to {@link AccessRecord#MAX_FIELD_LENGTH} printable ASCII characters occur (empty logs while
+ *       {@code OPEN}).</li>
  * </ul>
  *
  * <p>Stateless and thread-safe.
@@ -76,6 +84,11 @@ public final class StoredSessions {
         .tokenDigest("dgst_" + id);
   }
 
+  /** The audit record of a redemption at {@code at}, without client address or user agent. */
+  public static AccessRecord redemption(Instant at) {
+    return new AccessRecord(AccessRecord.Step.REDEEMED, at, null, null);
+  }
+
   /** Any valid session, of a random tenant and id, with or without idempotency key. */
   public static Arbitrary<StoredSession> sessions() {
     return sessions(tenants(), ids(), idempotencyKeys().injectNull(0.5));
@@ -108,8 +121,47 @@ public final class StoredSessions {
             Arbitraries.of(true, false), Arbitraries.longs().between(0, 10))
         .as((b, status, generation, digest, singleUse, version) -> b.status(status).tokenGeneration(generation)
             .tokenDigest(digest).singleUse(singleUse).version(version))
-        .flatMap(b -> Combinators.combine(browsers().injectNull(0.4), challenges().injectNull(0.6))
-            .as((browser, challenge) -> b.browser(browser).challenge(challenge).build()));
+        .flatMap(b -> Combinators.combine(browsers().injectNull(0.4), challenges().injectNull(0.6),
+                clocks().injectNull(0.4), recoveries(), accessLogs())
+            .as((browser, challenge, clocks, recovery, log) -> {
+              StoredSession s = b.browser(browser).challenge(challenge).clocks(clocks).recovery(recovery).build();
+              // Nothing was redeemed while OPEN, so its log is empty.
+              return s.status() == SessionStatus.OPEN ? s : s.toBuilder().accessLog(log).build();
+            }));
+  }
+
+  /** Explicit clocks: any link deadline, an idle timeout of 1 s to a day, an active lifetime of 1 s to a week. */
+  public static Arbitrary<SessionClocks> clocks() {
+    return Combinators.combine(instants(),
+            Arbitraries.longs().between(1_000_000_000L, Duration.ofDays(1).toNanos()),
+            Arbitraries.longs().between(1_000_000_000L, Duration.ofDays(7).toNanos()))
+        .as((link, idle, active) -> new SessionClocks(link, Duration.ofNanos(idle), Duration.ofNanos(active)));
+  }
+
+  /** {@link Recovery#NONE} half of the time, else a replacement, a replaced original, or both. */
+  public static Arbitrary<Recovery> recoveries() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(2, Arbitraries.just(Recovery.NONE)),
+        Tuple.of(1, Combinators.combine(ids(), ids().injectNull(0.5), Arbitraries.integers().between(1, 5))
+            .as(Recovery::new)),
+        Tuple.of(1, ids().map(replacement -> Recovery.NONE.replacedBy(replacement))));
+  }
+
+  /** Access logs of 0 to {@link AccessRecord#MAX_RECORDS} records of any step. */
+  public static Arbitrary<List<AccessRecord>> accessLogs() {
+    return accessRecords().list().ofMaxSize(AccessRecord.MAX_RECORDS);
+  }
+
+  /**
+   * Access records: any step and instant, an address and a user agent of printable ASCII up to
+   * {@link AccessRecord#MAX_FIELD_LENGTH} characters (quotes and backslashes included), each {@code null}able.
+   */
+  public static Arbitrary<AccessRecord> accessRecords() {
+    Arbitrary<String> printable = Arbitraries.strings().withCharRange(' ', '~')
+        .ofMaxLength(AccessRecord.MAX_FIELD_LENGTH);
+    return Combinators.combine(Arbitraries.of(AccessRecord.Step.class), instants(), printable.injectNull(0.3),
+            printable.injectNull(0.3))
+        .as(AccessRecord::new);
   }
 
   /** Browser-session bindings: a digest, an activation instant and a last-seen instant at or after it. */

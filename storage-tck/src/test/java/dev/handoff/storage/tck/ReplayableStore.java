@@ -1,5 +1,6 @@
 package dev.handoff.storage.tck;
 
+import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.SessionPage;
 import dev.handoff.spi.SessionStatus;
@@ -17,9 +18,19 @@ final class ReplayableStore implements SessionStore {
 
   @Override
   public synchronized Optional<StoredSession> consume(String tenant, String id, long tokenGeneration,
-      SessionStatus newStatus, BrowserBinding browser, Instant now) {
+      SessionStatus newStatus, BrowserBinding browser, AccessRecord access, Instant now) {
     long actual = delegate.find(tenant, id).map(StoredSession::tokenGeneration).orElse(tokenGeneration);
-    return delegate.consume(tenant, id, actual, newStatus, browser, now);
+    return delegate.consume(tenant, id, actual, newStatus, browser, access, now);
+  }
+
+  @Override
+  public SessionPage listByUser(String tenant, String userId, String cursor, int limit) {
+    return delegate.listByUser(tenant, userId, cursor, limit);
+  }
+
+  @Override
+  public java.util.List<StoredSession> listEnded(Instant now, int limit) {
+    return delegate.listEnded(now, limit);
   }
 
   @Override

@@ -7,12 +7,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
-/** Shows that the kit fails a broken store, through both engines that run it. */
+/** Shows that the kit fails broken stores, through both engines that run it. */
 class SessionStoreContractSelfTest {
 
-  private static Events run(String engine) {
+  private static Events run(String engine, Class<? extends SessionStoreContract> contract) {
     return EngineTestKit.engine(engine)
-        .selectors(selectClass(ReplayableStoreContract.class))
+        .selectors(selectClass(contract))
         .configurationParameter("jqwik.reporting.onlyfailures", "true")
         // Hand the expected failure's report to the test kit instead of printing it.
         .configurationParameter("jqwik.reporting.usejunitplatform", "true")
@@ -26,7 +26,7 @@ class SessionStoreContractSelfTest {
 
   @Test
   void jupiterTestsFailAStoreThatAcceptsAnOldTokenGeneration() {
-    Events events = run("junit-jupiter");
+    Events events = run("junit-jupiter", ReplayableStoreContract.class);
     assertThat(events.succeeded().count()).isPositive();
     assertThat(events.failed().list())
         .extracting(e -> e.getTestDescriptor().getDisplayName())
@@ -35,10 +35,26 @@ class SessionStoreContractSelfTest {
 
   @Test
   void theModelPropertyFailsAStoreThatAcceptsAnOldTokenGeneration() {
-    Events events = run("jqwik");
+    Events events = run("jqwik", ReplayableStoreContract.class);
     assertThat(events.succeeded().list())
         .extracting(e -> e.getTestDescriptor().getDisplayName())
         .contains("anySessionRoundTrips");
+    assertThat(events.failed().list())
+        .extracting(e -> e.getTestDescriptor().getDisplayName())
+        .containsExactly("behavesLikeTheReferenceModel");
+  }
+
+  @Test
+  void jupiterTestsFailAStoreWhoseUserIndexMissesReplacedSubjects() {
+    Events events = run("junit-jupiter", StaleUserIndexStoreContract.class);
+    assertThat(events.failed().list())
+        .extracting(e -> e.getTestDescriptor().getDisplayName())
+        .contains("aSubjectChangedByReplaceMovesBetweenUsers()");
+  }
+
+  @Test
+  void theModelPropertyFailsAStoreWhoseUserIndexMissesReplacedSubjects() {
+    Events events = run("jqwik", StaleUserIndexStoreContract.class);
     assertThat(events.failed().list())
         .extracting(e -> e.getTestDescriptor().getDisplayName())
         .containsExactly("behavesLikeTheReferenceModel");

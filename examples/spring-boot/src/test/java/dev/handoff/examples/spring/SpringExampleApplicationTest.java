@@ -13,11 +13,18 @@ import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,7 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The example application as it runs: on real PostgreSQL (tables with a random prefix, dropped afterwards), on a real
- * port, called over HTTP.
+ * port, called over HTTP and, for the hosted flow, by Chromium. The port is picked before the start, not by
+ * {@code RANDOM_PORT}: {@code handoff.web.public-url} must name it, since session URLs point there and the hosted
+ * pages accept forms from that origin only.
  */
 @ExtendWith(PostgreSQLAvailable.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
@@ -62,6 +71,7 @@ class SpringExampleApplicationTest {
   static void dropTables() throws Exception {
     try (Connection c = PostgreSQLAvailable.connect(); Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + PREFIX + "sessions");
+      s.execute("DROP TABLE IF EXISTS " + PREFIX + "counters");
       s.execute("DROP TABLE IF EXISTS " + PREFIX + "users");
     }
   }
@@ -125,17 +135,82 @@ class SpringExampleApplicationTest {
          "userDetails": {"email": "metrics@example.com"}}""")
         .statusCode()).isEqualTo(201);
 
-    HttpResponse<String> timer = get("/actuator/metrics/handoff.operations?tag=operation:create&tag=outcome:success");
-    assertThat(timer.statusCode()).isEqualTo(200);
-    JsonNode count = json.readTree(timer.body()).get("measurements").get(0);
-    assertThat(count.get("statistic").asString()).isEqualTo("COUNT");
-    assertThat(count.get("value").asDouble()).isGreaterThanOrEqualTo(1);
+    assertThat(operations("create")).isGreaterThanOrEqualTo(1);
 
     HttpResponse<String> events = get("/actuator/metrics/handoff.events?tag=type:created");
     assertThat(events.statusCode()).isEqualTo(200);
     assertThat(json.readTree(events.body()).get("measurements").get(0).get("value").asDouble())
         .isGreaterThanOrEqualTo(1);
     assertThat(json.readTree(events.body()).get("availableTags").toString()).doesNotContain("tenant");
+  }
+
+  /**
+   * The loop an end user goes through, in Chromium: the link the controller answered with opens the review page of
+   * the hosted flow that the starter mounted, and confirming lands on the app's own {@code /done} page. Actuator
+   * then shows the store UP and the operations that just ran.
+   */
+  @Test
+  void completesTheHostedFlowInChromiumBackToTheAppAndActuatorShowsIt() throws Exception {
+    try (Chromium chromium = Chromium.start()) {
+      Map<String, Double> before = Map.of("redeem", operations("redeem"),
+          "complete_from_browser", operations("complete_from_browser"));
+      HttpResponse<String> created = post("/projects/prj_browser/connectSessions", """
+          {"callbackUrl": "%s/done",
+           "intent": {"type": "checkoutNewSubscription", "checkoutNewSubscription": {"plan": "pln_pro"}},
+           "userDetails": {"email": "ada@example.com", "fullName": "Ada Lovelace"}}""".formatted(BASE));
+      assertThat(created.statusCode()).isEqualTo(201);
+      JsonNode session = json.readTree(created.body());
+
+      ChromeDriver browser = chromium.driver();
+      browser.get(session.get("url").asString());
+      WebDriverWait waiting = new WebDriverWait(browser, Duration.ofSeconds(10), Duration.ofMillis(20));
+      waiting.until(d -> d.getCurrentUrl().equals(BASE + "/handoff/session")
+          && d.findElements(By.cssSelector("form[action$='/handoff/complete'] button")).size() == 1);
+      assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Review and confirm");
+      assertThat(browser.findElement(By.tagName("body")).getText()).contains("pln_pro");
+      chromium.screenshot("spring-boot-review");
+      // The example app has no icon of its own (a real one has): only its 404 for /favicon.ico may be there.
+      assertThat(chromium.consoleProblems()).as("console problems")
+          .allMatch(p -> p.contains(BASE + "/favicon.ico - Failed to load resource"));
+
+      browser.findElement(By.cssSelector("form[action$='/handoff/complete'] button")).click();
+      waiting.until(d -> d.getCurrentUrl().equals(BASE + "/done"));
+      assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Back in the app");
+      chromium.screenshot("spring-boot-done");
+
+      HttpResponse<String> read = get("/projects/prj_browser/connectSessions/" + session.get("id").asString());
+      assertThat(json.readTree(read.body()).get("status").asString()).isEqualTo("completed");
+
+      HttpResponse<String> health = get("/actuator/health");
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(json.readTree(health.body()).get("components").get("handoff").get("status").asString())
+          .isEqualTo("UP");
+      HttpResponse<String> metrics = get("/actuator/metrics/handoff.operations");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      List<String> operations = new ArrayList<>();
+      for (JsonNode tag : json.readTree(metrics.body()).get("availableTags")) {
+        if (tag.get("tag").asString().equals("operation")) {
+          tag.get("values").forEach(v -> operations.add(v.asString()));
+        }
+      }
+      assertThat(operations).contains("create", "redeem", "complete_from_browser");
+      for (Map.Entry<String, Double> operation : before.entrySet()) {
+        assertThat(operations(operation.getKey())).as(operation.getKey()).isEqualTo(operation.getValue() + 1);
+      }
+    }
+  }
+
+  /** How many times the operation succeeded, by {@code /actuator/metrics/handoff.operations}; 0 before the first. */
+  private double operations(String operation) throws IOException, InterruptedException {
+    HttpResponse<String> timer = get("/actuator/metrics/handoff.operations?tag=operation:" + operation
+        + "&tag=outcome:success");
+    if (timer.statusCode() == 404) {
+      return 0;
+    }
+    assertThat(timer.statusCode()).isEqualTo(200);
+    JsonNode count = json.readTree(timer.body()).get("measurements").get(0);
+    assertThat(count.get("statistic").asString()).isEqualTo("COUNT");
+    return count.get("value").asDouble();
   }
 
   private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {

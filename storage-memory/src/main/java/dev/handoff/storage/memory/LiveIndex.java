@@ -1,0 +1,49 @@
+package dev.handoff.storage.memory;
+
+import dev.handoff.spi.StoredSession;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.NavigableSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+/**
+ * The store's non-terminal sessions ({@code OPEN}, {@code LOGIN_REQUIRED}, {@code ACTIVE}) in order of
+ * {@code expiresAt}, then tenant and id: what {@code listEnded} reads from the start, so sessions already marked
+ * or completed never slow it down. Changed only while holding the lock of the session's cache entry, so each
+ * session has at most one entry once its change is done; a reader may meet a session's old and new entries while
+ * it changes, and must read the session itself. Thread-safe.
+ */
+final class LiveIndex {
+  /** One non-terminal session: when it ends, and where it is. */
+  record Entry(Instant expiresAt, String tenant, String id) {
+    private static final Comparator<Entry> ORDER = Comparator.comparing(Entry::expiresAt)
+        .thenComparing(Entry::tenant).thenComparing(Entry::id);
+
+    static Entry of(StoredSession s) {
+      return s.status().isTerminal() ? null : new Entry(s.expiresAt(), s.tenant(), s.id());
+    }
+  }
+
+  private final NavigableSet<Entry> entries = new ConcurrentSkipListSet<>(Entry.ORDER);
+
+  /** Moves {@code before}'s entry to {@code after}'s; either may be {@code null} (absent, or terminal). */
+  void update(StoredSession before, StoredSession after) {
+    Entry old = before == null ? null : Entry.of(before);
+    Entry next = after == null ? null : Entry.of(after);
+    if (old != null && !old.equals(next)) {
+      entries.remove(old);
+    }
+    if (next != null) {
+      entries.add(next);
+    }
+  }
+
+  /** The entries, earliest expiry first. */
+  Iterable<Entry> inExpiryOrder() {
+    return entries;
+  }
+
+  int size() {
+    return entries.size();
+  }
+}
