@@ -15,7 +15,6 @@ record BrowserSecret(String tenant, String sessionId, String value) {
   private static final String VERSION = "hb1";
   static final int MAX_LENGTH = 512;
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
   static BrowserSecret create(String tenant, String sessionId, SecureRandom random) {
     byte[] bytes = new byte[32];
@@ -39,8 +38,7 @@ record BrowserSecret(String tenant, String sessionId, String value) {
       return null;
     }
     try {
-      String tenant = StandardCharsets.UTF_8.newDecoder()
-          .decode(ByteBuffer.wrap(DECODER.decode(value.substring(first + 1, second)))).toString();
+      String tenant = tenant(value, first + 1, second);
       String sessionId = value.substring(second + 1, third);
       // The same rule as for every identifier, so that no store sees what create would have refused.
       if (!RequestFields.isIdentifier(tenant, RequestFields.MAX_TENANT_LENGTH)
@@ -51,6 +49,31 @@ record BrowserSecret(String tenant, String sessionId, String value) {
     } catch (IllegalArgumentException | CharacterCodingException e) {
       return null;
     }
+  }
+
+  /**
+   * The tenant encoded in {@code value[from, to)}: strict base64url of strict UTF-8. An ASCII tenant (the usual
+   * one) needs no charset decoder, which would allocate a decoder and two buffers on every page load.
+   */
+  private static String tenant(String value, int from, int to) throws CharacterCodingException {
+    byte[] text = new byte[to - from];
+    for (int i = from; i < to; i++) {
+      char c = value.charAt(i);
+      text[i - from] = c < 0x80 ? (byte) c : (byte) '?'; // not in the alphabet: refused below
+    }
+    byte[] bytes = new byte[Math.max(0, Base64Url.decodedLength(text.length))];
+    int length;
+    try {
+      length = Base64Url.decode(text, 0, text.length, bytes, 0);
+    } catch (TokenRejected e) {
+      throw new IllegalArgumentException("not base64url");
+    }
+    for (int i = 0; i < length; i++) {
+      if (bytes[i] < 0) {
+        return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+      }
+    }
+    return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
   }
 
   @Override

@@ -16,16 +16,23 @@ import javax.crypto.SecretKey;
  */
 final class KeyedDigest {
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+  private static final int MAC_BYTES = 32;
+  private static final int ENCODED_LENGTH = Base64Url.encodedLength(MAC_BYTES);
 
   private final Supplier<KeyRing> ring;
   private final Function<MasterKey, SecretKey> keyOf;
   private final byte[] purpose;
   private final ThreadLocal<KeyedMac> macs = ThreadLocal.withInitial(KeyedMac::new);
 
-  /** A thread's {@link Mac} and the key it was last initialised with: re-keying costs as much as the MAC. */
+  /**
+   * A thread's {@link Mac} and the key it was last initialised with (re-keying costs as much as the MAC), with
+   * buffers for the MAC and its base64url, so that checking a digest on every page load allocates neither.
+   */
   private static final class KeyedMac {
     private final Mac mac;
     private SecretKey key;
+    final byte[] raw = new byte[MAC_BYTES];
+    final byte[] encoded = new byte[Base64Url.encodedLength(MAC_BYTES)];
 
     KeyedMac() {
       try {
@@ -79,24 +86,34 @@ final class KeyedDigest {
     if (key == null) {
       return false;
     }
-    byte[] expected = ENCODER.encode(rawMac(key, secret));
-    if (storedDigest.length() - dot - 1 != expected.length) {
+    if (storedDigest.length() - dot - 1 != ENCODED_LENGTH) {
       return false; // the length of a digest is public: it is the same for every digest
     }
+    KeyedMac mac = rawMac(key, secret);
+    byte[] expected = mac.encoded;
+    Base64Url.encode(mac.raw, 0, MAC_BYTES, expected, 0);
     int difference = 0;
-    for (int i = 0; i < expected.length; i++) {
+    for (int i = 0; i < ENCODED_LENGTH; i++) {
       difference |= expected[i] ^ storedDigest.charAt(dot + 1 + i);
     }
     return difference == 0;
   }
 
   private String mac(MasterKey key, String secret) {
-    return ENCODER.encodeToString(rawMac(key, secret));
+    return ENCODER.encodeToString(rawMac(key, secret).raw);
   }
 
-  private byte[] rawMac(MasterKey key, String secret) {
-    Mac mac = macs.get().keyedWith(keyOf.apply(key));
+  /** This thread's {@link KeyedMac}, its {@code raw} holding the MAC of {@code secret} under {@code key}. */
+  private KeyedMac rawMac(MasterKey key, String secret) {
+    KeyedMac keyed = macs.get();
+    Mac mac = keyed.keyedWith(keyOf.apply(key));
     mac.update(purpose);
-    return mac.doFinal(secret.getBytes(StandardCharsets.UTF_8));
+    mac.update(secret.getBytes(StandardCharsets.UTF_8));
+    try {
+      mac.doFinal(keyed.raw, 0);
+    } catch (javax.crypto.ShortBufferException e) {
+      throw new IllegalStateException("HMAC-SHA256 is 32 bytes", e);
+    }
+    return keyed;
   }
 }

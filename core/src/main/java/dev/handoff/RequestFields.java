@@ -163,6 +163,9 @@ final class RequestFields {
   private static boolean cleanIdentifierChars(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
+      if (c >= 0x20 && c < 0x7f) {
+        continue; // printable ASCII, nearly every identifier: none of the checks below can refuse it
+      }
       if (Character.isISOControl(c) || isBidiControl(c)) {
         return false;
       }

@@ -51,6 +51,9 @@ class BrowserSecretTest {
     assertThat(BrowserSecret.parse("hb1.YWNtZQ.csn_1")).isNull();
     assertThat(BrowserSecret.parse("xhb1.YWNtZQ.csn_1." + random)).isNull();
     assertThat(BrowserSecret.parse("hb1.!!!.csn_1." + random)).isNull();
+    assertThat(BrowserSecret.parse("hb1.YWNtZR.csn_1." + random)).as("non-zero unused bits").isNull();
+    assertThat(BrowserSecret.parse("hb1.YWNtZQ==.csn_1." + random)).as("padding").isNull();
+    assertThat(BrowserSecret.parse("hb1.4oCu.csn_1." + random)).as("a bidi control as the tenant").isNull();
     assertThat(BrowserSecret.parse(null)).isNull();
   }
 }

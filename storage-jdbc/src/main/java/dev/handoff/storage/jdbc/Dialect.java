@@ -59,9 +59,17 @@ enum Dialect {
     return JdbcSessionStore.MIGRATION_LOCATION + "/" + scriptName;
   }
 
-  /** Whether an {@code UPDATE} can return the rows it changed ({@code UPDATE ... RETURNING}): PostgreSQL only. */
-  boolean hasUpdateReturning() {
-    return this == POSTGRESQL;
+  /**
+   * {@code update} as one statement that also returns the rows it changed, as {@code columns}: PostgreSQL's
+   * {@code UPDATE ... RETURNING}, H2's data change delta table; {@code null} on MariaDB and MySQL, which have
+   * neither.
+   */
+  String updateReturning(String update, String columns) {
+    return switch (this) {
+      case POSTGRESQL -> update + " RETURNING " + columns;
+      case H2 -> "SELECT " + columns + " FROM FINAL TABLE (" + update + ")";
+      case MARIADB -> null;
+    };
   }
 
   /** The clause that limits a query to {@code ?} rows, bound as the last parameter. */

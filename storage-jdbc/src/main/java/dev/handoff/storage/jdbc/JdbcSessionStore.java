@@ -78,6 +78,8 @@ public final class JdbcSessionStore implements SessionStore {
   private final String consumeSql;
   /** {@link #consumeSql} returning the updated row, where the dialect can ({@code null} elsewhere). */
   private final String consumeReturningSql;
+  /** {@link #consumeSql} of one version of the row, where it cannot be returned: see {@link #consumeVersion}. */
+  private final String consumeVersionSql;
   private final String listFirstSql;
   private final String listAfterSql;
   // Package-private for IndexUseTest, which has the database explain them.
@@ -116,7 +118,8 @@ public final class JdbcSessionStore implements SessionStore {
         + " active_lifetime_ns = " + activeLifetime + ","
         + " expires_at_ns = ? + " + activeLifetime
         + " WHERE tenant = ? AND id = ? AND status = 'OPEN' AND token_generation = ? AND expires_at_ns > ?";
-    this.consumeReturningSql = dialect.hasUpdateReturning() ? consumeSql + " RETURNING " + SessionRows.COLUMNS : null;
+    this.consumeReturningSql = dialect.updateReturning(consumeSql, SessionRows.COLUMNS);
+    this.consumeVersionSql = consumeSql + " AND row_version = ?";
     this.listFirstSql = select + " WHERE tenant = ? ORDER BY id " + dialect.limitClause();
     this.listAfterSql = select + " WHERE tenant = ? AND id > ? ORDER BY id " + dialect.limitClause();
     this.listByUserFirstSql = select + " WHERE tenant = ? AND user_id = ? ORDER BY id " + dialect.limitClause();
@@ -234,9 +237,9 @@ public final class JdbcSessionStore implements SessionStore {
    *
    * <p>One conditional {@code UPDATE} decides, and writes the new {@code expiresAt} ({@code now} plus the stored
    * active lifetime) and the access log (the one new record: an {@code OPEN} session's log is empty) in the same
-   * statement. On PostgreSQL it returns the updated row itself ({@code UPDATE ... RETURNING}, one round trip);
-   * elsewhere the row is read back in the same transaction, while the update's row lock keeps every other writer
-   * out. Either way the result is exactly {@code stored.consumedAs(newStatus, browser, access, now)}.
+   * statement. On PostgreSQL and H2 it returns the updated row itself (one statement); on MariaDB and MySQL the
+   * row is read first and that version of it consumed (two statements, see {@link #consumeVersion}). Either way the
+   * result is exactly {@code stored.consumedAs(newStatus, browser, access, now)}.
    */
   @Override
   public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
@@ -265,17 +268,36 @@ public final class JdbcSessionStore implements SessionStore {
           }
         });
       }
-      return inTransaction(c, () -> {
-        try (PreparedStatement ps = prepare(c, consumeSql)) {
-          consume.bind(ps, tenant, id, tokenGeneration);
-          if (ps.executeUpdate() != 1) {
-            return Optional.empty();
-          }
-        }
-        return selectOne(c, findSql, tenant, id);
-      });
+      return singleStatement(c, () -> consumeVersion(c, tenant, id, tokenGeneration, consume, newStatus, browser,
+          access, now));
     } catch (SQLException e) {
       throw SqlFailures.translate("consume a session", e);
+    }
+  }
+
+  /**
+   * {@link #consume} without {@code UPDATE ... RETURNING} (MariaDB, MySQL): reads the row, then consumes exactly
+   * that version of it (the conditional {@code UPDATE} also compares {@code row_version}), so the result is the
+   * row read, consumed. Two statements in auto-commit and no transaction, whose opening and closing (auto-commit
+   * off, {@code COMMIT}, auto-commit on) cost three round trips more on MariaDB. A write that lands between the two
+   * statements makes the update miss; the row is then read again and consumed if it still may be.
+   */
+  private Optional<StoredSession> consumeVersion(Connection c, String tenant, String id, long tokenGeneration,
+      ConsumeValues consume, SessionStatus newStatus, BrowserBinding browser, AccessRecord access, Instant now)
+      throws SQLException {
+    while (true) {
+      StoredSession row = selectOne(c, findSql, tenant, id).orElse(null);
+      if (row == null || row.status() != SessionStatus.OPEN || row.tokenGeneration() != tokenGeneration
+          || row.isExpiredAt(now)) {
+        return Optional.empty();
+      }
+      try (PreparedStatement ps = prepare(c, consumeVersionSql)) {
+        consume.bind(ps, tenant, id, tokenGeneration);
+        ps.setLong(10, row.version());
+        if (ps.executeUpdate() == 1) {
+          return Optional.of(row.consumedAs(newStatus, browser, access, now));
+        }
+      }
     }
   }
 
@@ -560,7 +582,12 @@ public final class JdbcSessionStore implements SessionStore {
   private PreparedStatement prepare(Connection c, String sql) throws SQLException {
     PreparedStatement ps = c.prepareStatement(sql);
     try {
-      ps.setQueryTimeout(statementTimeoutSeconds);
+      // H2 keeps the timeout per connection and runs SET QUERY_TIMEOUT on every call, which also makes every
+      // prepared statement of the database parse and plan again (H2 2.3): 13x a bare SELECT in JdbcBenchmark.
+      // Other drivers keep it per statement and answer from a field, so it is set as before.
+      if (ps.getQueryTimeout() != statementTimeoutSeconds) {
+        ps.setQueryTimeout(statementTimeoutSeconds);
+      }
     } catch (SQLException | RuntimeException e) {
       ps.close();
       throw e;
@@ -575,8 +602,9 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   /**
-   * Runs {@code work}, one statement, as its own transaction: in auto-commit mode the statement commits itself, so
-   * no {@code COMMIT} (and, on MariaDB, no switching of auto-commit) costs a round trip of its own.
+   * Runs {@code work}, one statement (or statements that are correct without a transaction around them), in
+   * auto-commit mode if the connection is in it, else in one transaction: a statement that commits itself costs no
+   * {@code COMMIT} (and, on MariaDB, no switching of auto-commit) as a round trip of its own.
    */
   private static <T> T singleStatement(Connection c, TransactionWork<T> work) throws SQLException {
     return c.getAutoCommit() ? work.run() : inTransaction(c, work);

@@ -2,6 +2,7 @@ package dev.handoff.storage.memory;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.BrowserBinding;
@@ -49,6 +50,13 @@ import java.util.function.Supplier;
  */
 public final class CaffeineSessionStore implements SessionStore {
   private final Cache<SessionKey, StoredSession> cache;
+  /**
+   * Reads without recording the access: Caffeine buffers every {@code getIfPresent} for its policy and then
+   * reschedules the entry in its timer wheel, which rewrites the entry's links on every read of a session (every
+   * page load), so reading threads contend on the entries they read. Reads change neither the order nor the
+   * expiry of sessions here ({@link SessionExpiry#expireAfterRead}), and nothing is evicted by size.
+   */
+  private final Policy<SessionKey, StoredSession> quietly;
   /** Rate-limit counters, each leaving when its window ends on the store's clock. */
   private final Cache<CounterKey, Counter> counters;
   private final SessionExpiry sessionExpiry;
@@ -58,7 +66,7 @@ public final class CaffeineSessionStore implements SessionStore {
   private final long maximumSessionsPerTenant;
   /** (tenant, idempotency key) → holder. Changed only while holding the lock of the holder's cache entry. */
   private final ConcurrentMap<ClaimKey, Claim> claims = new ConcurrentHashMap<>();
-  /** Tenant → its ids, count and expiry bound. Same locking discipline as {@link #claims}. */
+  /** Tenant → its ids, count and expiry bound; an id changes only while holding the lock of its cache entry. */
   private final ConcurrentMap<String, TenantIndex> tenants = new ConcurrentHashMap<>();
   /** A lower bound of every held session's expiry, so a full store scans for expired ones only when useful. */
   private final ExpiryHint expiry = new ExpiryHint();
@@ -85,6 +93,7 @@ public final class CaffeineSessionStore implements SessionStore {
           }
         })
         .build();
+    this.quietly = cache.policy();
     this.counters = Caffeine.newBuilder()
         .expireAfter(new CounterExpiry())
         .ticker(ticker)
@@ -182,7 +191,7 @@ public final class CaffeineSessionStore implements SessionStore {
   public Optional<StoredSession> find(String tenant, String id) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
-    return Optional.ofNullable(cache.getIfPresent(new SessionKey(tenant, id)));
+    return Optional.ofNullable(quietly.getIfPresentQuietly(new SessionKey(tenant, id)));
   }
 
   @Override
@@ -285,7 +294,7 @@ public final class CaffeineSessionStore implements SessionStore {
     var page = new ArrayList<StoredSession>(Math.min(limit, 256));
     // One extra session tells whether anything follows this page.
     for (String id : cursor == null ? ids : ids.tailSet(cursor, false)) {
-      StoredSession session = cache.getIfPresent(new SessionKey(tenant, id));
+      StoredSession session = quietly.getIfPresentQuietly(new SessionKey(tenant, id));
       if (session == null || !filter.test(session)) {
         continue; // expired past retention, not evicted yet; or changing
       }
@@ -316,7 +325,7 @@ public final class CaffeineSessionStore implements SessionStore {
         break;
       }
       var key = new SessionKey(entry.tenant(), entry.id());
-      StoredSession session = cache.getIfPresent(key);
+      StoredSession session = quietly.getIfPresentQuietly(key);
       // The entry may be one a concurrent change is replacing: the session itself decides, once.
       if (session != null && !session.status().isTerminal() && session.isExpiredAt(now)) {
         ended.putIfAbsent(key, session);
@@ -405,26 +414,31 @@ public final class CaffeineSessionStore implements SessionStore {
     if (session.idempotencyKey() != null) {
       release(session);
     }
-    tenants.computeIfPresent(session.tenant(), (tenant, index) -> {
-      index.remove(session.id());
+    TenantIndex index = tenants.get(session.tenant());
+    if (index != null) {
       if (session.subject() instanceof Subject.ExistingUser user) {
         index.removeUser(user.userId(), session.id());
       }
-      return index.ids.isEmpty() ? null : index;
-    });
+      if (index.remove(session.id())) {
+        tenants.remove(session.tenant(), index);
+      }
+    }
     live.update(session, null);
   }
 
-  /** Adds {@code session} to the tenant and live indexes; call only while holding the lock of its cache entry. */
+  /**
+   * Adds {@code session} to the tenant and live indexes; call only while holding the lock of its cache entry. The
+   * tenant is not locked: concurrent inserts of one tenant used to queue on its entry in {@link #tenants}.
+   */
   private void index(StoredSession session) {
-    tenants.compute(session.tenant(), (tenant, index) -> {
-      var result = index == null ? new TenantIndex() : index;
-      result.add(session.id(), session.expiresAt());
-      if (session.subject() instanceof Subject.ExistingUser user) {
-        result.addUser(user.userId(), session.id());
-      }
-      return result;
-    });
+    TenantIndex index = tenants.computeIfAbsent(session.tenant(), tenant -> new TenantIndex());
+    while (!index.add(session.id(), session.expiresAt())) {
+      tenants.remove(session.tenant(), index); // emptied and retired meanwhile: replace it
+      index = tenants.computeIfAbsent(session.tenant(), tenant -> new TenantIndex());
+    }
+    if (session.subject() instanceof Subject.ExistingUser user) {
+      index.addUser(user.userId(), session.id());
+    }
     live.update(null, session);
     expiry.noteExpiry(session.expiresAt());
   }

@@ -13,7 +13,12 @@ final class ExpiryHint {
   private final AtomicReference<Instant> earliest = new AtomicReference<>(Instant.MIN);
 
   void noteExpiry(Instant expiresAt) {
-    earliest.accumulateAndGet(expiresAt, (a, b) -> a.isBefore(b) ? a : b);
+    // Read first: almost every new session expires after the bound, and a write on every insert would make the
+    // bound's cache line bounce between the inserting threads.
+    Instant current = earliest.get();
+    while (expiresAt.isBefore(current) && !earliest.compareAndSet(current, expiresAt)) {
+      current = earliest.get();
+    }
   }
 
   /** Whether a session of the group may be expired at {@code now}. */

@@ -473,5 +473,41 @@ class CaffeineSessionStoreTest {
       }
       assertThat(store.listedIdCount()).isEqualTo(200);
     }
+
+    @Test
+    void aSessionInsertedWhileItsTenantEmptiesStaysListed() throws Exception {
+      // Each round, one thread inserts a live session into a fresh tenant while the others insert expired ones and
+      // delete them again, so that the tenant's index empties (and is dropped) around the live insert.
+      int threads = 8;
+      var barrier = new CyclicBarrier(threads);
+      Instant past = T0.minus(Duration.ofHours(2));
+      for (int round = 0; round < 1000; round++) {
+        String tenant = "t" + round;
+        var futures = new ArrayList<Future<?>>();
+        for (int t = 0; t < threads; t++) {
+          String id = "csn_" + t;
+          boolean live = t == 0;
+          futures.add(pool.submit(() -> {
+            barrier.await();
+            if (live) {
+              store.insert(session(tenant, id, T0).build());
+            } else {
+              for (int i = 0; i < 5; i++) {
+                store.insert(session(tenant, id + "_" + i, past).build());
+                store.deleteExpired(T0, threads);
+              }
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : futures) {
+          f.get(10, TimeUnit.SECONDS);
+        }
+        store.deleteExpired(T0, threads);
+        assertThat(store.list(tenant, null, 10).sessions()).as("round %d", round)
+            .extracting(StoredSession::id).containsExactly("csn_0");
+      }
+      assertThat(store.listedIdCount()).isEqualTo(1000);
+    }
   }
 }

@@ -1,0 +1,98 @@
+package dev.handoff.storage.jdbc;
+
+import static dev.handoff.storage.tck.StoredSessions.open;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.handoff.spi.AccessRecord;
+import dev.handoff.spi.BrowserBinding;
+import dev.handoff.spi.SessionStatus;
+import dev.handoff.spi.StoredSession;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The requests each operation sends to the database, counted at the JDBC boundary: statements executed, commits
+ * and rollbacks, and switches of auto-commit (each its own round trip on MariaDB). The figures are those of
+ * {@code docs/storage.md}; an operation that starts to need more fails here.
+ */
+class RoundTripsTest {
+  private static final Set<String> EXECUTIONS = Set.of("execute", "executeQuery", "executeUpdate", "executeBatch",
+      "executeLargeUpdate", "commit", "rollback");
+
+  /** A data source whose connections count what they send to {@link #sent}. */
+  private static final class CountingDataSource {
+    final AtomicInteger sent = new AtomicInteger();
+    final DataSource dataSource;
+
+    CountingDataSource(DataSource target) {
+      this.dataSource = counting(DataSource.class, target);
+    }
+
+    /** {@code target} behind a proxy that counts what it sends and wraps the connections and statements it makes. */
+    private <T> T counting(Class<T> type, T target) {
+      InvocationHandler handler = (self, method, args) -> {
+        String name = method.getName();
+        if (EXECUTIONS.contains(name) || name.equals("setAutoCommit")
+            && ((Connection) target).getAutoCommit() != (Boolean) args[0]) {
+          sent.incrementAndGet();
+        }
+        Object result;
+        try {
+          result = method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+          throw e.getCause();
+        }
+        if (result instanceof PreparedStatement ps) {
+          return counting(PreparedStatement.class, ps);
+        }
+        if (result instanceof Statement s) {
+          return counting(Statement.class, s);
+        }
+        return result instanceof Connection c ? counting(Connection.class, c) : result;
+      };
+      return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.Kind.class)
+  void eachOperationSendsTheFewestRequestsItsDialectAllows(TestDatabase.Kind kind) {
+    try (TestDatabase database = TestDatabase.of(kind)) {
+      database.assumeAvailable();
+      database.newStore(); // creates the tables
+      var counting = new CountingDataSource(database.dataSource());
+      var store = JdbcSessionStore.builder(counting.dataSource).tablePrefix(database.prefix()).build();
+      StoredSession session = open("t1", "csn_1").build();
+      Instant now = session.createdAt().plusSeconds(1);
+
+      assertThat(sent(counting, () -> store.insert(session))).as("insert").isEqualTo(1);
+      assertThat(sent(counting, () -> store.find("t1", "csn_1"))).as("find").isEqualTo(1);
+      StoredSession changed = session.toBuilder().metadata(Map.of("k", "v")).version(1).build();
+      assertThat(sent(counting, () -> store.replace(changed, 0))).as("replace").isEqualTo(1);
+      var browser = new BrowserBinding("digest", now, now);
+      var access = new AccessRecord(AccessRecord.Step.REDEEMED, now, null, null);
+      assertThat(sent(counting, () -> assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, browser,
+          access, now)).contains(changed.consumedAs(SessionStatus.ACTIVE, browser, access, now))))
+          .as("consume").isEqualTo(kind == TestDatabase.Kind.MARIADB ? 2 : 1);
+      assertThat(sent(counting, () -> assertThat(store.consume("t1", "csn_1", 1, SessionStatus.ACTIVE, browser,
+          access, now)).isEmpty())).as("consume of a consumed session").isEqualTo(1);
+    }
+  }
+
+  private static int sent(CountingDataSource counting, Runnable operation) {
+    int before = counting.sent.get();
+    operation.run();
+    return counting.sent.get() - before;
+  }
+}
