@@ -38,8 +38,8 @@ public final class SweepLatency {
     int baselineSeconds = Integer.parseInt(args[1]);
     Path out = Path.of(args[2]);
     // Optional, to compare settings: the sweeper's batch limit and pause in milliseconds (its defaults otherwise).
-    int batchLimit = args.length > 3 ? Integer.parseInt(args[3]) : 0;
-    Duration pause = args.length > 4 ? Duration.ofMillis(Long.parseLong(args[4])) : null;
+    int batchLimit = args.length > 3 ? Integer.parseInt(args[3]) : SessionSweeper.DEFAULT_BATCH_LIMIT;
+    Duration pause = args.length > 4 ? Duration.ofMillis(Long.parseLong(args[4])) : SessionSweeper.DEFAULT_PAUSE;
     try (HikariDataSource pool = Databases.pool("postgresql", 4)) {
       var store = JdbcSessionStore.builder(pool).tablePrefix(Databases.randomPrefix()).createSchemaIfMissing()
           .build();
@@ -62,20 +62,14 @@ public final class SweepLatency {
     createFor(engine, 3_000_000_000L, new AtomicBoolean(true));
     long[] before = createFor(engine, baselineSeconds * 1_000_000_000L, new AtomicBoolean(true));
 
-    var sweeperBuilder = SessionSweeper.builder(store).retention(Duration.ofMinutes(1));
-    if (batchLimit > 0) {
-      sweeperBuilder.batchLimit(batchLimit);
-    }
-    if (pause != null) {
-      sweeperBuilder.pause(pause);
-    }
-    SessionSweeper sessionSweeper = sweeperBuilder.build();
+    SessionSweeper sessionSweeper = SessionSweeper.builder(store).retention(Duration.ofMinutes(1))
+        .batchLimit(batchLimit).pause(pause).build();
     var sweeping = new AtomicBoolean(true);
     long[] sweep = new long[2];
     Thread sweeper = new Thread(() -> {
       long started = System.nanoTime();
       try {
-        // What a deployment runs: SessionSweeper's runs, back to back until nothing is left.
+        // SessionSweeper's runs, back to back until nothing is left (in a deployment, one run per interval).
         for (int deleted = sessionSweeper.sweepOnce(); deleted > 0; deleted = sessionSweeper.sweepOnce()) {
           sweep[0] += deleted;
         }
@@ -96,9 +90,8 @@ public final class SweepLatency {
     result.put("expiredRows", filled);
     result.put("deletedRows", sweep[0]);
     result.put("sweepSeconds", sweep[1] / 1e9);
-    result.put("batchLimit", batchLimit > 0 ? batchLimit : "default");
-    result.put("pauseMillis", pause != null ? pause.toMillis() : "default (" + SessionSweeper.DEFAULT_PAUSE.toMillis()
-        + ")");
+    result.put("batchLimit", batchLimit);
+    result.put("pauseMillis", pause.toMillis());
     result.put("baseline", percentiles(baseline));
     result.put("duringSweep", percentiles(during));
     result.put("p99Ratio", percentile(during, 0.99) / percentile(baseline, 0.99));
