@@ -20,7 +20,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code sweep.json}, {@code report.md} (the ratios against the targets, computed from those files) and the charts.
  *
  * <pre>
- * java -jar benchmarks/target/benchmarks.jar quick|full [--out DIR] [--skip memory,jdbc,heap,sweep]
+ * java -jar benchmarks/target/benchmarks.jar quick|full [--out DIR] [--skip memory,jdbc,flow,heap,sweep]
  * java -jar benchmarks/target/benchmarks.jar report DIR    # report and charts again from DIR's JSON
  * </pre>
  *
@@ -33,24 +33,27 @@ public final class BenchmarkMain {
   /** What a profile runs and for how long. */
   private record Profile(String name, int[] memoryThreads, List<String> memoryIncludes, int memoryWarmups,
       TimeValue memoryWarmup, int memoryIterations, TimeValue memoryIteration, int[] jdbcThreads, int jdbcForks,
-      int jdbcWarmups, int jdbcIterations, TimeValue jdbcIteration, int heapSessions, int sweepRows,
-      int sweepBaselineSeconds) {}
+      int jdbcWarmups, int jdbcIterations, TimeValue jdbcIteration, int[] flowThreads, int flowWarmups,
+      int flowIterations, TimeValue flowIteration, int heapSessions, int sweepRows, int sweepBaselineSeconds) {}
 
   /**
    * Under 5 minutes on 2 idle vCPUs: the engine paths and their baselines, JDBC at 1 thread without forking, the
-   * heap over 250,000 sessions and a 100,000-row sweep.
+   * hosted flow with 4 concurrent browsers, the heap over 250,000 sessions and a 100,000-row sweep.
    */
   private static final Profile QUICK = new Profile("quick", new int[] {1, 2},
       List.of("EngineBenchmark\\.(createAndRedeem|create|redeem|authenticate|authenticateFloor|plainNimbusMint)$",
           "TokenBenchmark\\.handoffMint$"),
       2, TimeValue.seconds(1), 3, TimeValue.seconds(1), new int[] {1}, 0, 1, 2, TimeValue.seconds(1),
-      250_000, 100_000, 5);
+      new int[] {4}, 6, 3, TimeValue.seconds(2), 250_000, 100_000, 5);
 
-  /** Everything but the split-deployment benchmarks, at 1, 2 and 4 threads, and the 1,000,000-row sweep. */
+  /**
+   * Everything but the split-deployment benchmarks, at 1, 2 and 4 threads, the hosted flow with 4 and 16 browsers,
+   * and the 1,000,000-row sweep.
+   */
   private static final Profile FULL = new Profile("full", new int[] {1, 2, 4},
       List.of("EngineBenchmark", "TokenBenchmark", "RandomBenchmark"),
       3, TimeValue.seconds(2), 5, TimeValue.seconds(2), new int[] {1, 2}, 1, 2, 3, TimeValue.seconds(2),
-      1_000_000, 1_000_000, 20);
+      new int[] {4, 16}, 10, 5, TimeValue.seconds(3), 1_000_000, 1_000_000, 20);
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
@@ -104,6 +107,14 @@ public final class BenchmarkMain {
         parts.add(run(options, out.resolve("jmh-jdbc-" + threads + "t.json")));
       }
     }
+    if (!skip.contains("flow")) {
+      for (int threads : profile.flowThreads()) {
+        var options = new OptionsBuilder().include("HostedFlowBenchmark").forks(1).threads(threads)
+            .warmupIterations(profile.flowWarmups()).warmupTime(TimeValue.seconds(2))
+            .measurementIterations(profile.flowIterations()).measurementTime(profile.flowIteration());
+        parts.add(run(options, out.resolve("jmh-flow-" + threads + "t.json")));
+      }
+    }
     if (!parts.isEmpty()) {
       Results.merge(parts, out.resolve("jmh.json"));
       for (Path part : parts) {
@@ -155,7 +166,7 @@ public final class BenchmarkMain {
   }
 
   private static void usage() {
-    System.err.println("usage: java -jar benchmarks.jar quick|full [--out DIR] [--skip memory,jdbc,heap,sweep]\n"
+    System.err.println("usage: java -jar benchmarks.jar quick|full [--out DIR] [--skip memory,jdbc,flow,heap,sweep]\n"
         + "       java -jar benchmarks.jar report DIR\n"
         + "A single JMH benchmark: java -cp benchmarks.jar org.openjdk.jmh.Main 'EngineBenchmark' -prof gc");
   }

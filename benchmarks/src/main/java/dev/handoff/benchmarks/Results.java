@@ -17,9 +17,12 @@ import java.util.TreeMap;
  * heap and sweep measurements. Everything the report and the charts show comes from here.
  */
 final class Results {
-  /** One JMH benchmark at one thread count, normalised to nanoseconds per operation. */
+  /**
+   * One JMH benchmark at one thread count, normalised to nanoseconds per operation; {@code serverCpuPerOp} is the
+   * servlet container's CPU time of {@link HostedFlowBenchmark}, NaN elsewhere.
+   */
   record Row(String benchmark, String method, Map<String, String> params, int threads, double mean, double error,
-      double best, double bytesPerOp, double cpuPerOp) {
+      double best, double bytesPerOp, double cpuPerOp, double serverCpuPerOp) {
     /** Operations per second over all threads, from the mean. */
     double throughput() {
       return threads * 1e9 / mean;
@@ -90,12 +93,15 @@ final class Results {
         params.put(e.getKey(), e.getValue().asText());
       }
     }
-    JsonNode alloc = run.path("secondaryMetrics").path("gc.alloc.rate.norm").path("score");
-    JsonNode cpu = run.path("secondaryMetrics").path("cpu.time.norm").path("score");
     return new Row(benchmark, benchmark.substring(benchmark.lastIndexOf('.') + 1), params,
         run.get("threads").asInt(), primary.get("score").asDouble() * scale,
-        primary.get("scoreError").asDouble(Double.NaN) * scale, best * scale,
-        alloc.isMissingNode() ? Double.NaN : alloc.asDouble(), cpu.isMissingNode() ? Double.NaN : cpu.asDouble());
+        primary.get("scoreError").asDouble(Double.NaN) * scale, best * scale, secondary(run, "gc.alloc.rate.norm"),
+        secondary(run, "cpu.time.norm"), secondary(run, "cpu.server.norm"));
+  }
+
+  private static double secondary(JsonNode run, String metric) {
+    JsonNode score = run.path("secondaryMetrics").path(metric).path("score");
+    return score.isMissingNode() ? Double.NaN : score.asDouble();
   }
 
   private static double nanosPer(String unit) {

@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.handoff.Handoff;
 import dev.handoff.storage.jdbc.JdbcSessionStore;
+import dev.handoff.storage.jdbc.SessionSweeper;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,14 +20,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 
 /**
- * Create latency on PostgreSQL while the store sweeps expired rows, next to the same creates without a sweep, in
- * one run: fills the table with {@code rows} expired sessions, creates sessions on one thread for a while (the
- * baseline), then creates on while another thread deletes every expired row through
- * {@link JdbcSessionStore#deleteExpired} (what {@code SessionSweeper} calls), then creates for a while again (the
- * baseline's second half), and compares the percentiles.
+ * Create latency on PostgreSQL while expired rows are swept, next to the same creates without a sweep, in one run:
+ * fills the table with {@code rows} expired sessions, creates sessions on one thread for a while (the baseline),
+ * then creates on while another thread deletes every expired row with {@link SessionSweeper} runs (batches of
+ * {@link JdbcSessionStore#deleteExpired}, a pause between two), then creates for a while again (the baseline's
+ * second half), and compares the percentiles.
  *
- * <p>{@code java -cp benchmarks.jar dev.handoff.benchmarks.SweepLatency 1000000 20 sweep.json}: rows, seconds of
- * baseline, output file.
+ * <p>{@code java -cp benchmarks.jar dev.handoff.benchmarks.SweepLatency 1000000 20 sweep.json [batch [pauseMs]]}:
+ * rows, seconds of baseline, output file, and optionally the sweeper's batch limit and pause (its defaults
+ * otherwise).
  */
 public final class SweepLatency {
   private SweepLatency() {}
@@ -35,11 +37,14 @@ public final class SweepLatency {
     int rows = Integer.parseInt(args[0]);
     int baselineSeconds = Integer.parseInt(args[1]);
     Path out = Path.of(args[2]);
+    // Optional, to compare settings: the sweeper's batch limit and pause in milliseconds (its defaults otherwise).
+    int batchLimit = args.length > 3 ? Integer.parseInt(args[3]) : SessionSweeper.DEFAULT_BATCH_LIMIT;
+    Duration pause = args.length > 4 ? Duration.ofMillis(Long.parseLong(args[4])) : SessionSweeper.DEFAULT_PAUSE;
     try (HikariDataSource pool = Databases.pool("postgresql", 4)) {
       var store = JdbcSessionStore.builder(pool).tablePrefix(Databases.randomPrefix()).createSchemaIfMissing()
           .build();
       try {
-        Map<String, Object> result = run(pool, store, rows, baselineSeconds);
+        Map<String, Object> result = run(pool, store, rows, baselineSeconds, batchLimit, pause);
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.toFile(), result);
         System.out.println(result);
       } finally {
@@ -49,7 +54,7 @@ public final class SweepLatency {
   }
 
   private static Map<String, Object> run(HikariDataSource pool, JdbcSessionStore store, int rows,
-      int baselineSeconds) throws Exception {
+      int baselineSeconds, int batchLimit, Duration pause) throws Exception {
     Handoff engine = GigsSession.engine(store);
     String template = engine.create(GigsSession.request()).session().id();
     long filled = fill(pool, store.tableName(), template, rows);
@@ -57,12 +62,17 @@ public final class SweepLatency {
     createFor(engine, 3_000_000_000L, new AtomicBoolean(true));
     long[] before = createFor(engine, baselineSeconds * 1_000_000_000L, new AtomicBoolean(true));
 
+    SessionSweeper sessionSweeper = SessionSweeper.builder(store).retention(Duration.ofMinutes(1))
+        .batchLimit(batchLimit).pause(pause).build();
     var sweeping = new AtomicBoolean(true);
     long[] sweep = new long[2];
     Thread sweeper = new Thread(() -> {
       long started = System.nanoTime();
       try {
-        sweep[0] = store.deleteExpired(Instant.now().minusSeconds(60), Integer.MAX_VALUE);
+        // SessionSweeper's runs, back to back until nothing is left (in a deployment, one run per interval).
+        for (int deleted = sessionSweeper.sweepOnce(); deleted > 0; deleted = sessionSweeper.sweepOnce()) {
+          sweep[0] += deleted;
+        }
       } finally {
         sweep[1] = System.nanoTime() - started;
         sweeping.set(false);
@@ -80,6 +90,8 @@ public final class SweepLatency {
     result.put("expiredRows", filled);
     result.put("deletedRows", sweep[0]);
     result.put("sweepSeconds", sweep[1] / 1e9);
+    result.put("batchLimit", batchLimit);
+    result.put("pauseMillis", pause.toMillis());
     result.put("baseline", percentiles(baseline));
     result.put("duringSweep", percentiles(during));
     result.put("p99Ratio", percentile(during, 0.99) / percentile(baseline, 0.99));

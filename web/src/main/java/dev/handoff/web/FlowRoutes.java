@@ -182,7 +182,7 @@ final class FlowRoutes {
 
   /** The link's {@code session} parameter, which is informational (the token names its session): only if plausible. */
   private static Optional<String> sessionId(Optional<String> raw) {
-    return raw.filter(id -> id.length() <= 128 && id.matches("[A-Za-z0-9_-]+"));
+    return raw.filter(id -> id.length() <= 128 && BrowserCookie.isValue(id) && id.indexOf('.') < 0);
   }
 
   private void redeem(Exchange ex, String token, Optional<String> sessionId, Optional<String> secret) {

@@ -21,6 +21,9 @@ import java.util.stream.Collectors;
  */
 final class IntentSummaries {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_.-]{1,64})}");
+  // Compiled once, as PLACEHOLDER: String.replaceAll compiles its pattern on every call, on every page.
+  private static final Pattern SPACES = Pattern.compile("\\s{2,}");
+  private static final Pattern WORD_START = Pattern.compile("([a-z0-9])([A-Z])");
 
   private final IntentRegistry registry;
 
@@ -63,7 +66,7 @@ final class IntentSummaries {
       m.appendReplacement(out, Matcher.quoteReplacement(value == null ? "" : value));
     }
     m.appendTail(out);
-    return out.toString().replaceAll("\\s{2,}", " ").strip();
+    return SPACES.matcher(out).replaceAll(" ").strip();
   }
 
   /** A payload value as text: scalars as such, lists of scalars joined; nested maps are not shown. */
@@ -85,7 +88,7 @@ final class IntentSummaries {
 
   /** {@code checkoutNewSubscription} or {@code new_plan} as words: "Checkout new subscription", "New plan". */
   static String spellOut(String name) {
-    String words = name.replaceAll("([a-z0-9])([A-Z])", "$1 $2").replace('_', ' ').replace('-', ' ').strip()
+    String words = WORD_START.matcher(name).replaceAll("$1 $2").replace('_', ' ').replace('-', ' ').strip()
         .toLowerCase(Locale.ROOT);
     return words.isEmpty() ? name : Character.toUpperCase(words.charAt(0)) + words.substring(1);
   }

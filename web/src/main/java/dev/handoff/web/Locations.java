@@ -3,9 +3,13 @@ package dev.handoff.web;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** Turns URLs from sessions into values fit for a Location header or a CSP source: ASCII, http(s), or nothing. */
 final class Locations {
+  /** What a CSP source list may hold as one origin; compiled once, it is checked on every page. */
+  private static final Pattern ORIGIN = Pattern.compile("[a-z]+://[a-z0-9.\\-\\[\\]:]+");
+
   private Locations() {}
 
   /** The URL in ASCII form if it is an absolute http(s) URL of printable ASCII; otherwise {@code null}. */
@@ -36,6 +40,6 @@ final class Locations {
     String origin = uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT)
         + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     // A CSP source list is separated by spaces and ';': an origin is only ever these characters.
-    return origin.matches("[a-z]+://[a-z0-9.\\-\\[\\]:]+") ? origin : null;
+    return ORIGIN.matcher(origin).matches() ? origin : null;
   }
 }

@@ -101,7 +101,38 @@ class SessionSweeperTest {
     assertThatThrownBy(() -> builder.retention(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> builder.batchLimit(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> builder.maxBatchesPerRun(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.pause(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.pause(Duration.ofSeconds(61))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> SessionSweeper.builder(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void aRunPausesBetweenBatchesAndAnInterruptEndsIt() {
+    var batches = new AtomicInteger();
+    SessionStore alwaysFull = new EmptyStore() {
+      @Override
+      public int deleteExpired(Instant expiredBefore, int limit) {
+        batches.incrementAndGet();
+        return limit;
+      }
+    };
+    SessionSweeper sweeper = SessionSweeper.builder(alwaysFull).batchLimit(10).maxBatchesPerRun(3)
+        .pause(Duration.ofMinutes(1)).build();
+
+    Thread.currentThread().interrupt(); // the first pause ends the run: a minute-long pause would hang the test
+    try {
+      assertThat(sweeper.sweepOnce()).isEqualTo(10);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(batches).hasValue(1);
+
+    batches.set(0);
+    SessionSweeper unpaused = SessionSweeper.builder(alwaysFull).batchLimit(10).maxBatchesPerRun(3)
+        .pause(Duration.ZERO).build();
+    assertThat(unpaused.sweepOnce()).isEqualTo(30);
+    assertThat(batches).hasValue(3);
   }
 
   /** A store with nothing in it. */
