@@ -149,11 +149,8 @@ final class RecoveryFlow {
         current = recoverable(named, now);
         requireSendAllowed(current, now);
       }
-      LoginChallenge earlier = current.challenge();
-      LoginPolicy policy = ctx.loginPolicy;
       String code = ctx.codes.next();
-      var challenge = new LoginChallenge(email, ctx.codeDigests.digest(code), now.plus(policy.codeTtl()),
-          policy.maxAttempts(), earlier == null ? 1 : earlier.sends() + 1, now);
+      LoginChallenge challenge = signIn.nextChallenge(current, email, code, now);
       var next = current.toBuilder().challenge(challenge).modifiedAt(touched(current, now))
           .version(current.version() + 1).build();
       if (ctx.replace(next, current.version())) {

@@ -51,11 +51,8 @@ final class SignInFlow {
         current = browser.bound(browserSecret, now);
         requireSendAllowed(current, now);
       }
-      LoginChallenge earlier = current.challenge();
-      LoginPolicy policy = ctx.loginPolicy;
       String code = ctx.codes.next();
-      var challenge = new LoginChallenge(email, ctx.codeDigests.digest(code), now.plus(policy.codeTtl()),
-          policy.maxAttempts(), earlier == null ? 1 : earlier.sends() + 1, now);
+      LoginChallenge challenge = nextChallenge(current, email, code, now);
       var next = current.toBuilder().challenge(challenge).modifiedAt(now).version(current.version() + 1).build();
       if (ctx.replace(next, current.version())) {
         ctx.publish(SessionEvent.Type.SIGN_IN_STARTED, next, now);
@@ -120,6 +117,14 @@ final class SignInFlow {
     } catch (RuntimeException e) {
       notSent(session, e);
     }
+  }
+
+  /** The challenge that replaces the session's current one: a fresh code, full attempts, one more send. */
+  LoginChallenge nextChallenge(StoredSession current, String email, String code, Instant now) {
+    LoginChallenge earlier = current.challenge();
+    LoginPolicy policy = ctx.loginPolicy;
+    return new LoginChallenge(email, ctx.codeDigests.digest(code), now.plus(policy.codeTtl()), policy.maxAttempts(),
+        earlier == null ? 1 : earlier.sends() + 1, now);
   }
 
   /** Logs the failure by its type only: a sender's message may well quote the address or the code. */
