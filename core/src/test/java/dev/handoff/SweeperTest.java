@@ -124,6 +124,11 @@ class SweeperTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batchLimit");
     assertThatThrownBy(() -> Sweeper.builder(engine).maxBatchesPerRun(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBatchesPerRun");
+    assertThatThrownBy(() -> Sweeper.builder(engine).pauseBetweenBatches(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pauseBetweenBatches");
+    assertThatThrownBy(() -> Sweeper.builder(engine).pauseBetweenBatches(Duration.ofMillis(1001)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pauseBetweenBatches");
+    assertThat(Sweeper.builder(engine).build().toString()).contains("pauseBetweenBatches=PT0.02S");
     Sweeper closedBeforeStart = Sweeper.builder(engine).build();
     closedBeforeStart.close();
     assertThatThrownBy(closedBeforeStart::start).isInstanceOf(IllegalStateException.class);

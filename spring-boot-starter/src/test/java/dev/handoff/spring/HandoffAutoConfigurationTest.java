@@ -189,7 +189,7 @@ class HandoffAutoConfigurationTest {
   void sweepsTheEngineUnlessTurnedOff() {
     runner.withPropertyValues("handoff.sweeper.interval=30s", "handoff.sweeper.batch-limit=7",
         "handoff.sweeper.max-batches-per-run=3").run(context -> assertThat(context.getBean(Sweeper.class))
-            .hasToString("Sweeper[interval=PT30S, batchLimit=7, maxBatchesPerRun=3]"));
+            .hasToString("Sweeper[interval=PT30S, batchLimit=7, maxBatchesPerRun=3, pauseBetweenBatches=PT0.02S]"));
     runner.withPropertyValues("handoff.sweeper.enabled=false")
         .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(Sweeper.class));
     runner.withPropertyValues("handoff.sweeper.interval=5ms")
