@@ -138,4 +138,47 @@ class BrowserRecoveryTest {
     browser.waitForCallback(callback);
     browser.assertCleanConsole(401);
   }
+
+  @Test
+  void aPageLeftIdleSaysItTimedOutAndContinuesByEmail() {
+    String callback = browser.side.callback("recovery-idle");
+    SeedApi.Link link = SeedApi.GIGS.create(browser.fx, callback);
+    browser.open(link.url());
+    assertThat(browser.heading()).isEqualTo("Review and confirm");
+
+    browser.fx.clock.advance(Duration.ofMinutes(31)); // the engine's default idle timeout is 30 minutes
+    browser.driver().navigate().refresh();
+    BrowserFixture.waitForPage(browser.driver());
+
+    assertThat(browser.heading()).isEqualTo("Your session timed out");
+    assertThat(browser.wayBack().getAttribute("href")).isEqualTo(callback);
+    browser.screenshot("recovery-idle");
+    continueByEmail("recovery-idle");
+    browser.submit("complete");
+    browser.waitForCallback(callback);
+    browser.assertCleanConsole(401, 410);
+  }
+
+  @Test
+  void aPageUsedPastItsTimeSaysTheTimeIsUp() {
+    String callback = browser.side.callback("time-up");
+    SeedApi.Link link = SeedApi.GIGS.create(browser.fx, callback);
+    browser.open(link.url());
+    // Active all along (a page load every 25 minutes), but the time in the page is capped at an hour by default.
+    for (int load = 0; load < 2; load++) {
+      browser.fx.clock.advance(Duration.ofMinutes(25));
+      browser.driver().navigate().refresh();
+      BrowserFixture.waitForPage(browser.driver());
+      assertThat(browser.heading()).isEqualTo("Review and confirm");
+    }
+    browser.fx.clock.advance(Duration.ofMinutes(11));
+    browser.driver().navigate().refresh();
+    BrowserFixture.waitForPage(browser.driver());
+
+    assertThat(browser.heading()).isEqualTo("Your time on this page is up");
+    assertThat(browser.wayBack().getAttribute("href")).isEqualTo(callback);
+    assertThat(browser.driver().findElements(By.cssSelector("form[action$='/checkout/complete']"))).isEmpty();
+    browser.screenshot("time-up");
+    browser.assertCleanConsole(401, 410);
+  }
 }
