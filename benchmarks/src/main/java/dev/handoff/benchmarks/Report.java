@@ -92,10 +92,13 @@ final class Report {
     }
     var s = results.sweep;
     double ratio = s.get("p99Ratio").asDouble();
+    // Older results predate the choice of sweeper: they were all the store's.
+    String sweeper = s.path("sweeper").asText("store").equals("engine") ? "the engine's sweeper" : "the store's sweeper";
     out.append(String.format(Locale.ROOT,
-        "| %s | %s (%.1f ms / %.1f ms; %,d expired rows swept in %.1f s) | %s |%n", what, fmt(ratio),
-        s.get("duringSweep").get("p99Millis").asDouble(), s.get("baseline").get("p99Millis").asDouble(),
-        s.get("deletedRows").asLong(), s.get("sweepSeconds").asDouble(), ratio <= 2 ? "yes" : "**no**"));
+        "| %s | %s (%.1f ms / %.1f ms; %,d expired rows swept by %s in %.1f s, batches of %d) | %s |%n", what,
+        fmt(ratio), s.get("duringSweep").get("p99Millis").asDouble(), s.get("baseline").get("p99Millis").asDouble(),
+        s.get("deletedRows").asLong(), sweeper, s.get("sweepSeconds").asDouble(), s.path("batchLimit").asInt(),
+        ratio <= 2 ? "yes" : "**no**"));
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.handoff.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.handoff.Handoff;
+import dev.handoff.SweepResult;
+import dev.handoff.Sweeper;
 import dev.handoff.storage.jdbc.JdbcSessionStore;
 import dev.handoff.storage.jdbc.SessionSweeper;
 import java.nio.file.Path;
@@ -22,29 +24,44 @@ import java.util.stream.LongStream;
 /**
  * Create latency on PostgreSQL while expired rows are swept, next to the same creates without a sweep, in one run:
  * fills the table with {@code rows} expired sessions, creates sessions on one thread for a while (the baseline),
- * then creates on while another thread deletes every expired row with {@link SessionSweeper} runs (batches of
- * {@link JdbcSessionStore#deleteExpired}, a pause between two), then creates for a while again (the baseline's
+ * then creates on while another thread sweeps every expired row, then creates for a while again (the baseline's
  * second half), and compares the percentiles.
  *
- * <p>{@code java -cp benchmarks.jar dev.handoff.benchmarks.SweepLatency 1000000 20 sweep.json [batch [pauseMs]]}:
- * rows, seconds of baseline, output file, and optionally the sweeper's batch limit and pause (its defaults
- * otherwise).
+ * <p>The sweeper is by default the engine's {@link Sweeper}, which the Spring Boot starter and the example server
+ * run: each batch marks up to its limit of the expired sessions {@code EXPIRED} (one compare-and-set each, so that
+ * each gets exactly one event), then deletes up to its limit of those past the retention, with a pause between two
+ * batches. {@code store} measures the store-level {@link SessionSweeper} instead (deletes only, no events).
+ *
+ * <p>{@code java -cp benchmarks.jar dev.handoff.benchmarks.SweepLatency 1000000 20 sweep.json [engine|store [batch
+ * [pauseMs]]]}: rows, seconds of baseline, output file, and optionally which sweeper and its batch limit and pause
+ * (that sweeper's defaults otherwise).
  */
 public final class SweepLatency {
+  /** {@link Sweeper.Builder}'s defaults, which it does not publish. */
+  private static final int ENGINE_DEFAULT_BATCH_LIMIT = 500;
+  private static final Duration ENGINE_DEFAULT_PAUSE = Duration.ofMillis(20);
+
   private SweepLatency() {}
 
   public static void main(String[] args) throws Exception {
     int rows = Integer.parseInt(args[0]);
     int baselineSeconds = Integer.parseInt(args[1]);
     Path out = Path.of(args[2]);
-    // Optional, to compare settings: the sweeper's batch limit and pause in milliseconds (its defaults otherwise).
-    int batchLimit = args.length > 3 ? Integer.parseInt(args[3]) : SessionSweeper.DEFAULT_BATCH_LIMIT;
-    Duration pause = args.length > 4 ? Duration.ofMillis(Long.parseLong(args[4])) : SessionSweeper.DEFAULT_PAUSE;
+    // Optional, to compare settings: which sweeper, its batch limit and pause in milliseconds (its defaults otherwise).
+    boolean engineSweeper = args.length <= 3 || switch (args[3]) {
+      case "engine" -> true;
+      case "store" -> false;
+      default -> throw new IllegalArgumentException("sweeper: engine or store, not " + args[3]);
+    };
+    int batchLimit = args.length > 4 ? Integer.parseInt(args[4])
+        : engineSweeper ? ENGINE_DEFAULT_BATCH_LIMIT : SessionSweeper.DEFAULT_BATCH_LIMIT;
+    Duration pause = args.length > 5 ? Duration.ofMillis(Long.parseLong(args[5]))
+        : engineSweeper ? ENGINE_DEFAULT_PAUSE : SessionSweeper.DEFAULT_PAUSE;
     try (HikariDataSource pool = Databases.pool("postgresql", 4)) {
       var store = JdbcSessionStore.builder(pool).tablePrefix(Databases.randomPrefix()).createSchemaIfMissing()
           .build();
       try {
-        Map<String, Object> result = run(pool, store, rows, baselineSeconds, batchLimit, pause);
+        Map<String, Object> result = run(pool, store, rows, baselineSeconds, engineSweeper, batchLimit, pause);
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.toFile(), result);
         System.out.println(result);
       } finally {
@@ -54,7 +71,7 @@ public final class SweepLatency {
   }
 
   private static Map<String, Object> run(HikariDataSource pool, JdbcSessionStore store, int rows,
-      int baselineSeconds, int batchLimit, Duration pause) throws Exception {
+      int baselineSeconds, boolean engineSweeper, int batchLimit, Duration pause) throws Exception {
     Handoff engine = GigsSession.engine(store);
     String template = engine.create(GigsSession.request()).session().id();
     long filled = fill(pool, store.tableName(), template, rows);
@@ -62,16 +79,16 @@ public final class SweepLatency {
     createFor(engine, 3_000_000_000L, new AtomicBoolean(true));
     long[] before = createFor(engine, baselineSeconds * 1_000_000_000L, new AtomicBoolean(true));
 
-    SessionSweeper sessionSweeper = SessionSweeper.builder(store).retention(Duration.ofMinutes(1))
-        .batchLimit(batchLimit).pause(pause).build();
+    SweepRun sweepRun = engineSweeper ? engineSweep(engine, batchLimit, pause) : storeSweep(store, batchLimit, pause);
     var sweeping = new AtomicBoolean(true);
-    long[] sweep = new long[2];
+    long[] sweep = new long[3];
     Thread sweeper = new Thread(() -> {
       long started = System.nanoTime();
       try {
-        // SessionSweeper's runs, back to back until nothing is left (in a deployment, one run per interval).
-        for (int deleted = sessionSweeper.sweepOnce(); deleted > 0; deleted = sessionSweeper.sweepOnce()) {
-          sweep[0] += deleted;
+        // Runs back to back until nothing is left (in a deployment, one run per interval).
+        for (SweepResult run = sweepRun.once(); run.expired() > 0 || run.deleted() > 0; run = sweepRun.once()) {
+          sweep[0] += run.deleted();
+          sweep[2] += run.expired();
         }
       } finally {
         sweep[1] = System.nanoTime() - started;
@@ -88,6 +105,8 @@ public final class SweepLatency {
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("expiredRows", filled);
+    result.put("sweeper", engineSweeper ? "engine" : "store");
+    result.put("markedExpired", sweep[2]);
     result.put("deletedRows", sweep[0]);
     result.put("sweepSeconds", sweep[1] / 1e9);
     result.put("batchLimit", batchLimit);
@@ -96,6 +115,24 @@ public final class SweepLatency {
     result.put("duringSweep", percentiles(during));
     result.put("p99Ratio", percentile(during, 0.99) / percentile(baseline, 0.99));
     return result;
+  }
+
+  /** One run of a sweeper. */
+  private interface SweepRun {
+    SweepResult once();
+  }
+
+  /** The engine's sweeper as deployed: the filled rows expired in 1970, long past the retention of ended sessions. */
+  private static SweepRun engineSweep(Handoff engine, int batchLimit, Duration pause) {
+    Sweeper sweeper = Sweeper.builder(engine).batchLimit(batchLimit).pauseBetweenBatches(pause).build();
+    return sweeper::runOnce;
+  }
+
+  /** The store's sweeper: deletes rows one minute past their expiry, without events. */
+  private static SweepRun storeSweep(JdbcSessionStore store, int batchLimit, Duration pause) {
+    SessionSweeper sweeper = SessionSweeper.builder(store).retention(Duration.ofMinutes(1)).batchLimit(batchLimit)
+        .pause(pause).build();
+    return () -> new SweepResult(0, 0, sweeper.sweepOnce());
   }
 
   /**
