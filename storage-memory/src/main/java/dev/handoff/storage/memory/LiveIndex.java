@@ -16,8 +16,14 @@ import java.util.concurrent.ConcurrentSkipListSet;
 final class LiveIndex {
   /** One non-terminal session: when it ends, and where it is. */
   record Entry(Instant expiresAt, String tenant, String id) {
-    private static final Comparator<Entry> ORDER = Comparator.comparing(Entry::expiresAt)
-        .thenComparing(Entry::tenant).thenComparing(Entry::id);
+    /** Written out rather than chained {@code Comparator.comparing}: a skip-list insert compares ~log n times. */
+    private static final Comparator<Entry> ORDER = (a, b) -> {
+      int order = a.expiresAt.compareTo(b.expiresAt);
+      if (order == 0) {
+        order = a.tenant.compareTo(b.tenant);
+      }
+      return order != 0 ? order : a.id.compareTo(b.id);
+    };
 
     static Entry of(StoredSession s) {
       return s.status().isTerminal() ? null : new Entry(s.expiresAt(), s.tenant(), s.id());
