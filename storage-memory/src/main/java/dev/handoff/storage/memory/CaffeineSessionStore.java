@@ -321,7 +321,7 @@ public final class CaffeineSessionStore implements SessionStore {
     }
     var ended = new LinkedHashMap<SessionKey, StoredSession>();
     for (LiveIndex.Entry entry : live.inExpiryOrder()) {
-      if (ended.size() == limit || entry.expiresAt().isAfter(now)) {
+      if (ended.size() == limit || entry.endsAfter(now)) {
         break;
       }
       var key = new SessionKey(entry.tenant(), entry.id());
