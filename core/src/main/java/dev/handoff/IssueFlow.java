@@ -59,7 +59,8 @@ final class IssueFlow {
         .subject(request.subject)
         .callbackUrl(request.callbackUrl)
         .metadata(request.metadata)
-        .presentation(SessionPresentation.with(Map.of(), request.theme, request.locale))
+        .presentation(request.theme == null && request.locale == null ? Map.of()
+            : SessionPresentation.with(Map.of(), request.theme, request.locale))
         .createdAt(now)
         .modifiedAt(now)
         .expiresAt(clocks.linkExpiresAt())
@@ -221,12 +222,26 @@ final class IssueFlow {
     return requested;
   }
 
+  /**
+   * {@code id} encoded for a query string. The engine's own ids ({@link SessionIds}) need no encoding, which is
+   * recognised without the encoder's buffers; any other identifier is encoded.
+   */
+  private static String queryValue(String id) {
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+        return URLEncoder.encode(id, StandardCharsets.UTF_8);
+      }
+    }
+    return id;
+  }
+
   /** The URL (and token) of a session whose stored digest is that of {@code nonce}. */
   private IssuedSession issue(StoredSession session, String nonce, Instant now) {
     String token = ctx.tokens.mint(new TokenClaims(session.tenant(), session.id(), session.tokenGeneration(), now,
         session.clocks().linkExpiresAt(), nonce));
     String url = ctx.hostedPageUrl + (ctx.hostedPageUrl.indexOf('?') < 0 ? '?' : '&')
-        + "session=" + URLEncoder.encode(session.id(), StandardCharsets.UTF_8) + "&token=" + token;
+        + "session=" + queryValue(session.id()) + "&token=" + token;
     return new IssuedSession(Session.of(session, now), url, token);
   }
 }

@@ -1,8 +1,8 @@
 package dev.handoff;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.function.Supplier;
 
 /**
@@ -14,13 +14,13 @@ import java.util.function.Supplier;
  * costs about ten times less per id (benchmarks/README.md, "Randomness").
  */
 final class SessionIds {
-  private static final char[] SORTABLE_BASE32 = "0123456789abcdefghijklmnopqrstuv".toCharArray();
+  private static final byte[] SORTABLE_BASE32 =
+      "0123456789abcdefghijklmnopqrstuv".getBytes(StandardCharsets.US_ASCII);
   private static final int TIME_CHARS = 9;
 
   private static final int RANDOM_BYTES = 16;
   /** 128 bits in unpadded base64url. */
   private static final int RANDOM_CHARS = 22;
-  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
   private final String prefix;
   private final Supplier<SecureRandom> random;
@@ -52,19 +52,25 @@ final class SessionIds {
   }
 
   private String next(String idPrefix, Instant now) {
-    var id = new StringBuilder(idPrefix.length() + TIME_CHARS + RANDOM_CHARS).append(idPrefix);
+    // Written as Latin-1 bytes straight into the string's array-to-be: no builder, no copy of the random bits.
+    int prefixLength = idPrefix.length();
+    byte[] id = new byte[prefixLength + TIME_CHARS + RANDOM_CHARS];
+    for (int i = 0; i < prefixLength; i++) {
+      id[i] = (byte) idPrefix.charAt(i); // letters, digits and '_' (isValidPrefix)
+    }
     long millis = now.toEpochMilli();
+    int at = prefixLength;
     for (int shift = (TIME_CHARS - 1) * 5; shift >= 0; shift -= 5) {
-      id.append(SORTABLE_BASE32[(int) (millis >>> shift) & 31]);
+      id[at++] = SORTABLE_BASE32[(int) (millis >>> shift) & 31];
     }
     RandomPool pool = pools.get();
     if (pool.next == pool.bytes.length) {
       random.get().nextBytes(pool.bytes);
       pool.next = 0;
     }
-    byte[] bytes = java.util.Arrays.copyOfRange(pool.bytes, pool.next, pool.next + RANDOM_BYTES);
+    Base64Url.encode(pool.bytes, pool.next, RANDOM_BYTES, id, at);
     pool.next += RANDOM_BYTES;
-    return id.append(ENCODER.encodeToString(bytes)).toString();
+    return new String(id, StandardCharsets.ISO_8859_1);
   }
 
   /** Whether {@code prefix} is acceptable: up to 16 characters of letters, digits and {@code _}. */

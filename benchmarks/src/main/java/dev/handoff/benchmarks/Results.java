@@ -95,8 +95,20 @@ final class Results {
     }
     return new Row(benchmark, benchmark.substring(benchmark.lastIndexOf('.') + 1), params,
         run.get("threads").asInt(), primary.get("score").asDouble() * scale,
-        primary.get("scoreError").asDouble(Double.NaN) * scale, best * scale, secondary(run, "gc.alloc.rate.norm"),
-        secondary(run, "cpu.time.norm"), secondary(run, "cpu.server.norm"));
+        primary.get("scoreError").asDouble(Double.NaN) * scale, best * scale,
+        timedOr(run, "timedAllocatedBytes", "gc.alloc.rate.norm"), timedOr(run, "timedCpuNanos", "cpu.time.norm"),
+        secondary(run, "cpu.server.norm"));
+  }
+
+  /**
+   * Per operation: the benchmark's own count of its timed invocations ({@code timed*} counters, e.g.
+   * {@code EngineBenchmark.redeem}, whose per-invocation setup the whole-thread profilers would include) where it
+   * has one, otherwise the profiler's {@code metric}.
+   */
+  private static double timedOr(JsonNode run, String counter, String metric) {
+    double total = secondary(run, counter);
+    double calls = secondary(run, "timedCalls");
+    return Double.isNaN(total) || !(calls > 0) ? secondary(run, metric) : total / calls;
   }
 
   private static double secondary(JsonNode run, String metric) {

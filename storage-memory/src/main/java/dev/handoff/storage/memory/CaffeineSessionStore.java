@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Predicate;
@@ -147,9 +146,9 @@ public final class CaffeineSessionStore implements SessionStore {
       }
     }
     TenantIndex index = tenants.get(tenant);
-    if (index != null && index.size.get() >= maximumSessionsPerTenant) {
-      dropExpired(index.expiry, () -> index.ids.stream().map(id -> new SessionKey(tenant, id)).toList());
-      if (index.size.get() >= maximumSessionsPerTenant) {
+    if (index != null && index.ids.size() >= maximumSessionsPerTenant) {
+      dropExpired(index.expiry, () -> index.ids.ids().stream().map(id -> new SessionKey(tenant, id)).toList());
+      if (index.ids.size() >= maximumSessionsPerTenant) {
         throw new HandoffException(ErrorCode.TOO_MANY_ATTEMPTS, "this tenant holds its quota of "
             + maximumSessionsPerTenant + " live sessions in the in-memory store; retry when some have expired");
       }
@@ -268,7 +267,7 @@ public final class CaffeineSessionStore implements SessionStore {
       throw new IllegalArgumentException("limit must be at least 1");
     }
     TenantIndex index = tenants.get(tenant);
-    return page(tenant, index == null ? null : index.ids, cursor, limit, s -> true);
+    return page(tenant, index == null ? null : index.ids.ids(), cursor, limit, s -> true);
   }
 
   /** {@inheritDoc} From the tenant index's ids of the user, like {@link #list}. */
@@ -280,7 +279,8 @@ public final class CaffeineSessionStore implements SessionStore {
       throw new IllegalArgumentException("limit must be at least 1");
     }
     TenantIndex index = tenants.get(tenant);
-    return page(tenant, index == null ? null : index.byUser.get(userId), cursor, limit,
+    IdSet userIds = index == null ? null : index.byUser.get(userId);
+    return page(tenant, userIds == null ? null : userIds.ids(), cursor, limit,
         // The index may lag a session whose subject is changing.
         s -> s.subject() instanceof Subject.ExistingUser user && user.userId().equals(userId));
   }
@@ -321,7 +321,7 @@ public final class CaffeineSessionStore implements SessionStore {
     }
     var ended = new LinkedHashMap<SessionKey, StoredSession>();
     for (LiveIndex.Entry entry : live.inExpiryOrder()) {
-      if (ended.size() == limit || entry.expiresAt().isAfter(now)) {
+      if (ended.size() == limit || entry.endsAfter(now)) {
         break;
       }
       var key = new SessionKey(entry.tenant(), entry.id());
@@ -481,12 +481,13 @@ public final class CaffeineSessionStore implements SessionStore {
 
   /** How many ids are indexed for listing, over all tenants. For tests of the index. */
   int listedIdCount() {
-    return tenants.values().stream().mapToInt(index -> index.ids.size()).sum();
+    return tenants.values().stream().mapToInt(index -> index.ids.ids().size()).sum();
   }
 
   /** How many session ids are indexed by user, over all tenants and users. For tests of the index. */
   int userIdCount() {
-    return tenants.values().stream().flatMap(index -> index.byUser.values().stream()).mapToInt(Set::size).sum();
+    return tenants.values().stream().flatMap(index -> index.byUser.values().stream())
+        .mapToInt(userIds -> userIds.ids().size()).sum();
   }
 
   /** How many sessions are indexed as non-terminal. For tests of the index. */

@@ -1,58 +1,56 @@
 package dev.handoff.storage.memory;
 
 import java.time.Instant;
-import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One tenant's sessions as the store indexes them: ids in ascending order (for listing), how many there are (for
- * the per-tenant quota), a lower bound of their expiry, and the ids of each existing user's sessions (for
+ * One tenant's sessions as the store indexes them: ids in ascending order (for listing; their count is the
+ * per-tenant quota's), a lower bound of their expiry, and the ids of each existing user's sessions (for
  * {@code listByUser}). Each id is added and removed inside its session's per-entry atomic operation, but nothing
- * locks the tenant: concurrent inserts of one tenant only meet in the concurrent sets. An index that becomes empty
- * is retired ({@link #size} -1) so that the store can drop it; an add to a retired index fails, and the caller
- * adds to a fresh one. Thread-safe.
+ * locks the tenant or a user: concurrent inserts of one tenant, even of one user, only meet in the
+ * {@linkplain IdSet concurrent sets}. An index whose id set empties is retired so that the store can drop it; so is
+ * a user's set. Thread-safe.
  */
 final class TenantIndex {
-  final NavigableSet<String> ids = new ConcurrentSkipListSet<>();
-  /** Ids added and not yet removed, counted before the add and after the remove; -1 once retired. */
-  final AtomicLong size = new AtomicLong();
+  final IdSet ids = new IdSet();
   final ExpiryHint expiry = new ExpiryHint();
   /** User id → ids of the sessions whose subject is that existing user; a user without sessions has no entry. */
-  final ConcurrentMap<String, NavigableSet<String>> byUser = new ConcurrentHashMap<>();
+  final ConcurrentMap<String, IdSet> byUser = new ConcurrentHashMap<>();
 
   /** Adds {@code id}; {@code false}, changing nothing, if this index was retired. */
   boolean add(String id, Instant expiresAt) {
-    long n;
-    do {
-      n = size.get();
-      if (n < 0) {
-        return false;
-      }
-    } while (!size.compareAndSet(n, n + 1));
-    ids.add(id);
+    if (!ids.add(id)) {
+      return false;
+    }
     expiry.noteExpiry(expiresAt);
     return true;
   }
 
   /** Removes {@code id}; {@code true} if that emptied the index and retired it. */
   boolean remove(String id) {
-    // size counts an id before it enters the set and after it leaves, so 0 means the set is empty.
-    return ids.remove(id) && size.decrementAndGet() == 0 && size.compareAndSet(0, -1);
+    return ids.remove(id);
   }
 
-  /** Adds inside the map's atomic step, so that a concurrent {@link #removeUser} cannot drop the set meanwhile. */
+  /**
+   * Adds {@code id} to the user's set. Not inside a {@code compute} on the user's entry: that locked the user, so
+   * that one user's concurrent creates queued on it (every benchmark session belongs to one user). A set retired
+   * meanwhile is replaced.
+   */
   void addUser(String userId, String id) {
-    byUser.compute(userId, (u, userIds) -> {
-      var result = userIds == null ? new ConcurrentSkipListSet<String>() : userIds;
-      result.add(id);
-      return result;
-    });
+    IdSet userIds = byUser.computeIfAbsent(userId, u -> new IdSet());
+    while (!userIds.add(id)) {
+      byUser.remove(userId, userIds);
+      userIds = byUser.computeIfAbsent(userId, u -> new IdSet());
+    }
   }
 
+  /** Removes {@code id} from the user's set, dropping the set if that emptied it. */
   void removeUser(String userId, String id) {
-    byUser.computeIfPresent(userId, (u, userIds) -> userIds.remove(id) && userIds.isEmpty() ? null : userIds);
+    IdSet userIds = byUser.get(userId);
+    // The set holding id cannot have been retired (it is not empty), so it is the one mapped.
+    if (userIds != null && userIds.remove(id)) {
+      byUser.remove(userId, userIds);
+    }
   }
 }

@@ -509,5 +509,74 @@ class CaffeineSessionStoreTest {
       }
       assertThat(store.listedIdCount()).isEqualTo(1000);
     }
+
+    @Test
+    void aSessionInsertedWhileItsUserEmptiesStaysListedByUser() throws Exception {
+      // The user index takes no lock: each round, one thread inserts a live session of a fresh user while the
+      // others insert expired sessions of that user and delete them again, so that the user's set empties (and is
+      // retired and dropped) around the live insert; the tenant keeps other sessions, so only the user's set moves.
+      int threads = 8;
+      var barrier = new CyclicBarrier(threads);
+      Instant past = T0.minus(Duration.ofHours(2));
+      store.insert(session("t1", "keeps-the-tenant", T0).build());
+      for (int round = 0; round < 1000; round++) {
+        var user = new Subject.ExistingUser("usr_" + round);
+        var futures = new ArrayList<Future<?>>();
+        for (int t = 0; t < threads; t++) {
+          String id = "csn_" + round + "_" + t;
+          boolean live = t == 0;
+          futures.add(pool.submit(() -> {
+            barrier.await();
+            if (live) {
+              store.insert(session("t1", id, T0).subject(user).build());
+            } else {
+              for (int i = 0; i < 5; i++) {
+                store.insert(session("t1", id + "_" + i, past).subject(user).build());
+                store.deleteExpired(T0, threads);
+              }
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : futures) {
+          f.get(10, TimeUnit.SECONDS);
+        }
+        store.deleteExpired(T0, 100);
+        assertThat(store.listByUser("t1", user.userId(), null, 10).sessions()).as("round %d", round)
+            .extracting(StoredSession::id).containsExactly("csn_" + round + "_0");
+      }
+      assertThat(store.userIdCount()).isEqualTo(1000);
+    }
+
+    @Test
+    void concurrentInsertsOfOneUserAreAllIndexed() throws Exception {
+      int threads = 8;
+      int perThread = 500;
+      var barrier = new CyclicBarrier(threads);
+      var user = new Subject.ExistingUser("usr_1");
+      var futures = new ArrayList<Future<?>>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          barrier.await();
+          for (int i = 0; i < perThread; i++) {
+            store.insert(session("t1", "csn_" + thread + "_" + i, T0).subject(user).build());
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      assertThat(store.userIdCount()).isEqualTo(threads * perThread);
+      var listed = new ArrayList<String>();
+      String cursor = null;
+      do {
+        SessionPage page = store.listByUser("t1", "usr_1", cursor, 100);
+        page.sessions().forEach(s -> listed.add(s.id()));
+        cursor = page.nextCursor();
+      } while (cursor != null);
+      assertThat(listed).hasSize(threads * perThread).doesNotHaveDuplicates().isSorted();
+    }
   }
 }
