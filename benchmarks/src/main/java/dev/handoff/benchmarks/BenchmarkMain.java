@@ -41,7 +41,8 @@ public final class BenchmarkMain {
    * hosted flow with 4 concurrent browsers, the heap over 250,000 sessions and a 100,000-row sweep.
    */
   private static final Profile QUICK = new Profile("quick", new int[] {1, 2},
-      List.of("EngineBenchmark\\.(createAndRedeem|create|redeem|authenticate|authenticateFloor|plainNimbusMint)$",
+      List.of("EngineBenchmark\\.(createAndRedeem|createAndRedeemCryptoFloor|create|redeem|authenticate|authenticateFloor"
+          + "|plainNimbusMint)$",
           "TokenBenchmark\\.handoffMint$"),
       2, TimeValue.seconds(1), 3, TimeValue.seconds(1), new int[] {1}, 0, 1, 2, TimeValue.seconds(1),
       new int[] {4}, 6, 3, TimeValue.seconds(2), 250_000, 100_000, 5);

@@ -22,7 +22,9 @@ import java.util.Date;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -179,6 +181,63 @@ public class EngineBenchmark {
         .build(), claims);
     jwt.encrypt(new DirectEncrypter(nimbusKey));
     return jwt.serialize();
+  }
+
+  /**
+   * Floor of {@link #createAndRedeem}: the cryptography a create and a redemption cannot skip, with the JDK's
+   * primitives and nothing else (no store, no JSON, no checks): two DRBG draws (the token's nonce, with its IV here
+   * where the engine pools IVs; the browser-session secret), sealing and opening the claims with AES-256-GCM, and
+   * three HMAC-SHA256 (the nonce's digest stored at create and computed again at redemption, the browser secret's
+   * digest). Session ids, drawn from a pooled buffer, are left out.
+   */
+  @Benchmark
+  public byte[] createAndRedeemCryptoFloor(CryptoFloor f) throws GeneralSecurityException {
+    f.random.nextBytes(f.nonceAndIv);
+    f.cipher.init(Cipher.ENCRYPT_MODE, f.key, new GCMParameterSpec(128, f.nonceAndIv, 16, 12));
+    f.cipher.updateAAD(CryptoFloor.HEADER);
+    byte[] sealed = f.cipher.doFinal(CryptoFloor.CLAIMS);
+    byte[] nonceDigest = f.mac(f.nonceAndIv, 0, 16);
+    f.cipher.init(Cipher.DECRYPT_MODE, f.key, new GCMParameterSpec(128, f.nonceAndIv, 16, 12));
+    f.cipher.updateAAD(CryptoFloor.HEADER);
+    byte[] opened = f.cipher.doFinal(sealed);
+    byte[] again = f.mac(opened, 0, 16);
+    f.random.nextBytes(f.secret);
+    byte[] secretDigest = f.mac(f.secret, 0, f.secret.length);
+    return MessageDigest.isEqual(nonceDigest, again) ? secretDigest : nonceDigest;
+  }
+
+  /** The per-thread primitives of {@link #createAndRedeemCryptoFloor}, as the engine keeps them per thread. */
+  @State(Scope.Thread)
+  public static class CryptoFloor {
+    /** The protected header and the claims of a seed-sized token, as the engine's token carries them. */
+    static final byte[] HEADER = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoiYmVuY2gua3Q0dzJxIn0"
+        .getBytes(StandardCharsets.US_ASCII);
+    static final byte[] CLAIMS = ("{\"tid\":\"" + GigsSession.TENANT + "\",\"sid\":\"csn_01JD2Q9XG7M3K5N8P0R4T6V8W\","
+        + "\"gen\":1,\"iat\":1767268800,\"exp\":1767272400,\"jti\":\"q7Yk2mWp9xLs3Rt5Uv8ZbA\"}")
+        .getBytes(StandardCharsets.US_ASCII);
+
+    SecureRandom random;
+    Cipher cipher;
+    Mac mac;
+    SecretKeySpec key;
+    final byte[] nonceAndIv = new byte[28];
+    final byte[] secret = new byte[32];
+
+    @Setup(Level.Trial)
+    public void setUp() throws GeneralSecurityException {
+      random = SecureRandom.getInstance("DRBG");
+      byte[] keyBytes = new byte[32];
+      random.nextBytes(keyBytes);
+      key = new SecretKeySpec(keyBytes, "AES");
+      cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(keyBytes, "HmacSHA256"));
+    }
+
+    byte[] mac(byte[] input, int offset, int length) {
+      mac.update(input, offset, length);
+      return mac.doFinal();
+    }
   }
 
   /** A keyed HMAC-SHA256 per thread, as the engine keeps one. */
