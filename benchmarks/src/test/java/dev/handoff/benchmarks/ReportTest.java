@@ -22,6 +22,11 @@ class ReportTest {
     // 4000 / 10000 mean, 3900 / 10000 best: above the 0.3 target; CPU time, 2500 / 10000, decides.
     assertThat(report).contains(
         "| `createAndRedeem` ≤ 0.3× plain nimbus mint (1 thread) | 0.40× / 0.39× / 0.25× | yes |");
+    // Context, not targets: the crypto floor (2000 mean, 1900 best, 2000 CPU) beside nimbus and createAndRedeem.
+    assertThat(report).contains("| (context) the cryptography `createAndRedeem` cannot skip ÷ plain nimbus mint | "
+        + "0.20× / 0.19× / 0.20× | — |");
+    assertThat(report).contains("| (context) `createAndRedeem` ÷ the cryptography it cannot skip | "
+        + "2.00× / 2.05× / 1.25× | — |");
     assertThat(report).contains("| `authenticate` ≤ 1.2× its floor (lookup + HMAC, 1 thread) | 1.30× / 1.30× | **no** |");
     // Same time per op with twice the threads: twice the throughput.
     assertThat(report).contains("| `create`: 2 threads ≥ 1.8× the throughput of 1 | 2.00× / 2.00× | yes |");
