@@ -22,6 +22,8 @@ final class BrowserFlow {
   private final EngineContext ctx;
   /** CSRF tokens of the hosted page's forms: keyed digests of the browser secret, the same on every node. */
   private final KeyedDigest formTokens;
+  /** The tenant of the last browser secret parsed, so that page loads of one tenant decode it once. */
+  private final RecentTenant recentTenant = new RecentTenant();
 
   BrowserFlow(EngineContext ctx) {
     this.ctx = ctx;
@@ -48,7 +50,7 @@ final class BrowserFlow {
 
   /** The session the secret is bound to, in whatever status; empty for any secret that is not its current one. */
   Optional<Session> sessionOf(String browserSecret) {
-    var secret = BrowserSecret.parse(browserSecret);
+    var secret = BrowserSecret.parse(browserSecret, recentTenant);
     if (secret == null) {
       return Optional.empty();
     }
@@ -94,7 +96,7 @@ final class BrowserFlow {
    * publishing its end once.
    */
   StoredSession bound(String browserSecret, Instant now) {
-    var secret = BrowserSecret.parse(browserSecret);
+    var secret = BrowserSecret.parse(browserSecret, recentTenant);
     if (secret == null) {
       throw new HandoffException(ErrorCode.INVALID_TOKEN, "invalid browser session");
     }
@@ -112,7 +114,7 @@ final class BrowserFlow {
     if (status != SessionStatus.ACTIVE && status != SessionStatus.LOGIN_REQUIRED) {
       throw error(ErrorCode.INVALID_TOKEN, "the browser session has ended", session);
     }
-    if (!now.isBefore(session.browser().lastSeenAt().plus(session.clocks().idleTimeout()))) {
+    if (!now.isBefore(Session.idleExpiresAt(session))) {
       // modifiedAt = now, at or after the idle deadline, is how Session.endedByIdleness tells it from a sign-out.
       var loggedOut = session.toBuilder().status(SessionStatus.LOGGED_OUT).modifiedAt(now)
           .version(session.version() + 1).build();
