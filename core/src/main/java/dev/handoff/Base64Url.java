@@ -57,6 +57,34 @@ final class Base64Url {
   }
 
   /**
+   * Whether {@code text[at, at + encodedLength(len))} is the encoding of {@code src[0, len)}, in a time that does
+   * not depend on where they differ (for comparing a MAC with its stored form); {@code text} must be long enough.
+   * Encodes and compares in one pass, without a buffer.
+   */
+  static boolean isEncodingOf(byte[] src, int len, String text, int at) {
+    int end = len - len % 3;
+    int difference = 0;
+    int i = 0;
+    while (i < end) {
+      int bits = (src[i] & 0xff) << 16 | (src[i + 1] & 0xff) << 8 | (src[i + 2] & 0xff);
+      difference |= (ALPHABET[bits >>> 18] ^ text.charAt(at)) | (ALPHABET[(bits >>> 12) & 63] ^ text.charAt(at + 1))
+          | (ALPHABET[(bits >>> 6) & 63] ^ text.charAt(at + 2)) | (ALPHABET[bits & 63] ^ text.charAt(at + 3));
+      i += 3;
+      at += 4;
+    }
+    int rest = len % 3;
+    if (rest == 1) {
+      int bits = (src[i] & 0xff) << 16;
+      difference |= (ALPHABET[bits >>> 18] ^ text.charAt(at)) | (ALPHABET[(bits >>> 12) & 63] ^ text.charAt(at + 1));
+    } else if (rest == 2) {
+      int bits = (src[i] & 0xff) << 16 | (src[i + 1] & 0xff) << 8;
+      difference |= (ALPHABET[bits >>> 18] ^ text.charAt(at)) | (ALPHABET[(bits >>> 12) & 63] ^ text.charAt(at + 1))
+          | (ALPHABET[(bits >>> 6) & 63] ^ text.charAt(at + 2));
+    }
+    return difference == 0;
+  }
+
+  /**
    * Decodes the ASCII {@code src[from, to)} into {@code dst} at {@code at}; returns the number of bytes written.
    *
    * @throws TokenRejected for a character outside the alphabet, an impossible length or non-zero unused bits

@@ -11,6 +11,7 @@ import dev.handoff.spi.LoginChallenge;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.StoredSession;
 import dev.handoff.spi.Subject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -22,6 +23,8 @@ final class BrowserFlow {
   private final EngineContext ctx;
   /** CSRF tokens of the hosted page's forms: keyed digests of the browser secret, the same on every node. */
   private final KeyedDigest formTokens;
+  /** The tenant of the last browser secret parsed, so that page loads of one tenant decode it once. */
+  private final RecentTenant recentTenant = new RecentTenant();
 
   BrowserFlow(EngineContext ctx) {
     this.ctx = ctx;
@@ -34,7 +37,8 @@ final class BrowserFlow {
     BrowserBinding browser = session.browser();
     // Coarse sliding: one write per tenth of the session's idle timeout, not one per page load. Losing the race is
     // fine. (Whole milliseconds: Duration.dividedBy goes through BigDecimal, too slow for every page load.)
-    if (!now.isBefore(browser.lastSeenAt().plusMillis(session.clocks().idleTimeout().toMillis() / 10))) {
+    long refreshMillis = session.clocks().idleTimeout().toMillis() / 10;
+    if (reached(now, browser.lastSeenAt(), refreshMillis / 1000, (refreshMillis % 1000) * 1_000_000)) {
       var seen = session.toBuilder().browser(browser.seenAt(now)).version(session.version() + 1).build();
       if (ctx.replace(seen, session.version())) {
         session = seen;
@@ -48,7 +52,7 @@ final class BrowserFlow {
 
   /** The session the secret is bound to, in whatever status; empty for any secret that is not its current one. */
   Optional<Session> sessionOf(String browserSecret) {
-    var secret = BrowserSecret.parse(browserSecret);
+    var secret = BrowserSecret.parse(browserSecret, recentTenant);
     if (secret == null) {
       return Optional.empty();
     }
@@ -94,7 +98,7 @@ final class BrowserFlow {
    * publishing its end once.
    */
   StoredSession bound(String browserSecret, Instant now) {
-    var secret = BrowserSecret.parse(browserSecret);
+    var secret = BrowserSecret.parse(browserSecret, recentTenant);
     if (secret == null) {
       throw new HandoffException(ErrorCode.INVALID_TOKEN, "invalid browser session");
     }
@@ -112,7 +116,8 @@ final class BrowserFlow {
     if (status != SessionStatus.ACTIVE && status != SessionStatus.LOGIN_REQUIRED) {
       throw error(ErrorCode.INVALID_TOKEN, "the browser session has ended", session);
     }
-    if (!now.isBefore(session.browser().lastSeenAt().plus(session.clocks().idleTimeout()))) {
+    Duration idleTimeout = session.clocks().idleTimeout();
+    if (reached(now, session.browser().lastSeenAt(), idleTimeout.getSeconds(), idleTimeout.getNano())) {
       // modifiedAt = now, at or after the idle deadline, is how Session.endedByIdleness tells it from a sign-out.
       var loggedOut = session.toBuilder().status(SessionStatus.LOGGED_OUT).modifiedAt(now)
           .version(session.version() + 1).build();
@@ -123,5 +128,21 @@ final class BrowserFlow {
       throw error(ErrorCode.INVALID_TOKEN, "the browser session was idle too long", session);
     }
     return session;
+  }
+
+  /**
+   * Whether {@code now} is at or after {@code from} plus {@code seconds} and {@code nanos} (below one second): the
+   * same answer as {@code !now.isBefore(from.plusSeconds(seconds).plusNanos(nanos))}, without building that instant
+   * on every page load.
+   */
+  static boolean reached(Instant now, Instant from, long seconds, long nanos) {
+    long deadlineSeconds = Math.addExact(from.getEpochSecond(), seconds);
+    long deadlineNanos = from.getNano() + nanos;
+    if (deadlineNanos >= 1_000_000_000L) {
+      deadlineSeconds = Math.addExact(deadlineSeconds, 1);
+      deadlineNanos -= 1_000_000_000L;
+    }
+    return now.getEpochSecond() > deadlineSeconds
+        || now.getEpochSecond() == deadlineSeconds && now.getNano() >= deadlineNanos;
   }
 }

@@ -13,6 +13,9 @@ import java.util.Base64;
  */
 record BrowserSecret(String tenant, String sessionId, String value) {
   private static final String VERSION = "hb1";
+  private static final String PREFIX = VERSION + ".";
+  /** base64url of the 256 random bits. */
+  private static final int RANDOM_LENGTH = Base64Url.encodedLength(32);
   static final int MAX_LENGTH = 512;
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
@@ -26,54 +29,80 @@ record BrowserSecret(String tenant, String sessionId, String value) {
 
   /** The secret, or {@code null} if {@code value} is not one (untrusted input: never throws). */
   static BrowserSecret parse(String value) {
-    if (value == null || value.length() > MAX_LENGTH) {
-      return null;
-    }
-    // Four parts: hb1, the tenant, the session id and the random part, found without a regex or an array.
-    int first = value.indexOf('.');
-    int second = value.indexOf('.', first + 1);
-    int third = second < 0 ? -1 : value.indexOf('.', second + 1);
-    if (first != VERSION.length() || !value.startsWith(VERSION) || second <= first + 1 || third <= second + 1
-        || value.indexOf('.', third + 1) >= 0 || value.length() - third - 1 != 43) {
-      return null;
-    }
-    try {
-      String tenant = tenant(value, first + 1, second);
-      String sessionId = value.substring(second + 1, third);
-      // The same rule as for every identifier, so that no store sees what create would have refused.
-      if (!RequestFields.isIdentifier(tenant, RequestFields.MAX_TENANT_LENGTH)
-          || !RequestFields.isIdentifier(sessionId, RequestFields.MAX_ID_LENGTH)) {
-        return null;
-      }
-      return new BrowserSecret(tenant, sessionId, value);
-    } catch (IllegalArgumentException | CharacterCodingException e) {
-      return null;
-    }
+    return parse(value, null);
   }
 
   /**
-   * The tenant encoded in {@code value[from, to)}: strict base64url of strict UTF-8. An ASCII tenant (the usual
-   * one) needs no charset decoder, which would allocate a decoder and two buffers on every page load.
+   * {@link #parse(String)}, taking the tenant from {@code recent} when the secret spells the one it remembers, and
+   * remembering the tenant of an accepted secret there.
+   *
+   * @param recent the tenant parsed last, or {@code null}
    */
-  private static String tenant(String value, int from, int to) throws CharacterCodingException {
-    byte[] text = new byte[to - from];
-    for (int i = from; i < to; i++) {
-      char c = value.charAt(i);
-      text[i - from] = c < 0x80 ? (byte) c : (byte) '?'; // not in the alphabet: refused below
+  static BrowserSecret parse(String value, RecentTenant recent) {
+    if (value == null || value.length() > MAX_LENGTH) {
+      return null;
     }
-    byte[] bytes = new byte[Math.max(0, Base64Url.decodedLength(text.length))];
-    int length;
-    try {
-      length = Base64Url.decode(text, 0, text.length, bytes, 0);
-    } catch (TokenRejected e) {
-      throw new IllegalArgumentException("not base64url");
+    // Four parts: hb1, the tenant, the session id and the random part. The random part has a fixed length, so
+    // the last dot's place is known: three short scans for dots, no regex, no array.
+    int first = PREFIX.length() - 1;
+    int third = value.length() - RANDOM_LENGTH - 1;
+    if (third <= first + 3 || !value.startsWith(PREFIX) || value.charAt(third) != '.'
+        || value.indexOf('.', third + 1) >= 0) {
+      return null;
     }
-    for (int i = 0; i < length; i++) {
-      if (bytes[i] < 0) {
-        return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+    int second = value.indexOf('.', first + 1);
+    if (second <= first + 1 || second >= third - 1 || value.indexOf('.', second + 1) != third) {
+      return null;
+    }
+    String tenant = recent == null ? null : recent.find(value, first + 1, second);
+    if (tenant == null) {
+      tenant = tenant(value, first + 1, second);
+      // The same rule as for every identifier, so that no store sees what create would have refused.
+      if (tenant == null || !RequestFields.isIdentifier(tenant, RequestFields.MAX_TENANT_LENGTH)) {
+        return null;
+      }
+      if (recent != null) {
+        recent.remember(value, first + 1, second, tenant);
       }
     }
-    return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
+    String sessionId = value.substring(second + 1, third);
+    if (!RequestFields.isIdentifier(sessionId, RequestFields.MAX_ID_LENGTH)) {
+      return null;
+    }
+    return new BrowserSecret(tenant, sessionId, value);
+  }
+
+  /**
+   * The tenant encoded in {@code value[from, to)}: strict base64url of strict UTF-8, or {@code null}. An ASCII
+   * tenant (the usual one) needs no charset decoder, which would allocate a decoder and two buffers.
+   */
+  private static String tenant(String value, int from, int to) {
+    int length = to - from;
+    int decoded = Base64Url.decodedLength(length);
+    if (decoded < 0) {
+      return null;
+    }
+    byte[] text = new byte[length];
+    for (int i = 0; i < length; i++) {
+      char c = value.charAt(from + i);
+      text[i] = c < 0x80 ? (byte) c : (byte) '?'; // not in the alphabet: refused below
+    }
+    byte[] bytes = new byte[decoded];
+    try {
+      Base64Url.decode(text, 0, length, bytes, 0);
+    } catch (TokenRejected e) {
+      return null;
+    }
+    for (byte b : bytes) {
+      if (b < 0) {
+        try {
+          return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+          return null;
+        }
+      }
+    }
+    return new String(bytes, StandardCharsets.ISO_8859_1);
   }
 
   @Override

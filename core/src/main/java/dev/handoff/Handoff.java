@@ -57,6 +57,8 @@ public final class Handoff {
   private final BulkRevocation bulkRevocation;
   private final RecoveryFlow recovery;
   private final OperationObserver observer;
+  /** Whether anyone listens: without an observer, operations are not timed (two clock reads per call saved). */
+  private final boolean timed;
 
   private Handoff(Builder b) {
     this.ctx = new EngineContext(b);
@@ -68,6 +70,7 @@ public final class Handoff {
     this.bulkRevocation = new BulkRevocation(ctx);
     this.recovery = new RecoveryFlow(ctx, signIn);
     this.observer = b.operationObserver;
+    this.timed = !(observer instanceof NoOperationObserver);
     if (b.keys.isGenerated()) {
       log.warn("No key ring configured: generated {}. URLs minted now cannot be redeemed after a restart or on "
           + "another node; configure Handoff.builder().keys(...) in production.", b.keys);
@@ -428,6 +431,9 @@ public final class Handoff {
 
   /** Runs one public operation and tells the observer how long it took and how it ended. */
   private <T> T observed(Operation operation, Supplier<T> body) {
+    if (!timed) {
+      return body.get();
+    }
     long start = System.nanoTime();
     ErrorCode error = null;
     Class<? extends Throwable> unexpected = null;

@@ -25,14 +25,13 @@ final class KeyedDigest {
   private final ThreadLocal<KeyedMac> macs = ThreadLocal.withInitial(KeyedMac::new);
 
   /**
-   * A thread's {@link Mac} and the key it was last initialised with (re-keying costs as much as the MAC), with
-   * buffers for the MAC and its base64url, so that checking a digest on every page load allocates neither.
+   * A thread's {@link Mac} and the key it was last initialised with (re-keying costs as much as the MAC), with a
+   * buffer for the MAC, so that checking a digest on every page load allocates none.
    */
   private static final class KeyedMac {
     private final Mac mac;
     private SecretKey key;
     final byte[] raw = new byte[MAC_BYTES];
-    final byte[] encoded = new byte[Base64Url.encodedLength(MAC_BYTES)];
 
     KeyedMac() {
       try {
@@ -73,8 +72,9 @@ final class KeyedDigest {
 
   /** Whether {@code secret} has the stored digest, compared in constant time; false once its kid is retired. */
   boolean matches(String secret, String storedDigest) {
-    int dot = storedDigest.lastIndexOf('.');
-    if (dot < 1) {
+    // <kid>.<base64url(mac)>: the length of a digest is public (the same for every digest), so the dot's place is.
+    int dot = storedDigest.length() - ENCODED_LENGTH - 1;
+    if (dot < 1 || storedDigest.charAt(dot) != '.') {
       return false;
     }
     KeyRing current = ring.get();
@@ -86,17 +86,7 @@ final class KeyedDigest {
     if (key == null) {
       return false;
     }
-    if (storedDigest.length() - dot - 1 != ENCODED_LENGTH) {
-      return false; // the length of a digest is public: it is the same for every digest
-    }
-    KeyedMac mac = rawMac(key, secret);
-    byte[] expected = mac.encoded;
-    Base64Url.encode(mac.raw, 0, MAC_BYTES, expected, 0);
-    int difference = 0;
-    for (int i = 0; i < ENCODED_LENGTH; i++) {
-      difference |= expected[i] ^ storedDigest.charAt(dot + 1 + i);
-    }
-    return difference == 0;
+    return Base64Url.isEncodingOf(rawMac(key, secret).raw, MAC_BYTES, storedDigest, dot + 1);
   }
 
   private String mac(MasterKey key, String secret) {

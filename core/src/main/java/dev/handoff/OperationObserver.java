@@ -31,6 +31,6 @@ public interface OperationObserver {
 
   /** An observer that does nothing, the default. */
   static OperationObserver none() {
-    return (operation, elapsed, error, unexpected) -> { };
+    return NoOperationObserver.INSTANCE;
   }
 }
