@@ -24,6 +24,8 @@ final class BareFlowServlet extends HttpServlet {
   private final String mountUrl;
   private final String origin;
   private transient List<Http1Client.Response> recorded;
+  /** The headers to answer each step with, picked once from the recording rather than on every request. */
+  private transient List<List<Map.Entry<String, String>>> headers;
   private String cookieName;
   private int cookieLength;
   private String cookieAttributes;
@@ -46,6 +48,7 @@ final class BareFlowServlet extends HttpServlet {
     cookieAttributes = setCookie.substring(semicolon).replaceFirst("Path=[^;]*", "Path=/bare");
     callback = flow.get(3).header("Location").orElseThrow();
     recorded = flow;
+    headers = flow.stream().map(HostedFlowBenchmark::replayedHeaders).toList();
   }
 
   @Override
@@ -73,7 +76,7 @@ final class BareFlowServlet extends HttpServlet {
   private void answer(HttpServletResponse response, int step, String location) throws IOException {
     Http1Client.Response answer = recorded.get(step);
     response.setStatus(answer.status());
-    for (Map.Entry<String, String> header : HostedFlowBenchmark.replayedHeaders(answer)) {
+    for (Map.Entry<String, String> header : headers.get(step)) {
       response.addHeader(header.getKey(), header.getValue());
     }
     if (location != null) {

@@ -242,8 +242,9 @@ final class FlowRoutes {
     }
     Session session = browser.session();
     PageTexts texts = ex.texts(session.locale());
-    String wayBack = Locations.safe(session.callbackUrl());
-    ex.formTarget(Locations.origin(session.callbackUrl()));
+    Locations.Checked callback = Locations.check(session.callbackUrl());
+    String wayBack = callback == null ? null : callback.url();
+    ex.formTarget(callback == null ? null : callback.origin());
     String formToken = handoff.formToken(secret.get());
     String notice = Notice.fromKey(ex.request.queryParameter("notice").orElse(null))
         .map(n -> texts.get(n.textKey())).orElse(null);

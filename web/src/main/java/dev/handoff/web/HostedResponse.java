@@ -139,7 +139,8 @@ public final class HostedResponse {
    */
   public static final class Builder {
     private final int status;
-    private final List<Header> headers = new ArrayList<>();
+    /** Room for the flow's security headers, its content type, a cookie or two and a location. */
+    private final List<Header> headers = new ArrayList<>(12);
     private byte[] body = new byte[0];
 
     private Builder(int status) {

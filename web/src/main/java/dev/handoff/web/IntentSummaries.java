@@ -23,7 +23,6 @@ final class IntentSummaries {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_.-]{1,64})}");
   // Compiled once, as PLACEHOLDER: String.replaceAll compiles its pattern on every call, on every page.
   private static final Pattern SPACES = Pattern.compile("\\s{2,}");
-  private static final Pattern WORD_START = Pattern.compile("([a-z0-9])([A-Z])");
 
   private final IntentRegistry registry;
 
@@ -88,8 +87,20 @@ final class IntentSummaries {
 
   /** {@code checkoutNewSubscription} or {@code new_plan} as words: "Checkout new subscription", "New plan". */
   static String spellOut(String name) {
-    String words = WORD_START.matcher(name).replaceAll("$1 $2").replace('_', ' ').replace('-', ' ').strip()
-        .toLowerCase(Locale.ROOT);
-    return words.isEmpty() ? name : Character.toUpperCase(words.charAt(0)) + words.substring(1);
+    // A loop rather than a regex: it runs for the intent and each of its fields on every page that shows them.
+    var words = new StringBuilder(name.length() + 8);
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (i > 0 && c >= 'A' && c <= 'Z' && isLowerOrDigit(name.charAt(i - 1))) {
+        words.append(' ');
+      }
+      words.append(c == '_' || c == '-' ? ' ' : c);
+    }
+    String spelled = words.toString().strip().toLowerCase(Locale.ROOT);
+    return spelled.isEmpty() ? name : Character.toUpperCase(spelled.charAt(0)) + spelled.substring(1);
+  }
+
+  private static boolean isLowerOrDigit(char c) {
+    return c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
   }
 }

@@ -31,7 +31,8 @@ final class JtePages implements PageRenderer {
    */
   @Override
   public byte[] renderUtf8(HostedPage page) {
-    var out = new Utf8ByteOutput();
+    // Room for every chunk of the largest page (its static parts and values, about 100) without growing.
+    var out = new Utf8ByteOutput(128);
     var html = new OwaspHtmlTemplateOutput(out);
     switch (page.kind()) {
       case CONTINUE -> JtecontinueGenerated.render(html, null, page);
