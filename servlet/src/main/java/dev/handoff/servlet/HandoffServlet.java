@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * a mapping that does not match the flow's mount path fails at {@link #init()}, naming the mapping to use.
  *
  * <p>Slow clients hold no thread: a request body that did not arrive with the headers is read with Servlet
- * non-blocking I/O before the flow sees the request, at most {@link Builder#maxFormBytes} bytes (else {@code 413}) and within
- * {@link Builder#requestTimeout} (else {@code 408}). Every header written comes from a {@link HostedResponse},
+ * non-blocking I/O before the flow sees the request, at most {@link Builder#maxFormBytes} bytes (else
+ * {@code 413}) and within {@link Builder#requestTimeout} (else {@code 408}). Every header written comes from a {@link HostedResponse},
  * which admits printable ASCII only, and is checked once more here before the container sees it. The servlet is
  * asynchronous ({@code asyncSupported} must be set where it is registered by other means than {@link #register}).
  *

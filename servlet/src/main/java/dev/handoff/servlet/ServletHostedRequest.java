@@ -87,7 +87,8 @@ final class ServletHostedRequest implements HostedRequest {
     return Optional.ofNullable(request.getRemoteAddr());
   }
 
-  private static Map<String, String> parse(String raw) {
+  /** A query string or form body as parameters, the first value of a name winning. */
+  static Map<String, String> parse(String raw) {
     if (raw == null || raw.isEmpty()) {
       return Map.of();
     }
@@ -98,8 +99,11 @@ final class ServletHostedRequest implements HostedRequest {
         end = raw.length();
       }
       if (end > start) {
-        int eq = raw.indexOf('=', start);
-        boolean hasValue = eq >= 0 && eq < end;
+        int eq = start;
+        while (eq < end && raw.charAt(eq) != '=') { // within the pair only: no rescan of the rest per pair
+          eq++;
+        }
+        boolean hasValue = eq < end;
         try {
           params.putIfAbsent(decode(raw, start, hasValue ? eq : end),
               hasValue ? decode(raw, eq + 1, end) : "");
