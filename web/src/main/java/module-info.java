@@ -10,4 +10,6 @@ module dev.handoff.web {
   requires static java.compiler;
 
   exports dev.handoff.web;
+  // The templates load their static text, pre-encoded, from resources beside them (JTE's BinaryContent).
+  opens dev.handoff.web.templates to gg.jte.runtime;
 }

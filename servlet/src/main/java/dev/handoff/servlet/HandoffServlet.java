@@ -5,6 +5,7 @@ import dev.handoff.web.HostedResponse;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -32,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@code /app/checkout} in a context {@code /app} is mapped at {@code /checkout/*}. {@link #register} does that;
  * a mapping that does not match the flow's mount path fails at {@link #init()}, naming the mapping to use.
  *
- * <p>Slow clients hold no thread: a request body is read with Servlet non-blocking I/O before the flow sees the
- * request, at most {@link Builder#maxFormBytes} bytes (else {@code 413}) and within
- * {@link Builder#requestTimeout} (else {@code 408}). Every header written comes from a {@link HostedResponse},
+ * <p>Slow clients hold no thread: a request body that did not arrive with the headers is read with Servlet
+ * non-blocking I/O before the flow sees the request, at most {@link Builder#maxFormBytes} bytes (else
+ * {@code 413}) and within {@link Builder#requestTimeout} (else {@code 408}). Every header written comes from a {@link HostedResponse},
  * which admits printable ASCII only, and is checked once more here before the container sees it. The servlet is
  * asynchronous ({@code asyncSupported} must be set where it is registered by other means than {@link #register}).
  *
@@ -48,6 +49,7 @@ public final class HandoffServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
   private static final Logger log = LoggerFactory.getLogger(HandoffServlet.class);
+  private static final byte[] NO_BODY = {};
 
   private final transient HostedFlow flow;
   private final int maxFormBytes;
@@ -127,7 +129,7 @@ public final class HandoffServlet extends HttpServlet {
     long declared = request.getContentLengthLong();
     boolean chunked = request.getHeader("Transfer-Encoding") != null;
     if (declared == 0 || declared < 0 && !chunked) {
-      answer(request, response, new byte[0]);
+      answer(request, response, NO_BODY);
       return;
     }
     if (declared > maxFormBytes) {
@@ -135,12 +137,23 @@ public final class HandoffServlet extends HttpServlet {
       ResponseWriter.write(FallbackResponses.tooLarge(maxFormBytes), response);
       return;
     }
+    ServletInputStream in = request.getInputStream();
+    if (declared > 0 && in.available() >= declared) {
+      // The whole body came with the headers (a browser's small form post nearly always does): reading what is
+      // there already cannot block, so no asynchronous read (a request timer set and cancelled, the async state
+      // machine, a second dispatch) is needed.
+      byte[] body = in.readNBytes((int) declared);
+      if (body.length == declared) {
+        answer(request, response, body);
+      } // else the client broke off before the end of what it declared: there is nobody to answer
+      return;
+    }
     // Read the body as it arrives, without holding a thread, then answer on the container's thread.
     AsyncContext async = request.startAsync();
     async.setTimeout(requestTimeoutMillis);
     var reader = new BodyReader(request, response, async, maxFormBytes, this::answer);
     async.addListener(reader);
-    request.getInputStream().setReadListener(reader);
+    in.setReadListener(reader);
   }
 
   /** Hands the request with its body to the flow and writes the answer. */

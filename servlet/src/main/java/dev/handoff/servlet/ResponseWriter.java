@@ -1,7 +1,6 @@
 package dev.handoff.servlet;
 
 import dev.handoff.web.HostedResponse;
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
@@ -23,9 +22,8 @@ final class ResponseWriter {
     }
     response.setContentLength(answer.bodyLength());
     if (answer.bodyLength() > 0) {
-      ServletOutputStream out = response.getOutputStream();
-      out.write(answer.body());
-      out.flush();
+      // All of Content-Length in one write: the container completes the response with it, no flush needed.
+      answer.writeBodyTo(response.getOutputStream());
     }
   }
 

@@ -5,7 +5,7 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -87,26 +87,44 @@ final class ServletHostedRequest implements HostedRequest {
     return Optional.ofNullable(request.getRemoteAddr());
   }
 
-  private static Map<String, String> parse(String raw) {
-    var params = new LinkedHashMap<String, String>();
+  /** A query string or form body as parameters, the first value of a name winning. */
+  static Map<String, String> parse(String raw) {
     if (raw == null || raw.isEmpty()) {
-      return params;
+      return Map.of();
     }
-    for (String pair : raw.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
+    var params = new HashMap<String, String>(8);
+    for (int start = 0; start <= raw.length(); ) {
+      int end = raw.indexOf('&', start);
+      if (end < 0) {
+        end = raw.length();
       }
-      int eq = pair.indexOf('=');
-      String name = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : pair.substring(eq + 1);
-      try {
-        params.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8),
-            URLDecoder.decode(value, StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        // A malformed %-escape: this parameter is ignored, as if absent.
+      if (end > start) {
+        int eq = start;
+        while (eq < end && raw.charAt(eq) != '=') { // within the pair only: no rescan of the rest per pair
+          eq++;
+        }
+        boolean hasValue = eq < end;
+        try {
+          params.putIfAbsent(decode(raw, start, hasValue ? eq : end),
+              hasValue ? decode(raw, eq + 1, end) : "");
+        } catch (IllegalArgumentException e) {
+          // A malformed %-escape: this parameter is ignored, as if absent.
+        }
       }
+      start = end + 1;
     }
     return params;
+  }
+
+  /** {@code raw[from, to)} form-decoded as UTF-8; plain text (tokens, ids) is taken as it is. */
+  private static String decode(String raw, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = raw.charAt(i);
+      if (c == '%' || c == '+') {
+        return URLDecoder.decode(raw.substring(from, to), StandardCharsets.UTF_8);
+      }
+    }
+    return raw.substring(from, to);
   }
 
   /** Method and path only: the query and the form may carry a token or a code. */

@@ -85,6 +85,32 @@ class HandoffServletTest {
   }
 
   @Test
+  void aFormIsReadTheSameWhetherItCameWithTheHeadersOrAfterThem() throws Exception {
+    String head = "POST /app/checkout/entry HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+        + "application/x-www-form-urlencoded\r\nContent-Length: 19\r\nConnection: close\r\n\r\n";
+    String form = "session=csn_abc&x=1";
+    try (var container = registered(16, 5);
+        var late = new Socket(InetAddress.getLoopbackAddress(), container.connector.getLocalPort())) {
+      // At once: read on the container's thread as it stands.
+      String atOnce = raw(container, head + form);
+      // Headers first, the body in two parts later: read as it arrives, without holding a thread.
+      late.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      late.getOutputStream().flush();
+      Thread.sleep(300);
+      late.getOutputStream().write(form.substring(0, 8).getBytes(StandardCharsets.US_ASCII));
+      late.getOutputStream().flush();
+      Thread.sleep(300);
+      late.getOutputStream().write(form.substring(8).getBytes(StandardCharsets.US_ASCII));
+      String afterwards = read(late);
+
+      // The flow saw the form (a session but no token) both times: its own 400 page, not the adapter's 408.
+      for (String answer : List.of(atOnce, afterwards)) {
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("script-src 'nonce-").contains("Content-Length: ");
+      }
+    }
+  }
+
+  @Test
   void slowClientsHoldNoThread() throws Exception {
     int threads = 12;
     var sockets = new ArrayList<Socket>();

@@ -5,12 +5,20 @@ final class Contrast {
   static final String DEFAULT_PRIMARY = "#1d4ed8";
   static final String TEXT = "#1f2937";
   private static final String WHITE = "#ffffff";
+  /** The default theme's colours, worked out once rather than on every page. */
+  static final String ON_DEFAULT_PRIMARY = readableOn(DEFAULT_PRIMARY);
+  static final String DEFAULT_LINK = linkOnWhite(DEFAULT_PRIMARY);
 
   private Contrast() {}
 
   /** White or the text colour, whichever contrasts more with {@code background}. */
   static String readableOn(String background) {
     return ratio(background, WHITE) >= ratio(background, TEXT) ? WHITE : TEXT;
+  }
+
+  /** The colour of links on white: {@code color} if it contrasts 4.5:1 or more with white, else the text colour. */
+  static String linkOnWhite(String color) {
+    return ratio(color, WHITE) >= 4.5 ? color : TEXT;
   }
 
   /** The contrast ratio of two colours, 1 to 21. */

@@ -10,7 +10,6 @@ import dev.handoff.Theme;
 import dev.handoff.spi.ErrorCode;
 import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.User;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +25,9 @@ import org.slf4j.LoggerFactory;
  */
 final class FlowRoutes {
   private static final Logger log = LoggerFactory.getLogger(HostedFlow.class);
-  private static final String HTML = "text/html; charset=utf-8";
+  private static final HostedResponse.Header HTML = new HostedResponse.Header("Content-Type",
+      "text/html; charset=utf-8");
+  private static final byte[] NO_BODY = {};
   /** Longer than any token an engine accepts ({@code Handoff.Builder.maxTokenLength} is 4096 by default). */
   private static final int MAX_TOKEN_LENGTH = 16_384;
 
@@ -40,6 +41,7 @@ final class FlowRoutes {
   private final RequestGuard guard;
   private final IntentSummaries intents;
   private final PageRenderer renderer;
+  private final CspNonces nonces = new CspNonces();
 
   FlowRoutes(Handoff handoff, String origin, String mountPath, boolean redeemOnGet, BrowserCookie cookie,
       BrowserCookie recoveryCookie, IntentSummaries intents, PageRenderer renderer) {
@@ -55,7 +57,7 @@ final class FlowRoutes {
   }
 
   HostedResponse handle(HostedRequest request) {
-    var exchange = new Exchange(request, SecurityHeaders.nonce());
+    var exchange = new Exchange(request, nonces.next());
     try {
       try {
         route(exchange);
@@ -240,8 +242,9 @@ final class FlowRoutes {
     }
     Session session = browser.session();
     PageTexts texts = ex.texts(session.locale());
-    String wayBack = Locations.safe(session.callbackUrl());
-    ex.formTarget(Locations.origin(session.callbackUrl()));
+    Locations.Checked callback = Locations.check(session.callbackUrl());
+    String wayBack = callback == null ? null : callback.url();
+    ex.formTarget(callback == null ? null : callback.origin());
     String formToken = handoff.formToken(secret.get());
     String notice = Notice.fromKey(ex.request.queryParameter("notice").orElse(null))
         .map(n -> texts.get(n.textKey())).orElse(null);
@@ -526,7 +529,7 @@ final class FlowRoutes {
     private final List<String[]> headers = new ArrayList<>();
     private int status = 200;
     private String location;
-    private String body;
+    private byte[] body;
     private String formTarget;
     boolean builtInPages;
 
@@ -554,7 +557,7 @@ final class FlowRoutes {
 
     void page(int status, HostedPage page) {
       this.status = status;
-      this.body = (builtInPages ? PageRenderer.defaults() : renderer).render(page);
+      this.body = (builtInPages ? PageRenderer.defaults() : renderer).renderUtf8(page);
     }
 
     /** A page without forms: a problem ({@code problem.<key>.*} texts), or how a session ended. */
@@ -596,8 +599,7 @@ final class FlowRoutes {
         response.header("Location", location);
       }
       if (body != null) {
-        byte[] bytes = request.method().equals("HEAD") ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        response.body(bytes, HTML);
+        response.ownedBody(request.method().equals("HEAD") ? NO_BODY : body, HTML);
       }
       return response.build();
     }

@@ -125,12 +125,12 @@ public record HostedPage(Kind kind, PageTexts texts, Theme theme, String nonce, 
 
   /** White or near-black, whichever contrasts more with {@link #primaryColor()}: the text on primary buttons. */
   public String onPrimaryColor() {
-    return Contrast.readableOn(primaryColor());
+    return theme.primaryColor() == null ? Contrast.ON_DEFAULT_PRIMARY : Contrast.readableOn(primaryColor());
   }
 
   /** The colour of links on white: the primary colour if it contrasts 4.5:1 or more with white, else the text colour. */
   public String linkColor() {
-    return Contrast.ratio(primaryColor(), "#ffffff") >= 4.5 ? primaryColor() : Contrast.TEXT;
+    return theme.primaryColor() == null ? Contrast.DEFAULT_LINK : Contrast.linkOnWhite(primaryColor());
   }
 
   /** The way back, if the session has a callback URL. */

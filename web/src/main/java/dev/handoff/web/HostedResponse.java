@@ -1,5 +1,7 @@
 package dev.handoff.web;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +82,14 @@ public final class HostedResponse {
     return body.clone();
   }
 
+  /**
+   * Writes the body to {@code out} without copying it, as {@link java.io.ByteArrayOutputStream#writeTo} does: the
+   * stream must neither keep nor change the array it is given (a server's response stream does neither).
+   */
+  public void writeBodyTo(OutputStream out) throws IOException {
+    out.write(body);
+  }
+
   /** The body's length in bytes, for {@code Content-Length}. */
   public int bodyLength() {
     return body.length;
@@ -129,7 +139,8 @@ public final class HostedResponse {
    */
   public static final class Builder {
     private final int status;
-    private final List<Header> headers = new ArrayList<>();
+    /** Room for the flow's security headers, its content type, a cookie or two and a location. */
+    private final List<Header> headers = new ArrayList<>(12);
     private byte[] body = new byte[0];
 
     private Builder(int status) {
@@ -148,6 +159,18 @@ public final class HostedResponse {
     public Builder header(String name, String value) {
       headers.add(new Header(name, value));
       return this;
+    }
+
+    /** Adds a header made (and so checked) before, e.g. a constant one. */
+    public Builder header(Header header) {
+      headers.add(Objects.requireNonNull(header, "header"));
+      return this;
+    }
+
+    /** Sets the body without copying it: the caller hands over {@code body} and never touches it again. */
+    Builder ownedBody(byte[] body, Header contentType) {
+      this.body = Objects.requireNonNull(body, "body");
+      return header(contentType);
     }
 
     /** Sets the body and its {@code Content-Type}, e.g. {@code text/html; charset=utf-8}. */

@@ -5,6 +5,7 @@ import dev.handoff.IntentType;
 import dev.handoff.spi.Intent;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,12 +24,23 @@ final class IntentSummaries {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_.-]{1,64})}");
   // Compiled once, as PLACEHOLDER: String.replaceAll compiles its pattern on every call, on every page.
   private static final Pattern SPACES = Pattern.compile("\\s{2,}");
-  private static final Pattern WORD_START = Pattern.compile("([a-z0-9])([A-Z])");
 
   private final IntentRegistry registry;
+  /**
+   * {@link IntentType#labelledFields} of each registered type, worked out once: the registry is immutable, and
+   * the engine computes the list anew (with streams) on every call, on every page that shows an intent.
+   */
+  private final Map<String, List<String>> labelledFields;
 
   IntentSummaries(IntentRegistry registry) {
     this.registry = registry;
+    var labelled = new HashMap<String, List<String>>();
+    if (registry != null) {
+      for (String name : registry.names()) {
+        registry.find(name).ifPresent(type -> labelled.put(name, type.labelledFields()));
+      }
+    }
+    this.labelledFields = Map.copyOf(labelled);
   }
 
   HostedPage.IntentSummary summarise(Intent intent, Locale locale) {
@@ -38,7 +50,7 @@ final class IntentSummaries {
         .map(name -> fill(name, payload))
         .orElseGet(() -> spellOut(intent.type()));
     var details = new ArrayList<HostedPage.Detail>();
-    List<String> labelled = type.map(IntentType::labelledFields).orElse(List.of());
+    List<String> labelled = type.isEmpty() ? List.of() : labelledFields.getOrDefault(intent.type(), List.of());
     if (!labelled.isEmpty()) {
       for (String field : labelled) {
         String value = text(payload.get(field));
@@ -88,8 +100,20 @@ final class IntentSummaries {
 
   /** {@code checkoutNewSubscription} or {@code new_plan} as words: "Checkout new subscription", "New plan". */
   static String spellOut(String name) {
-    String words = WORD_START.matcher(name).replaceAll("$1 $2").replace('_', ' ').replace('-', ' ').strip()
-        .toLowerCase(Locale.ROOT);
-    return words.isEmpty() ? name : Character.toUpperCase(words.charAt(0)) + words.substring(1);
+    // A loop rather than a regex: it runs for the intent and each of its fields on every page that shows them.
+    var words = new StringBuilder(name.length() + 8);
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (i > 0 && c >= 'A' && c <= 'Z' && isLowerOrDigit(name.charAt(i - 1))) {
+        words.append(' ');
+      }
+      words.append(c == '_' || c == '-' ? ' ' : c);
+    }
+    String spelled = words.toString().strip().toLowerCase(Locale.ROOT);
+    return spelled.isEmpty() ? name : Character.toUpperCase(spelled.charAt(0)) + spelled.substring(1);
+  }
+
+  private static boolean isLowerOrDigit(char c) {
+    return c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
   }
 }

@@ -8,7 +8,8 @@ import dev.handoff.web.templates.JterecovercodeGenerated;
 import dev.handoff.web.templates.JtereviewGenerated;
 import dev.handoff.web.templates.JtesigninGenerated;
 import gg.jte.html.OwaspHtmlTemplateOutput;
-import gg.jte.output.StringOutput;
+import gg.jte.output.Utf8ByteOutput;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The built-in pages: the JTE templates of {@code src/main/jte}, compiled with this module. JTE escapes every
@@ -21,7 +22,17 @@ final class JtePages implements PageRenderer {
 
   @Override
   public String render(HostedPage page) {
-    var out = new StringOutput(4096);
+    return new String(renderUtf8(page), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Straight to UTF-8: the templates are compiled with their static text already encoded (JTE's
+   * {@code binaryStaticContent}), which the output keeps by reference; only the page's values are encoded here.
+   */
+  @Override
+  public byte[] renderUtf8(HostedPage page) {
+    // Room for every chunk of the largest page (its static parts and values, about 100) without growing.
+    var out = new Utf8ByteOutput(128);
     var html = new OwaspHtmlTemplateOutput(out);
     switch (page.kind()) {
       case CONTINUE -> JtecontinueGenerated.render(html, null, page);
@@ -32,7 +43,7 @@ final class JtePages implements PageRenderer {
       case RECOVER -> JterecoverGenerated.render(html, null, page);
       case RECOVER_CODE -> JterecovercodeGenerated.render(html, null, page);
     }
-    return out.toString();
+    return out.toByteArray();
   }
 
   @Override

@@ -32,6 +32,9 @@ enum Notice {
   }
 
   static Optional<Notice> fromKey(String key) {
+    if (key == null) {
+      return Optional.empty(); // most pages carry no notice: no copy of values() for them
+    }
     return Arrays.stream(values()).filter(n -> n.key.equals(key)).findFirst();
   }
 }

@@ -1,6 +1,5 @@
 package dev.handoff.web;
 
-import java.util.List;
 import java.util.Locale;
 
 /** Which language a page speaks: the session's, else the browser's {@code Accept-Language}, else English. */
@@ -8,8 +7,11 @@ final class PageLocale {
   private PageLocale() {}
 
   static PageTexts choose(Locale sessionLocale, HostedRequest request) {
-    if (sessionLocale != null && supports(sessionLocale)) {
-      return PageTexts.of(sessionLocale);
+    if (sessionLocale != null) {
+      PageTexts texts = PageTexts.of(sessionLocale);
+      if (texts.locale().getLanguage().equals(sessionLocale.getLanguage())) {
+        return texts; // a supported language (else of() fell back to English: the browser may prefer another)
+      }
     }
     String accept = request.header("Accept-Language").orElse("");
     if (!accept.isEmpty() && accept.length() <= 512) {
@@ -23,10 +25,5 @@ final class PageLocale {
       }
     }
     return PageTexts.of(Locale.ENGLISH);
-  }
-
-  private static boolean supports(Locale locale) {
-    List<Locale> supported = PageTexts.SUPPORTED;
-    return supported.stream().anyMatch(l -> l.getLanguage().equals(locale.getLanguage()));
   }
 }

@@ -1,5 +1,7 @@
 package dev.handoff.web;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Turns a {@link HostedPage} into HTML. The built-in renderer ({@link #defaults()}) uses precompiled JTE templates
  * with contextual auto-escaping; supply your own through {@link HostedFlow.Builder#pageRenderer} to replace some
@@ -22,6 +24,15 @@ public interface PageRenderer {
 
   /** The page as a complete HTML document. */
   String render(HostedPage page);
+
+  /**
+   * The page as a complete HTML document in UTF-8, as the flow writes it: by default {@link #render} encoded. A
+   * renderer that can write bytes directly (the built-in one does) overrides this to skip the string. Returns a
+   * new array, which the caller owns.
+   */
+  default byte[] renderUtf8(HostedPage page) {
+    return render(page).getBytes(StandardCharsets.UTF_8);
+  }
 
   /** The built-in pages: accessible, responsive, themed, in English and German. Thread-safe. */
   static PageRenderer defaults() {

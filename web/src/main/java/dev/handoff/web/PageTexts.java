@@ -20,9 +20,12 @@ public final class PageTexts {
   /** The locales the pages ship in; English is the fallback. */
   public static final List<Locale> SUPPORTED = List.of(Locale.ENGLISH, Locale.GERMAN);
 
-  private static final Map<Locale, PageTexts> BUNDLES = Map.of(
-      Locale.ENGLISH, new PageTexts(Locale.ENGLISH, load("messages.properties", null)),
-      Locale.GERMAN, new PageTexts(Locale.GERMAN, load("messages_de.properties", load("messages.properties", null))));
+  private static final PageTexts ENGLISH = new PageTexts(Locale.ENGLISH, load("messages.properties", null));
+  /** By language code ({@link Locale#getLanguage()}): looked up on every page without parsing a tag. */
+  private static final Map<String, PageTexts> BUNDLES = Map.of(
+      Locale.ENGLISH.getLanguage(), ENGLISH,
+      Locale.GERMAN.getLanguage(), new PageTexts(Locale.GERMAN,
+          load("messages_de.properties", load("messages.properties", null))));
 
   private final Locale locale;
   private final Properties strings;
@@ -35,7 +38,7 @@ public final class PageTexts {
   /** The texts of the supported locale with {@code locale}'s language, else English. */
   public static PageTexts of(Locale locale) {
     Objects.requireNonNull(locale, "locale");
-    return BUNDLES.getOrDefault(Locale.forLanguageTag(locale.getLanguage()), BUNDLES.get(Locale.ENGLISH));
+    return BUNDLES.getOrDefault(locale.getLanguage(), ENGLISH);
   }
 
   /** The locale of these texts: a language of {@link #SUPPORTED}. */

@@ -21,6 +21,22 @@ class HostedResponseTest {
   }
 
   @Test
+  void aPrebuiltHeaderIsCheckedWhereItIsMadeAndTheBodyIsWrittenAsItIs() throws Exception {
+    assertThatThrownBy(() -> new HostedResponse.Header("Location", "a\r\nb"))
+        .isInstanceOf(IllegalArgumentException.class);
+    byte[] page = "<p>caf\u00e9</p>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var response = HostedResponse.status(200).header(new HostedResponse.Header("X-Frame-Options", "DENY"))
+        .body(page, "text/html; charset=utf-8").build();
+    page[0] = 'x'; // the builder copied it
+    var out = new java.io.ByteArrayOutputStream();
+    response.writeBodyTo(out);
+
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("<p>caf\u00e9</p>");
+    assertThat(response.bodyLength()).isEqualTo(out.size());
+    assertThat(response.header("X-Frame-Options")).contains("DENY");
+  }
+
+  @Test
   void refusesControlCharactersAndNonAsciiInValues() {
     for (String bad : new String[] {"a\r\nSet-Cookie: x=1", "a\nb", "a\rb", "tab\there", "nul\0", "del\u007f",
         "\u010d\u010a", "caf\u00e9", "\u202e"}) {
