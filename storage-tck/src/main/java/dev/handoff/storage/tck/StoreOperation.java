@@ -69,6 +69,7 @@ sealed interface StoreOperation {
         Tuple.of(2, Combinators.combine(tenants, ids).as(Find::new)),
         Tuple.of(1, Combinators.combine(tenants, keys).as(FindByKey::new)),
         Tuple.of(3, Combinators.combine(sessions, Arbitraries.of(true, true, false),
+            Arbitraries.integers().between(0, 99), Arbitraries.of(true, true, false),
             Arbitraries.longs().between(0, 3)).as(Replace::new)),
         Tuple.of(4, Combinators.combine(tenants, ids, Arbitraries.of(true, true, true, false),
             Arbitraries.integers().between(0, 99), Arbitraries.of(0L, 0L, 1L, -1L),
@@ -131,13 +132,20 @@ sealed interface StoreOperation {
   }
 
   /**
-   * {@code replace}: the template's content under the stored session's identity, against the current version
-   * or a stale one. The idempotency key is kept, since moving it is not part of the contract.
+   * {@code replace}: the template's content under the identity of a stored session (picked among those the model
+   * holds, or the template's own), against the current version or a stale one. The idempotency key is kept, since
+   * moving it is not part of the contract.
    */
-  record Replace(StoredSession template, boolean currentVersion, long staleVersion) implements StoreOperation {
+  record Replace(StoredSession template, boolean storedSession, int pick, boolean currentVersion,
+      long staleVersion) implements StoreOperation {
     @Override
     public void check(SessionStore store, ReferenceSessionStore model) {
-      StoredSession current = model.find(template.tenant(), template.id()).orElse(null);
+      List<StoredSession> all = model.all();
+      // Mostly a session the model holds, so that most replacements can succeed (and move it between users).
+      StoredSession current = storedSession && !all.isEmpty()
+          ? all.get(pick % all.size()) : model.find(template.tenant(), template.id()).orElse(null);
+      StoredSession template = current == null ? this.template
+          : this.template.toBuilder().tenant(current.tenant()).id(current.id()).build();
       long expected = current != null && currentVersion ? current.version() : staleVersion;
       StoredSession replacement;
       if (current == null) {
