@@ -154,12 +154,11 @@ public final class JdbcSessionStore implements SessionStore {
   @Override
   public void insert(StoredSession session) {
     Objects.requireNonNull(session, "session");
-    SessionRows.checkKeyLengths(session);
-    SessionRows.checkSize(session, maxSessionBytes);
+    var row = SessionRows.encode(session, maxSessionBytes);
     try (Connection c = dataSource.getConnection()) {
       singleStatement(c, () -> {
         try (PreparedStatement ps = prepare(c, insertSql)) {
-          SessionRows.bindAll(ps, session);
+          SessionRows.bindAll(ps, row);
           return ps.executeUpdate();
         }
       });
@@ -211,12 +210,11 @@ public final class JdbcSessionStore implements SessionStore {
     if (replacement.version() != expectedVersion + 1) {
       throw new IllegalArgumentException("replacement version must be expectedVersion + 1");
     }
-    SessionRows.checkKeyLengths(replacement);
-    SessionRows.checkSize(replacement, maxSessionBytes);
+    var row = SessionRows.encode(replacement, maxSessionBytes);
     try (Connection c = dataSource.getConnection()) {
       return singleStatement(c, () -> {
         try (PreparedStatement ps = prepare(c, replaceSql)) {
-          int next = SessionRows.bindContent(ps, 1, replacement);
+          int next = SessionRows.bindContent(ps, 1, row);
           ps.setString(next++, replacement.tenant());
           ps.setString(next++, replacement.id());
           ps.setLong(next, expectedVersion);
