@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>{@code create}: one {@code INSERT} of the row;
  *   <li>{@code redeem}: one {@code SELECT} of the session (the token is checked against it) and one conditional
- *       {@code UPDATE} that consumes it;
+ *       {@code UPDATE} that consumes it, writing what redemption changes: status, browser binding, access log,
+ *       the second clock's expiry;
  *   <li>{@code authenticate}: one {@code SELECT};
  *   <li>{@code complete}: one {@code SELECT} and one compare-and-set {@code UPDATE} of the row.
  * </ul>
@@ -61,6 +62,7 @@ public class JdbcBenchmark {
   private int idColumn;
   private int statusColumn;
   private int browserColumn;
+  private int accessLogColumn;
   private int generationColumn;
   private int versionColumn;
   private final AtomicLong ids = new AtomicLong();
@@ -95,12 +97,16 @@ public class JdbcBenchmark {
     idColumn = column("id");
     statusColumn = column("status");
     browserColumn = column("browser");
+    accessLogColumn = column("access_log");
     generationColumn = column("token_generation");
     versionColumn = column("row_version");
     String list = String.join(", ", columns);
     insertSql = "INSERT INTO " + table + " (" + list + ") VALUES (" + "?, ".repeat(columns.size() - 1) + "?)";
     selectSql = "SELECT " + list + " FROM " + table + " WHERE tenant = ? AND id = ?";
-    consumeSql = "UPDATE " + table + " SET status = ?, browser = ?, modified_at_ns = ?, row_version = row_version + 1"
+    // Redemption writes the browser binding, the access log and the second clock's expiry (consumedAs), so the bare
+    // update writes them too.
+    consumeSql = "UPDATE " + table + " SET status = ?, browser = ?, modified_at_ns = ?, access_log = ?,"
+        + " row_version = row_version + 1, expires_at_ns = ? + active_lifetime_ns"
         + " WHERE tenant = ? AND id = ? AND status = 'OPEN' AND token_generation = ? AND expires_at_ns > ?";
     casSql = "UPDATE " + table + " SET " + String.join(" = ?, ", columns.subList(2, columns.size()))
         + " = ? WHERE tenant = ? AND id = ? AND row_version = ?";
@@ -188,13 +194,16 @@ public class JdbcBenchmark {
     try (Connection c = pool.getConnection()) {
       Object[] found = select(c, GigsSession.TENANT, row.id);
       try (PreparedStatement ps = c.prepareStatement(consumeSql)) {
+        long now = System.currentTimeMillis() * 1_000_000;
         ps.setString(1, "ACTIVE");
         ps.setObject(2, activeRow[browserColumn - 1]);
-        ps.setLong(3, System.currentTimeMillis() * 1_000_000);
-        ps.setString(4, GigsSession.TENANT);
-        ps.setString(5, row.id);
-        ps.setLong(6, ((Number) found[generationColumn - 1]).longValue());
-        ps.setLong(7, System.currentTimeMillis() * 1_000_000);
+        ps.setLong(3, now);
+        ps.setObject(4, activeRow[accessLogColumn - 1]);
+        ps.setLong(5, now);
+        ps.setString(6, GigsSession.TENANT);
+        ps.setString(7, row.id);
+        ps.setLong(8, ((Number) found[generationColumn - 1]).longValue());
+        ps.setLong(9, now);
         return check(ps.executeUpdate());
       }
     }

@@ -286,6 +286,18 @@ public final class Json {
 
     private String string() {
       pos++; // '"'
+      // Most strings hold no escape: cut them out of the text (stores parse these on every read).
+      for (int i = pos; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c == '"') {
+          String plain = s.substring(pos, i);
+          pos = i + 1;
+          return plain;
+        }
+        if (c == '\\' || c < 0x20) {
+          break;
+        }
+      }
       var out = new StringBuilder();
       while (true) {
         char c = next();
@@ -352,6 +364,9 @@ public final class Json {
       }
       if (pos - start > MAX_NUMBER_LENGTH) {
         throw error("number too long");
+      }
+      if (integral && pos - start <= 18) {
+        return Long.parseLong(s, start, pos, 10); // fits: no BigDecimal for the usual small integers
       }
       var decimal = new BigDecimal(s.substring(start, pos));
       return integral ? normalize(decimal) : decimal;

@@ -20,8 +20,14 @@ final class EpochNanos {
    * @throws HandoffException {@link ErrorCode#INVALID_REQUEST} outside the years 1677 to 2262
    */
   static long of(Instant instant) {
+    long seconds = instant.getEpochSecond();
+    int nanos = instant.getNano();
     try {
-      return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), NANOS_PER_SECOND), instant.getNano());
+      if (seconds < 0 && nanos > 0) {
+        // The earliest storable instants: their seconds alone, in nanoseconds, are below Long.MIN_VALUE.
+        return Math.addExact(Math.multiplyExact(seconds + 1, NANOS_PER_SECOND), nanos - NANOS_PER_SECOND);
+      }
+      return Math.addExact(Math.multiplyExact(seconds, NANOS_PER_SECOND), nanos);
     } catch (ArithmeticException e) {
       throw new HandoffException(ErrorCode.INVALID_REQUEST,
           "instants must lie between 1677-09-21 and 2262-04-11 to be stored, got " + instant);

@@ -4,8 +4,6 @@ import dev.handoff.spi.BrowserBinding;
 import dev.handoff.spi.Json;
 import dev.handoff.spi.LoginChallenge;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * How the hosted-page state of a session is stored: its {@link BrowserBinding} and {@link LoginChallenge}, each a
@@ -15,6 +13,9 @@ import java.util.Map;
  * {"secretDigest":"…","activatedAt":1767225600000000000,"lastSeenAt":1767225600000000000}
  * {"email":"ann@example.com","codeDigest":"…","expiresAt":…,"attemptsLeft":5,"sends":1,"lastSentAt":…}
  * </pre>
+ *
+ * <p>Written in exactly this shape and read field by field with {@link JsonCursor} (in any order, unknown fields
+ * skipped), since every {@code find} decodes them.
  */
 final class HostedStateJson {
   private HostedStateJson() {}
@@ -23,47 +24,78 @@ final class HostedStateJson {
     if (browser == null) {
       return null;
     }
-    var json = new LinkedHashMap<String, Object>();
-    json.put("secretDigest", browser.secretDigest());
-    json.put("activatedAt", EpochNanos.of(browser.activatedAt()));
-    json.put("lastSeenAt", EpochNanos.of(browser.lastSeenAt()));
-    return Json.write(json);
+    return "{\"secretDigest\":" + Json.write(browser.secretDigest())
+        + ",\"activatedAt\":" + EpochNanos.of(browser.activatedAt())
+        + ",\"lastSeenAt\":" + EpochNanos.of(browser.lastSeenAt()) + '}';
   }
 
   static BrowserBinding readBrowser(String text) {
     if (text == null) {
       return null;
     }
-    Map<String, Object> json = Json.parseObject(text);
-    return new BrowserBinding((String) json.get("secretDigest"), instant(json, "activatedAt"),
-        instant(json, "lastSeenAt"));
+    String secretDigest = null;
+    Instant activatedAt = null;
+    Instant lastSeenAt = null;
+    var json = new JsonCursor(text);
+    json.beginObject();
+    while (json.nextField()) {
+      if (json.nameIs("secretDigest")) {
+        secretDigest = json.string();
+      } else if (json.nameIs("activatedAt")) {
+        activatedAt = EpochNanos.toInstant(json.longValue());
+      } else if (json.nameIs("lastSeenAt")) {
+        lastSeenAt = EpochNanos.toInstant(json.longValue());
+      } else {
+        json.skipValue();
+      }
+    }
+    json.end();
+    return new BrowserBinding(secretDigest, activatedAt, lastSeenAt);
   }
 
   static String writeChallenge(LoginChallenge challenge) {
     if (challenge == null) {
       return null;
     }
-    var json = new LinkedHashMap<String, Object>();
-    json.put("email", challenge.email());
-    json.put("codeDigest", challenge.codeDigest());
-    json.put("expiresAt", EpochNanos.of(challenge.expiresAt()));
-    json.put("attemptsLeft", challenge.attemptsLeft());
-    json.put("sends", challenge.sends());
-    json.put("lastSentAt", EpochNanos.of(challenge.lastSentAt()));
-    return Json.write(json);
+    return "{\"email\":" + Json.write(challenge.email())
+        + ",\"codeDigest\":" + Json.write(challenge.codeDigest())
+        + ",\"expiresAt\":" + EpochNanos.of(challenge.expiresAt())
+        + ",\"attemptsLeft\":" + challenge.attemptsLeft()
+        + ",\"sends\":" + challenge.sends()
+        + ",\"lastSentAt\":" + EpochNanos.of(challenge.lastSentAt()) + '}';
   }
 
   static LoginChallenge readChallenge(String text) {
     if (text == null) {
       return null;
     }
-    Map<String, Object> json = Json.parseObject(text);
-    return new LoginChallenge((String) json.get("email"), (String) json.get("codeDigest"),
-        instant(json, "expiresAt"), Math.toIntExact((Long) json.get("attemptsLeft")),
-        Math.toIntExact((Long) json.get("sends")), instant(json, "lastSentAt"));
-  }
-
-  private static Instant instant(Map<String, Object> json, String field) {
-    return EpochNanos.toInstant((Long) json.get(field));
+    String email = null;
+    String codeDigest = null;
+    Instant expiresAt = null;
+    Long attemptsLeft = null;
+    Long sends = null;
+    Instant lastSentAt = null;
+    var json = new JsonCursor(text);
+    json.beginObject();
+    while (json.nextField()) {
+      if (json.nameIs("email")) {
+        email = json.string();
+      } else if (json.nameIs("codeDigest")) {
+        codeDigest = json.string();
+      } else if (json.nameIs("expiresAt")) {
+        expiresAt = EpochNanos.toInstant(json.longValue());
+      } else if (json.nameIs("attemptsLeft")) {
+        attemptsLeft = json.longValue();
+      } else if (json.nameIs("sends")) {
+        sends = json.longValue();
+      } else if (json.nameIs("lastSentAt")) {
+        lastSentAt = EpochNanos.toInstant(json.longValue());
+      } else {
+        json.skipValue();
+      }
+    }
+    json.end();
+    return new LoginChallenge(email, codeDigest, expiresAt, Math.toIntExact(attemptsLeft),
+        Math.toIntExact(sends), lastSentAt);
   }
 }

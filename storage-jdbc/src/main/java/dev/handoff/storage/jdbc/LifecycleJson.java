@@ -4,9 +4,7 @@ import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.Json;
 import dev.handoff.spi.Recovery;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * How a session's {@link Recovery} links and {@link AccessRecord access log} are stored: each a nullable JSON
@@ -17,6 +15,9 @@ import java.util.Map;
  * {"recoveredFrom":"csn_1","replacedBy":"csn_3","count":1}
  * [{"step":"REDEEMED","at":1767225600000000000,"clientAddress":"203.0.113.0/24","userAgent":"Mozilla/5.0 …"}]
  * </pre>
+ *
+ * <p>Written in exactly these shapes and read field by field with {@link JsonCursor} (in any order, unknown fields
+ * skipped), since every {@code find} decodes them.
  */
 final class LifecycleJson {
   private LifecycleJson() {}
@@ -25,55 +26,87 @@ final class LifecycleJson {
     if (recovery.equals(Recovery.NONE)) {
       return null;
     }
-    var json = new LinkedHashMap<String, Object>();
-    json.put("recoveredFrom", recovery.recoveredFrom());
-    json.put("replacedBy", recovery.replacedBy());
-    json.put("count", recovery.count());
-    return Json.write(json);
+    return "{\"recoveredFrom\":" + Json.write(recovery.recoveredFrom())
+        + ",\"replacedBy\":" + Json.write(recovery.replacedBy())
+        + ",\"count\":" + recovery.count() + '}';
   }
 
   static Recovery readRecovery(String text) {
     if (text == null) {
       return Recovery.NONE;
     }
-    Map<String, Object> json = Json.parseObject(text);
-    return new Recovery((String) json.get("recoveredFrom"), (String) json.get("replacedBy"),
-        Math.toIntExact((Long) json.get("count")));
+    String recoveredFrom = null;
+    String replacedBy = null;
+    Long count = null;
+    var json = new JsonCursor(text);
+    json.beginObject();
+    while (json.nextField()) {
+      if (json.nameIs("recoveredFrom")) {
+        recoveredFrom = json.nullableString();
+      } else if (json.nameIs("replacedBy")) {
+        replacedBy = json.nullableString();
+      } else if (json.nameIs("count")) {
+        count = json.longValue();
+      } else {
+        json.skipValue();
+      }
+    }
+    json.end();
+    return new Recovery(recoveredFrom, replacedBy, Math.toIntExact(count));
   }
 
   static String writeAccessLog(List<AccessRecord> log) {
     if (log.isEmpty()) {
       return null;
     }
-    var json = new ArrayList<Map<String, Object>>(log.size());
+    var json = new StringBuilder(log.size() * 200).append('[');
     for (AccessRecord record : log) {
-      var entry = new LinkedHashMap<String, Object>();
-      entry.put("step", record.step().name());
-      entry.put("at", EpochNanos.of(record.at()));
+      if (json.length() > 1) {
+        json.append(',');
+      }
+      json.append("{\"step\":\"").append(record.step().name())
+          .append("\",\"at\":").append(EpochNanos.of(record.at()));
       if (record.clientAddress() != null) {
-        entry.put("clientAddress", record.clientAddress());
+        json.append(",\"clientAddress\":").append(Json.write(record.clientAddress()));
       }
       if (record.userAgent() != null) {
-        entry.put("userAgent", record.userAgent());
+        json.append(",\"userAgent\":").append(Json.write(record.userAgent()));
       }
-      json.add(entry);
+      json.append('}');
     }
-    return Json.write(json);
+    return json.append(']').toString();
   }
 
-  @SuppressWarnings("unchecked")
   static List<AccessRecord> readAccessLog(String text) {
     if (text == null) {
       return List.of();
     }
-    // Json parses objects only at the top level: wrap the array.
-    var entries = (List<Map<String, Object>>) Json.parseObject("{\"log\":" + text + "}").get("log");
-    var log = new ArrayList<AccessRecord>(entries.size());
-    for (Map<String, Object> entry : entries) {
-      log.add(new AccessRecord(AccessRecord.Step.valueOf((String) entry.get("step")),
-          EpochNanos.toInstant((Long) entry.get("at")), (String) entry.get("clientAddress"),
-          (String) entry.get("userAgent")));
+    var log = new ArrayList<AccessRecord>(AccessRecord.MAX_RECORDS);
+    var json = new JsonCursor(text);
+    json.beginArray();
+    while (json.nextElement()) {
+      String step = null;
+      Long at = null;
+      String clientAddress = null;
+      String userAgent = null;
+      json.beginObject();
+      while (json.nextField()) {
+        if (json.nameIs("step")) {
+          step = json.string();
+        } else if (json.nameIs("at")) {
+          at = json.longValue();
+        } else if (json.nameIs("clientAddress")) {
+          clientAddress = json.nullableString();
+        } else if (json.nameIs("userAgent")) {
+          userAgent = json.nullableString();
+        } else {
+          json.skipValue();
+        }
+      }
+      log.add(new AccessRecord(AccessRecord.Step.valueOf(step), EpochNanos.toInstant(at), clientAddress,
+          userAgent));
     }
+    json.end();
     return log;
   }
 }

@@ -19,11 +19,11 @@ final class SubjectJson {
   private SubjectJson() {}
 
   static String write(Subject subject) {
-    var json = new LinkedHashMap<String, Object>();
     if (subject instanceof Subject.ExistingUser existing) {
-      json.put("kind", "existingUser");
-      json.put("userId", existing.userId());
-    } else if (subject instanceof Subject.NewUser created) {
+      return "{\"kind\":\"existingUser\",\"userId\":" + Json.write(existing.userId()) + '}';
+    }
+    var json = new LinkedHashMap<String, Object>();
+    if (subject instanceof Subject.NewUser created) {
       json.put("kind", "newUser");
       json.put("email", created.details().email());
       json.put("name", created.details().name());
@@ -51,20 +51,38 @@ final class SubjectJson {
   }
 
   /** @throws IllegalArgumentException if {@code text} is not a subject this class wrote */
-  @SuppressWarnings("unchecked")
   static Subject read(String text) {
-    Map<String, Object> json = Json.parseObject(text);
-    Object kind = json.get("kind");
+    // Read in place (every find decodes it); a new user's attributes are general JSON, read by Json below.
+    String kind = null;
+    String userId = null;
+    var cursor = new JsonCursor(text);
+    cursor.beginObject();
+    while (cursor.nextField()) {
+      if (cursor.nameIs("kind")) {
+        kind = cursor.string();
+      } else if (cursor.nameIs("userId")) {
+        userId = cursor.string();
+      } else {
+        cursor.skipValue();
+      }
+    }
+    cursor.end();
+    if ("existingUser".equals(kind)) {
+      return new Subject.ExistingUser(userId);
+    }
     if ("anonymous".equals(kind)) {
       return Subject.ANONYMOUS;
     }
-    if ("existingUser".equals(kind)) {
-      return new Subject.ExistingUser((String) json.get("userId"));
-    }
     if ("newUser".equals(kind)) {
-      return new Subject.NewUser(new UserDetails((String) json.get("email"), (String) json.get("name"),
-          (Map<String, Object>) json.get("attributes")));
+      return readNewUser(text);
     }
     throw new IllegalArgumentException("unknown subject kind: " + kind);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Subject readNewUser(String text) {
+    Map<String, Object> json = Json.parseObject(text);
+    return new Subject.NewUser(new UserDetails((String) json.get("email"), (String) json.get("name"),
+        (Map<String, Object>) json.get("attributes")));
   }
 }

@@ -10,8 +10,10 @@ import dev.handoff.spi.StoredSession;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,6 +81,29 @@ abstract class MultiNodeScenarios {
         return null;
       });
       assertThat(wins).as("round %d", round).hasValue(1);
+    }
+  }
+
+  @Test
+  void concurrentRedemptionsAsTheEngineMakesThemHaveOneWinnerThatReturnsTheStoredRow() throws Exception {
+    for (int round = 0; round < 40; round++) {
+      String id = "csn_" + round;
+      storeA.insert(open("t1", id).build());
+      var winners = new ConcurrentLinkedQueue<StoredSession>();
+      race(thread -> {
+        JdbcSessionStore store = thread % 2 == 0 ? storeA : storeB;
+        // find, then consume the version found (one statement), as the engine redeems
+        StoredSession found = store.find("t1", id).orElseThrow();
+        if (thread % 4 == 1 && found.status() == SessionStatus.OPEN) {
+          // a write between the finds and consumes of the others: their found versions go stale
+          store.replace(found.toBuilder().metadata(Map.of("touchedBy", (long) thread)).version(found.version() + 1)
+              .build(), found.version());
+        }
+        store.consume("t1", id, 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW).ifPresent(winners::add);
+        return null;
+      });
+      assertThat(winners).as("round %d", round).hasSize(1);
+      assertThat(storeB.find("t1", id)).as("round %d", round).contains(winners.peek());
     }
   }
 

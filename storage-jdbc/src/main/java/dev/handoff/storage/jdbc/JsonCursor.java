@@ -1,0 +1,304 @@
+package dev.handoff.storage.jdbc;
+
+/**
+ * A strict pull reader (RFC 8259) for the small JSON values this store writes itself: the browser binding, login
+ * challenge, recovery links, access log and subject columns, whose values are strings, integers, {@code null} or
+ * (subject attributes only) a nested value to skip. It reads fields in place, without building maps or going
+ * through {@code BigDecimal}: these columns are decoded on every {@code find}, and the general
+ * {@link dev.handoff.spi.Json} parser was half of an H2 lookup's time. Any value of the general shapes (intent
+ * payload, metadata, presentation) still goes through {@link dev.handoff.spi.Json}.
+ *
+ * <p>Every malformed input is an {@link IllegalArgumentException}, which the row reader reports as a corrupt row.
+ * One instance per value; not thread-safe.
+ */
+final class JsonCursor {
+  private final String s;
+  private int pos;
+  /** Where the current field name starts and ends (exclusive), quotes excluded. */
+  private int nameStart;
+  private int nameEnd;
+  /** The current field name, decoded, if it held an escape; else {@code null} and the name is read in place. */
+  private String escapedName;
+  /** Whether the current object or array has had a member yet: the next one needs a comma before it. */
+  private boolean afterMember;
+
+  JsonCursor(String text) {
+    this.s = text;
+  }
+
+  /** Reads {@code '{'}. */
+  void beginObject() {
+    expect('{');
+    afterMember = false;
+  }
+
+  /** Reads {@code '['}. */
+  void beginArray() {
+    expect('[');
+    afterMember = false;
+  }
+
+  /**
+   * Moves to the next field of the current object and reads its name and colon; {@code false} (having read the
+   * closing brace) if there is none.
+   */
+  boolean nextField() {
+    skipWhitespace();
+    if (peek() == '}') {
+      pos++;
+      afterMember = true; // the object was a member of an enclosing array, if any
+      return false;
+    }
+    if (afterMember) {
+      expect(',');
+      skipWhitespace();
+    }
+    if (peek() != '"') {
+      throw error("expected a string key");
+    }
+    pos++;
+    nameStart = pos;
+    escapedName = null;
+    while (true) {
+      char c = next();
+      if (c == '"') {
+        nameEnd = pos - 1;
+        break;
+      }
+      if (c == '\\' || c < 0x20) {
+        pos = nameStart - 1;
+        escapedName = string();
+        break;
+      }
+    }
+    skipWhitespace();
+    expect(':');
+    afterMember = true;
+    return true;
+  }
+
+  /**
+   * Moves to the next element of the current array; {@code false} (having read the closing bracket) if there is
+   * none.
+   */
+  boolean nextElement() {
+    skipWhitespace();
+    if (peek() == ']') {
+      pos++;
+      return false;
+    }
+    if (afterMember) {
+      expect(',');
+    }
+    afterMember = false; // an element that is an object resets this in beginObject
+    return true;
+  }
+
+  /** Whether the current field's name is {@code name}. */
+  boolean nameIs(String name) {
+    if (escapedName != null) {
+      return escapedName.equals(name);
+    }
+    return nameEnd - nameStart == name.length() && s.regionMatches(nameStart, name, 0, name.length());
+  }
+
+  /** The current field's value: a string, or {@code null} for JSON {@code null}. */
+  String nullableString() {
+    skipWhitespace();
+    if (peek() == 'n') {
+      literal("null");
+      return null;
+    }
+    return string();
+  }
+
+  /** The current field's value, a string. */
+  String string() {
+    skipWhitespace();
+    expect('"');
+    int start = pos;
+    // Most strings hold no escape: cut them out of the text.
+    for (int i = start; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"') {
+        pos = i + 1;
+        return s.substring(start, i);
+      }
+      if (c == '\\' || c < 0x20) {
+        break;
+      }
+    }
+    var out = new StringBuilder(s.length() - start);
+    while (true) {
+      char c = next();
+      if (c == '"') {
+        return out.toString();
+      }
+      if (c < 0x20) {
+        throw error("control character in string");
+      }
+      if (c != '\\') {
+        out.append(c);
+        continue;
+      }
+      char e = next();
+      switch (e) {
+        case '"', '\\', '/' -> out.append(e);
+        case 'b' -> out.append('\b');
+        case 'f' -> out.append('\f');
+        case 'n' -> out.append('\n');
+        case 'r' -> out.append('\r');
+        case 't' -> out.append('\t');
+        case 'u' -> {
+          if (pos + 4 > s.length()) {
+            throw error("truncated escape");
+          }
+          int code = 0;
+          for (int i = 0; i < 4; i++) {
+            int digit = Character.digit(s.charAt(pos++), 16);
+            if (digit < 0) {
+              throw error("bad escape");
+            }
+            code = code * 16 + digit;
+          }
+          out.append((char) code);
+        }
+        default -> throw error("bad escape");
+      }
+    }
+  }
+
+  /** The current field's value, an integer that fits a {@code long} (no fraction, no exponent). */
+  long longValue() {
+    skipWhitespace();
+    boolean negative = peek() == '-';
+    if (negative) {
+      pos++;
+    }
+    int start = pos;
+    long value = 0; // accumulated negatively, so that Long.MIN_VALUE fits
+    while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
+      int digit = s.charAt(pos) - '0';
+      if (value < (Long.MIN_VALUE + digit) / 10) {
+        throw error("integer out of range");
+      }
+      value = value * 10 - digit;
+      pos++;
+    }
+    if (pos == start || (s.charAt(start) == '0' && pos - start > 1)) {
+      throw error("expected an integer");
+    }
+    if (pos < s.length() && (s.charAt(pos) == '.' || s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
+      throw error("expected an integer");
+    }
+    if (negative) {
+      return value;
+    }
+    if (value == Long.MIN_VALUE) {
+      throw error("integer out of range");
+    }
+    return -value;
+  }
+
+  /** Skips the current field's value, whatever it is (nested values included). */
+  void skipValue() {
+    skipWhitespace();
+    char c = peek();
+    if (c == '"') {
+      string();
+    } else if (c == '{') {
+      int saved = afterMemberAsInt();
+      beginObject();
+      while (nextField()) {
+        skipValue();
+      }
+      afterMember = saved == 1;
+    } else if (c == '[') {
+      int saved = afterMemberAsInt();
+      beginArray();
+      while (nextElement()) {
+        skipValue();
+        afterMember = true;
+      }
+      afterMember = saved == 1;
+    } else if (c == 't') {
+      literal("true");
+    } else if (c == 'f') {
+      literal("false");
+    } else if (c == 'n') {
+      literal("null");
+    } else {
+      skipNumber();
+    }
+  }
+
+  private int afterMemberAsInt() {
+    return afterMember ? 1 : 0;
+  }
+
+  private void skipNumber() {
+    if (peek() == '-') {
+      pos++;
+    }
+    int start = pos;
+    while (pos < s.length() && isNumberChar(s.charAt(pos))) {
+      pos++;
+    }
+    if (pos == start) {
+      throw error("unexpected character");
+    }
+  }
+
+  private static boolean isNumberChar(char c) {
+    return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+  }
+
+  /** Checks that only whitespace follows. */
+  void end() {
+    skipWhitespace();
+    if (pos != s.length()) {
+      throw error("trailing characters");
+    }
+  }
+
+  private void literal(String word) {
+    if (!s.startsWith(word, pos)) {
+      throw error("unexpected literal");
+    }
+    pos += word.length();
+  }
+
+  private void skipWhitespace() {
+    while (pos < s.length()) {
+      char c = s.charAt(pos);
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        return;
+      }
+      pos++;
+    }
+  }
+
+  private char peek() {
+    if (pos >= s.length()) {
+      throw error("unexpected end of input");
+    }
+    return s.charAt(pos);
+  }
+
+  private char next() {
+    char c = peek();
+    pos++;
+    return c;
+  }
+
+  private void expect(char c) {
+    skipWhitespace();
+    if (next() != c) {
+      throw error("expected '" + c + "'");
+    }
+  }
+
+  private IllegalArgumentException error(String what) {
+    return new IllegalArgumentException("invalid JSON at offset " + pos + ": " + what);
+  }
+}
