@@ -57,6 +57,8 @@ public final class IntentType {
   private final Map<String, Map<String, String>> labels;
   private final int maxRecoveries;
   private final boolean recoversWithoutUser;
+  /** Computed once: every page that shows a session of this type asks for them. */
+  private final List<String> labelledFields;
 
   private record Field(Class<?> type, boolean required) {}
 
@@ -73,6 +75,15 @@ public final class IntentType {
     this.labels = Map.copyOf(labels);
     this.maxRecoveries = b.maxRecoveries;
     this.recoversWithoutUser = b.recoversWithoutUser;
+    // From the builder's maps, in the order labels were given: Map.copyOf's order may differ from one run to the next.
+    var labelled = new java.util.LinkedHashSet<String>();
+    for (String field : fields.keySet()) {
+      if (b.labels.values().stream().anyMatch(byField -> byField.containsKey(field))) {
+        labelled.add(field);
+      }
+    }
+    b.labels.values().forEach(byField -> labelled.addAll(byField.keySet()));
+    this.labelledFields = List.copyOf(labelled);
   }
 
   /** Starts an intent type; {@code name} follows {@link Intent}'s rule for type names. */
@@ -111,11 +122,7 @@ public final class IntentType {
 
   /** The fields with a label in some locale: declared ones in declaration order, then undeclared ones. */
   public List<String> labelledFields() {
-    var labelled = new java.util.LinkedHashSet<String>();
-    fields.keySet().stream().filter(f -> labels.values().stream().anyMatch(l -> l.containsKey(f)))
-        .forEach(labelled::add);
-    labels.values().forEach(byField -> labelled.addAll(byField.keySet()));
-    return List.copyOf(labelled);
+    return labelledFields;
   }
 
   /**

@@ -5,7 +5,6 @@ import dev.handoff.IntentType;
 import dev.handoff.spi.Intent;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,21 +25,9 @@ final class IntentSummaries {
   private static final Pattern SPACES = Pattern.compile("\\s{2,}");
 
   private final IntentRegistry registry;
-  /**
-   * {@link IntentType#labelledFields} of each registered type, worked out once: the registry is immutable, and
-   * the engine computes the list anew (with streams) on every call, on every page that shows an intent.
-   */
-  private final Map<String, List<String>> labelledFields;
 
   IntentSummaries(IntentRegistry registry) {
     this.registry = registry;
-    var labelled = new HashMap<String, List<String>>();
-    if (registry != null) {
-      for (String name : registry.names()) {
-        registry.find(name).ifPresent(type -> labelled.put(name, type.labelledFields()));
-      }
-    }
-    this.labelledFields = Map.copyOf(labelled);
   }
 
   HostedPage.IntentSummary summarise(Intent intent, Locale locale) {
@@ -50,7 +37,7 @@ final class IntentSummaries {
         .map(name -> fill(name, payload))
         .orElseGet(() -> spellOut(intent.type()));
     var details = new ArrayList<HostedPage.Detail>();
-    List<String> labelled = type.isEmpty() ? List.of() : labelledFields.getOrDefault(intent.type(), List.of());
+    List<String> labelled = type.isEmpty() ? List.of() : type.get().labelledFields();
     if (!labelled.isEmpty()) {
       for (String field : labelled) {
         String value = text(payload.get(field));
