@@ -155,21 +155,24 @@ final class EngineContext {
     }
   }
 
-  /** {@link SessionStore#consume}, recognising a consume that landed by the browser binding it stored. */
-  Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus target,
-      BrowserBinding browser, AccessRecord access, Instant now) {
+  /**
+   * {@link SessionStore#consume(StoredSession, SessionStatus, BrowserBinding, AccessRecord, Instant)} of a session
+   * just found, recognising a consume that landed by the browser binding it stored.
+   */
+  Optional<StoredSession> consume(StoredSession found, SessionStatus target, BrowserBinding browser,
+      AccessRecord access, Instant now) {
     try {
-      return store.consume(tenant, id, tokenGeneration, target, browser, access, now);
+      return store.consume(found, target, browser, access, now);
     } catch (HandoffException e) {
       if (!outcomeUnknown(e)) {
         throw e;
       }
-      StoredSession stored = reread(tenant, id, e).orElse(null);
+      StoredSession stored = reread(found.tenant(), found.id(), e).orElse(null);
       if (stored == null || stored.browser() == null
           || !stored.browser().secretDigest().equals(browser.secretDigest())) {
         throw e;
       }
-      log.info("recognised the redemption of session {} after a failure whose outcome was unknown", id);
+      log.info("recognised the redemption of session {} after a failure whose outcome was unknown", found.id());
       return Optional.of(stored);
     }
   }

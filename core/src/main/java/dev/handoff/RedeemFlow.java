@@ -75,8 +75,7 @@ final class RedeemFlow {
       throw EngineContext.emailTaken();
     }
     SessionStatus target = session.subject().isAuthenticated() ? SessionStatus.ACTIVE : SessionStatus.LOGIN_REQUIRED;
-    var consumed = ctx.consume(session.tenant(), session.id(), session.tokenGeneration(), target, browser, access,
-        now);
+    var consumed = ctx.consume(session, target, browser, access, now);
     if (consumed.isEmpty()) {
       StoredSession latest = ctx.reload(session);
       if (latest.statusAt(now) == SessionStatus.EXPIRED) {

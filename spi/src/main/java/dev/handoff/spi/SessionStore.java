@@ -76,6 +76,23 @@ public interface SessionStore {
       BrowserBinding browser, AccessRecord access, Instant now);
 
   /**
+   * {@link #consume(String, String, long, SessionStatus, BrowserBinding, AccessRecord, Instant) consume} of a
+   * session the caller has just {@linkplain #find found}, for its tenant, id and token generation: the same contract
+   * and the same answer. The engine redeems this way (it finds the session to check the token against it, then
+   * consumes it), so a store may use {@code found}'s version to decide in one conditional write, without reading
+   * the row again: if the stored session is still that version, the answer is
+   * {@code found.consumedAs(newStatus, browser, access, now)} when {@code found} may be consumed; if it is not, the
+   * store answers as {@code consume} does. The default is that {@code consume}.
+   *
+   * @param found the session as this store's {@link #find} returned it; it may have changed in the store since
+   * @throws IllegalArgumentException if {@code newStatus} is {@code OPEN}
+   */
+  default Optional<StoredSession> consume(StoredSession found, SessionStatus newStatus, BrowserBinding browser,
+      AccessRecord access, Instant now) {
+    return consume(found.tenant(), found.id(), found.tokenGeneration(), newStatus, browser, access, now);
+  }
+
+  /**
    * One page of a tenant's sessions (expired ones included, until deleted), in ascending order of id.
    *
    * @param cursor {@code null} for the first page, else a {@link SessionPage#nextCursor()} this store returned

@@ -43,9 +43,8 @@ import javax.sql.DataSource;
  * the {@link SQLException} as cause; a transaction that failed is rolled back. A value the database refuses
  * (SQLState class 22) is {@link ErrorCode#INVALID_REQUEST}.
  *
- * <p>Thread-safe: the store takes a connection from the data source per call, and its only mutable state is the
- * {@code OPEN} session each thread last found, kept for the thread's next {@link #consume} (which checks it against
- * the row's version). Give it a pooled data source that does not take part in container-managed transactions.
+ * <p>Thread-safe: the store holds no mutable state and takes a connection from the data source per call. Give it
+ * a pooled data source that does not take part in container-managed transactions.
  */
 public final class JdbcSessionStore implements SessionStore {
   /**
@@ -81,15 +80,6 @@ public final class JdbcSessionStore implements SessionStore {
   private final String consumeReturningSql;
   /** {@link #consumeSql} of one version of the row, where it cannot be returned: see {@link #consumeVersion}. */
   private final String consumeVersionSql;
-  /**
-   * The {@code OPEN} session this thread last {@linkplain #find found}, until its next {@link #consume}: the engine
-   * finds a session (to check the token against it) just before it consumes it, and {@code consume} returns that
-   * row consumed if the database still holds that version of it (the conditional {@code UPDATE} compares
-   * {@code row_version}), without reading it again. MariaDB has no {@code UPDATE ... RETURNING}, so this saves it a
-   * round trip per redemption; on H2 and PostgreSQL it saves returning and decoding the row. Any mismatch falls
-   * back to the plain path, so a stale entry costs one statement, never a wrong answer. At most one row per thread.
-   */
-  private final ThreadLocal<StoredSession> lastFoundOpen = new ThreadLocal<>();
   private final String listFirstSql;
   private final String listAfterSql;
   // Package-private for IndexUseTest, which has the database explain them.
@@ -181,23 +171,11 @@ public final class JdbcSessionStore implements SessionStore {
     }
   }
 
-  /**
-   * {@inheritDoc}
-   *
-   * <p>A session found {@code OPEN} is also kept for this thread until its next call of {@link #consume}, which
-   * may then consume that version of the row without reading it again.
-   */
   @Override
   public Optional<StoredSession> find(String tenant, String id) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
-    Optional<StoredSession> found = selectOne(findSql, tenant, id, "find a session");
-    if (found.isPresent() && found.get().status() == SessionStatus.OPEN) {
-      lastFoundOpen.set(found.get());
-    } else if (lastFoundOpen.get() != null) {
-      lastFoundOpen.remove();
-    }
-    return found;
+    return selectOne(findSql, tenant, id, "find a session");
   }
 
   @Override
@@ -257,17 +235,64 @@ public final class JdbcSessionStore implements SessionStore {
    *
    * <p>One conditional {@code UPDATE} decides, and writes the new {@code expiresAt} ({@code now} plus the stored
    * active lifetime) and the access log (the one new record: an {@code OPEN} session's log is empty) in the same
-   * statement. If this thread's last {@link #find} returned this session, the update also compares its version,
-   * and the result is that session consumed (one statement, as the engine redeems). Otherwise, or if the row
-   * changed since: on PostgreSQL and H2 the update returns the row itself (one statement); on MariaDB and MySQL
-   * the row is read first and that version of it consumed (two statements, see {@link #consumeVersion}). Either
-   * way the result is exactly {@code stored.consumedAs(newStatus, browser, access, now)}.
+   * statement. On PostgreSQL and H2 it returns the updated row itself (one statement); on MariaDB and MySQL the
+   * row is read first and that version of it consumed (two statements, see {@link #consumeVersion}). Either way the
+   * result is exactly {@code stored.consumedAs(newStatus, browser, access, now)}.
    */
   @Override
   public Optional<StoredSession> consume(String tenant, String id, long tokenGeneration, SessionStatus newStatus,
       BrowserBinding browser, AccessRecord access, Instant now) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
+    ConsumeValues consume = consumeValues(newStatus, browser, access, now);
+    if (consume == null) {
+      return Optional.empty();
+    }
+    try (Connection c = dataSource.getConnection()) {
+      return consume(c, tenant, id, tokenGeneration, consume, newStatus, browser, access, now);
+    } catch (SQLException e) {
+      throw SqlFailures.translate("consume a session", e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The conditional {@code UPDATE} also compares {@code found}'s version, and the result is {@code found}
+   * consumed: one statement and no row read back, on every database (a MariaDB redemption is then its find and this
+   * update, as its bare statements). If the row has changed since, this falls back to {@link #consume(String,
+   * String, long, SessionStatus, BrowserBinding, AccessRecord, Instant) consume}, on the same connection.
+   */
+  @Override
+  public Optional<StoredSession> consume(StoredSession found, SessionStatus newStatus, BrowserBinding browser,
+      AccessRecord access, Instant now) {
+    Objects.requireNonNull(found, "found");
+    ConsumeValues consume = consumeValues(newStatus, browser, access, now);
+    if (consume == null || found.status() != SessionStatus.OPEN || found.isExpiredAt(now)) {
+      // found may be stale: only the stored row can say no, as consume does.
+      return consume(found.tenant(), found.id(), found.tokenGeneration(), newStatus, browser, access, now);
+    }
+    try (Connection c = dataSource.getConnection()) {
+      boolean consumed = singleStatement(c, () -> {
+        try (PreparedStatement ps = prepare(c, consumeVersionSql)) {
+          consume.bind(ps, found.tenant(), found.id(), found.tokenGeneration());
+          ps.setLong(10, found.version());
+          return ps.executeUpdate() == 1;
+        }
+      });
+      if (consumed) {
+        return Optional.of(found.consumedAs(newStatus, browser, access, now));
+      }
+      return consume(c, found.tenant(), found.id(), found.tokenGeneration(), consume, newStatus, browser, access,
+          now);
+    } catch (SQLException e) {
+      throw SqlFailures.translate("consume a session", e);
+    }
+  }
+
+  /** What consume writes, after checking its arguments; {@code null} if no session can be consumed at {@code now}. */
+  private static ConsumeValues consumeValues(SessionStatus newStatus, BrowserBinding browser, AccessRecord access,
+      Instant now) {
     Objects.requireNonNull(newStatus, "newStatus");
     Objects.requireNonNull(access, "access");
     Objects.requireNonNull(now, "now");
@@ -275,44 +300,27 @@ public final class JdbcSessionStore implements SessionStore {
       throw new IllegalArgumentException("newStatus must not be OPEN");
     }
     if (EpochNanos.saturated(now) == Long.MAX_VALUE) {
-      return Optional.empty(); // later than any storable expiresAt: every session has expired
+      return null; // later than any storable expiresAt: every session has expired
     }
-    var consume = new ConsumeValues(newStatus.name(), HostedStateJson.writeBrowser(browser),
+    return new ConsumeValues(newStatus.name(), HostedStateJson.writeBrowser(browser),
         LifecycleJson.writeAccessLog(List.of(access)), EpochNanos.of(now));
-    StoredSession found = lastFoundOpen.get();
-    if (found != null) {
-      lastFoundOpen.remove();
-    }
-    try (Connection c = dataSource.getConnection()) {
-      if (found != null && found.tenant().equals(tenant) && found.id().equals(id)
-          && found.tokenGeneration() == tokenGeneration && !found.isExpiredAt(now)) {
-        // The row this thread just found (the engine finds before it consumes), if it is still that version.
-        boolean consumed = singleStatement(c, () -> {
-          try (PreparedStatement ps = prepare(c, consumeVersionSql)) {
-            consume.bind(ps, tenant, id, tokenGeneration);
-            ps.setLong(10, found.version());
-            return ps.executeUpdate() == 1;
+  }
+
+  private Optional<StoredSession> consume(Connection c, String tenant, String id, long tokenGeneration,
+      ConsumeValues consume, SessionStatus newStatus, BrowserBinding browser, AccessRecord access, Instant now)
+      throws SQLException {
+    if (consumeReturningSql != null) {
+      return singleStatement(c, () -> {
+        try (PreparedStatement ps = prepare(c, consumeReturningSql)) {
+          consume.bind(ps, tenant, id, tokenGeneration);
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(SessionRows.read(rs)) : Optional.<StoredSession>empty();
           }
-        });
-        if (consumed) {
-          return Optional.of(found.consumedAs(newStatus, browser, access, now));
         }
-      }
-      if (consumeReturningSql != null) {
-        return singleStatement(c, () -> {
-          try (PreparedStatement ps = prepare(c, consumeReturningSql)) {
-            consume.bind(ps, tenant, id, tokenGeneration);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(SessionRows.read(rs)) : Optional.<StoredSession>empty();
-            }
-          }
-        });
-      }
-      return singleStatement(c, () -> consumeVersion(c, tenant, id, tokenGeneration, consume, newStatus, browser,
-          access, now));
-    } catch (SQLException e) {
-      throw SqlFailures.translate("consume a session", e);
+      });
     }
+    return singleStatement(c, () -> consumeVersion(c, tenant, id, tokenGeneration, consume, newStatus, browser,
+        access, now));
   }
 
   /**

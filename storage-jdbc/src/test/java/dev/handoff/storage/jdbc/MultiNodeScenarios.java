@@ -99,7 +99,7 @@ abstract class MultiNodeScenarios {
           store.replace(found.toBuilder().metadata(Map.of("touchedBy", (long) thread)).version(found.version() + 1)
               .build(), found.version());
         }
-        store.consume("t1", id, 1, SessionStatus.ACTIVE, null, redemption(NOW), NOW).ifPresent(winners::add);
+        store.consume(found, SessionStatus.ACTIVE, null, redemption(NOW), NOW).ifPresent(winners::add);
         return null;
       });
       assertThat(winners).as("round %d", round).hasSize(1);

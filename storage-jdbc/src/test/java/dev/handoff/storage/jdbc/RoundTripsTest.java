@@ -91,19 +91,20 @@ class RoundTripsTest {
       // As the engine redeems: find (to check the token), then consume that version without reading it again.
       StoredSession second = open("t1", "csn_2").build();
       store.insert(second);
-      assertThat(sent(counting, () -> store.find("t1", "csn_2"))).as("find").isEqualTo(1);
-      assertThat(sent(counting, () -> assertThat(store.consume("t1", "csn_2", 1, SessionStatus.ACTIVE, browser,
-          access, now)).contains(second.consumedAs(SessionStatus.ACTIVE, browser, access, now))))
+      StoredSession[] found = new StoredSession[1];
+      assertThat(sent(counting, () -> found[0] = store.find("t1", "csn_2").orElseThrow())).as("find").isEqualTo(1);
+      assertThat(sent(counting, () -> assertThat(store.consume(found[0], SessionStatus.ACTIVE, browser, access, now))
+          .contains(second.consumedAs(SessionStatus.ACTIVE, browser, access, now))))
           .as("consume of the session just found").isEqualTo(1);
 
       // Changed since it was found: the version no longer matches, and the current row is consumed.
       StoredSession third = open("t1", "csn_3").build();
       store.insert(third);
-      store.find("t1", "csn_3");
+      StoredSession stale = store.find("t1", "csn_3").orElseThrow();
       StoredSession thirdChanged = third.toBuilder().metadata(Map.of("k", "v")).version(1).build();
       store.replace(thirdChanged, 0);
-      assertThat(sent(counting, () -> assertThat(store.consume("t1", "csn_3", 1, SessionStatus.ACTIVE, browser,
-          access, now)).contains(thirdChanged.consumedAs(SessionStatus.ACTIVE, browser, access, now))))
+      assertThat(sent(counting, () -> assertThat(store.consume(stale, SessionStatus.ACTIVE, browser, access, now))
+          .contains(thirdChanged.consumedAs(SessionStatus.ACTIVE, browser, access, now))))
           .as("consume of a session changed since found").isEqualTo(1 + consumeUnread);
     }
   }

@@ -409,6 +409,47 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  void consumesASessionAsFoundOnceAndReturnsWhatItStored() {
+    SessionStore store = newStore();
+    store.insert(open("t1", "csn_1").build());
+    StoredSession found = store.find("t1", "csn_1").orElseThrow();
+    StoredSession expected = found.consumedAs(SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW);
+    assertThat(store.consume(found, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW)).contains(expected);
+    assertThat(store.find("t1", "csn_1")).contains(expected);
+    // The same row as found before: consumed since, so a replay changes nothing.
+    Instant later = NOW.plusSeconds(1);
+    assertThat(store.consume(found, SessionStatus.LOGIN_REQUIRED, BROWSER, redemption(later), later)).isEmpty();
+    assertThat(store.find("t1", "csn_1")).contains(expected);
+    assertThatThrownBy(() -> store.consume(expected, SessionStatus.OPEN, BROWSER, redemption(later), later))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void consumeOfASessionChangedSinceFoundAnswersForTheStoredOne() {
+    SessionStore store = newStore();
+    store.insert(open("t1", "csn_1").build());
+    store.insert(open("t1", "csn_2").build());
+    StoredSession found = store.find("t1", "csn_1").orElseThrow();
+    StoredSession changed = found.toBuilder().metadata(Map.of("k", "v")).version(found.version() + 1).build();
+    assertThat(store.replace(changed, found.version())).isTrue();
+    // Still consumable: the stored version is consumed, not the one found.
+    StoredSession expected = changed.consumedAs(SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW);
+    assertThat(store.consume(found, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW)).contains(expected);
+    assertThat(store.find("t1", "csn_1")).contains(expected);
+    // Reminted since: the generation found is no longer the stored one.
+    StoredSession other = store.find("t1", "csn_2").orElseThrow();
+    StoredSession reminted = other.toBuilder().tokenGeneration(2).tokenDigest("dgst_2").version(other.version() + 1)
+        .build();
+    assertThat(store.replace(reminted, other.version())).isTrue();
+    assertThat(store.consume(other, SessionStatus.ACTIVE, BROWSER, redemption(NOW), NOW)).isEmpty();
+    assertThat(store.find("t1", "csn_2")).contains(reminted);
+    // Expired at now, as found: nothing changes.
+    Instant late = reminted.expiresAt();
+    assertThat(store.consume(reminted, SessionStatus.ACTIVE, BROWSER, redemption(late), late)).isEmpty();
+    assertThat(store.find("t1", "csn_2")).contains(reminted);
+  }
+
+  @Test
   void keepsNanosecondsOfNow() {
     SessionStore store = newStore();
     store.insert(open("t1", "csn_1").build());

@@ -76,6 +76,9 @@ sealed interface StoreOperation {
             Arbitraries.of(SessionStatus.ACTIVE, SessionStatus.LOGIN_REQUIRED, SessionStatus.REVOKED),
             Arbitraries.doubles().between(0, 1.25), StoredSessions.accessRecords())
             .as(Consume::new)),
+        Tuple.of(2, Combinators.combine(Arbitraries.integers().between(0, 99),
+            Arbitraries.of(SessionStatus.ACTIVE, SessionStatus.LOGIN_REQUIRED), Arbitraries.doubles().between(0, 1.25),
+            StoredSessions.accessRecords()).as(ConsumeFound::new)),
         Tuple.of(2, Combinators.combine(tenants, ids).as(Remint::new)),
         Tuple.of(1, Combinators.combine(tenants, Arbitraries.integers().between(1, 3))
             .as(ListAll::new)),
@@ -190,6 +193,32 @@ sealed interface StoreOperation {
       assertThat(store.consume(targetTenant, targetId, generation, newStatus, browser, access, now))
           .as("consume %s/%s generation %d at %s", targetTenant, targetId, generation, now)
           .isEqualTo(model.consume(targetTenant, targetId, generation, newStatus, browser, access, now));
+    }
+  }
+
+  /**
+   * {@code consume(found, ...)} of a session as the store finds it (picked among those the model holds), at an
+   * instant placed relative to its lifetime; the answer must be the plain {@code consume}'s.
+   */
+  record ConsumeFound(int pick, SessionStatus newStatus, double lifetimeShare, AccessRecord accessTemplate)
+      implements StoreOperation {
+    @Override
+    public void check(SessionStore store, ReferenceSessionStore model) {
+      List<StoredSession> all = model.all();
+      if (all.isEmpty()) {
+        return;
+      }
+      StoredSession picked = all.get(pick % all.size());
+      StoredSession found = store.find(picked.tenant(), picked.id()).orElseThrow();
+      Instant now = found.createdAt().plusNanos((long) (lifetimeShare
+          * Duration.between(found.createdAt(), found.expiresAt()).toNanos()));
+      var browser = new BrowserBinding("found-" + pick, now, now);
+      var access = new AccessRecord(accessTemplate.step(), now, accessTemplate.clientAddress(),
+          accessTemplate.userAgent());
+      assertThat(store.consume(found, newStatus, browser, access, now))
+          .as("consume %s as found at %s", found, now)
+          .isEqualTo(model.consume(found.tenant(), found.id(), found.tokenGeneration(), newStatus, browser, access,
+              now));
     }
   }
 
