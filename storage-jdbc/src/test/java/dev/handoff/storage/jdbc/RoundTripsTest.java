@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -106,6 +107,19 @@ class RoundTripsTest {
       assertThat(sent(counting, () -> assertThat(store.consume(stale, SessionStatus.ACTIVE, browser, access, now))
           .contains(thirdChanged.consumedAs(SessionStatus.ACTIVE, browser, access, now))))
           .as("consume of a session changed since found").isEqualTo(1 + consumeUnread);
+
+      // As the engine sweeps: a batch of marks, one stale, in one transaction whatever its size (auto-commit off,
+      // one batch, commit, auto-commit on), where one replace per session would commit each.
+      var marks = new ArrayList<StoredSession>();
+      for (int i = 0; i < 20; i++) {
+        StoredSession ended = open("t2", "csn_" + i).build();
+        store.insert(ended);
+        marks.add(ended.toBuilder().status(SessionStatus.EXPIRED).version(i == 7 ? 2 : 1).build());
+      }
+      var applied = new ArrayList<Boolean>();
+      assertThat(sent(counting, () -> applied.addAll(store.replaceEach(marks)))).as("replaceEach of 20").isEqualTo(4);
+      assertThat(applied).hasSize(20).containsOnlyOnce(false).element(7).isEqualTo(false);
+      assertThat(store.find("t2", "csn_8")).contains(marks.get(8));
     }
   }
 
