@@ -15,6 +15,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -238,16 +240,97 @@ final class EngineContext {
     if (session.status().isTerminal()) {
       return false;
     }
-    var expired = session.toBuilder().status(SessionStatus.EXPIRED).modifiedAt(now)
-        .version(session.version() + 1).build();
+    var expired = expiredVersionOf(session, now);
     if (!replace(expired, session.version())) {
       return false; // someone else changed it first: whoever marked it published its end
     }
+    publishEnd(session, expired, now);
+    return true;
+  }
+
+  /**
+   * {@link #markExpired} of a batch of sessions with one {@link SessionStore#replaceEach}, which a store may apply
+   * in one transaction: each session's end is published only if its own compare-and-set won. If the store fails
+   * with an unknown outcome, each session is read again and its end published if the stored value is the one this
+   * call wrote (only this call can have written it: the same version, with this call's {@code modifiedAt}), so a
+   * lost acknowledgement neither loses nor doubles an event. The failure is then passed on if some session still
+   * holds the version read (its mark did not land; a later sweep marks it), as {@link #replace} does; if reading
+   * again fails too, the ends recognised so far are published and that failure is passed on.
+   *
+   * @param sessions sessions as read, each expired at {@code now}; terminal ones and repeats are skipped
+   * @return the sessions (as read) that this call marked
+   */
+  List<StoredSession> markAllExpired(List<StoredSession> sessions, Instant now) {
+    var read = new ArrayList<StoredSession>(sessions.size());
+    var marks = new ArrayList<StoredSession>(sessions.size());
+    var seen = new HashSet<List<String>>();
+    for (StoredSession session : sessions) {
+      if (!session.status().isTerminal() && seen.add(List.of(session.tenant(), session.id()))) {
+        read.add(session);
+        marks.add(expiredVersionOf(session, now));
+      }
+    }
+    if (marks.isEmpty()) {
+      return List.of();
+    }
+    var won = new ArrayList<Integer>(marks.size());
+    try {
+      List<Boolean> applied = store.replaceEach(marks);
+      for (int i = 0; i < marks.size(); i++) {
+        if (applied.get(i)) {
+          won.add(i);
+        }
+      }
+    } catch (HandoffException e) {
+      if (!outcomeUnknown(e)) {
+        throw e;
+      }
+      boolean someNotApplied = false;
+      try {
+        for (int i = 0; i < marks.size(); i++) {
+          StoredSession mark = marks.get(i);
+          StoredSession stored = reread(mark.tenant(), mark.id(), e).orElse(null);
+          if (mark.equals(stored)) {
+            won.add(i);
+          } else if (stored != null && stored.version() == read.get(i).version()) {
+            someNotApplied = true;
+          }
+        }
+      } finally {
+        // Also when reading again failed: the ends recognised so far are published.
+        log.info("recognised {} of {} sessions as marked expired after a failure whose outcome was unknown",
+            won.size(), marks.size());
+        publishEnds(read, marks, won, now);
+      }
+      if (someNotApplied) {
+        throw e; // those marks did not land: the session is unchanged and a later sweep marks it
+      }
+      return marked(read, won);
+    }
+    publishEnds(read, marks, won, now);
+    return marked(read, won);
+  }
+
+  private void publishEnds(List<StoredSession> read, List<StoredSession> marks, List<Integer> won, Instant now) {
+    for (int i : won) {
+      publishEnd(read.get(i), marks.get(i), now);
+    }
+  }
+
+  private static List<StoredSession> marked(List<StoredSession> read, List<Integer> won) {
+    return won.stream().map(read::get).toList();
+  }
+
+  private static StoredSession expiredVersionOf(StoredSession session, Instant now) {
+    return session.toBuilder().status(SessionStatus.EXPIRED).modifiedAt(now).version(session.version() + 1).build();
+  }
+
+  /** {@link SessionEvent.Type#EXPIRED}, then {@link SessionEvent.Type#ABANDONED} if it had been redeemed. */
+  private void publishEnd(StoredSession read, StoredSession expired, Instant now) {
     publish(SessionEvent.Type.EXPIRED, expired, now);
-    if (wasRedeemed(session.status())) {
+    if (wasRedeemed(read.status())) {
       publish(SessionEvent.Type.ABANDONED, expired, now);
     }
-    return true;
   }
 
   /** Whether a session in this (live) status was redeemed: it ends now without having been completed. */

@@ -25,6 +25,8 @@ final class InterceptedStore implements SessionStore {
   final AtomicInteger lostAcknowledgements = new AtomicInteger();
   /** Every rate-limit counter key the engine used, in order. */
   final List<String> counterKeys = new CopyOnWriteArrayList<>();
+  /** Whether {@link #replaceEach} goes through {@link #replace} one session at a time, as a store without a batch. */
+  volatile boolean replaceEachOneByOne;
 
   InterceptedStore(SessionStore delegate) {
     this.delegate = delegate;
@@ -67,6 +69,20 @@ final class InterceptedStore implements SessionStore {
     calls.incrementAndGet();
     boolean replaced = delegate.replace(replacement, expectedVersion);
     return replaced ? acknowledge(true) : false;
+  }
+
+  /**
+   * The delegate's {@code replaceEach}, a lost acknowledgement counting as one write (a batch in one transaction);
+   * with {@link #replaceEachOneByOne} set, the default instead, through {@link #replace}, each one a write.
+   */
+  @Override
+  public List<Boolean> replaceEach(List<StoredSession> replacements) {
+    if (replaceEachOneByOne) {
+      return SessionStore.super.replaceEach(replacements);
+    }
+    calls.incrementAndGet();
+    List<Boolean> applied = delegate.replaceEach(replacements);
+    return applied.contains(true) ? acknowledge(applied) : applied;
   }
 
   @Override

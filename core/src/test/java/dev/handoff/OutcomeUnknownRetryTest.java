@@ -9,6 +9,7 @@ import dev.handoff.spi.HandoffException;
 import dev.handoff.spi.SessionStatus;
 import dev.handoff.spi.UserDetails;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -126,6 +127,51 @@ class OutcomeUnknownRetryTest {
     assertThat(store.lostAcknowledgements.get()).isEqualTo(2);
     assertThat(events).extracting(SessionEvent::type)
         .containsOnlyOnce(SessionEvent.Type.COMPLETED, SessionEvent.Type.REVOKED);
+  }
+
+  /** Three sessions ended: one never opened, one redeemed (abandoned), one redeemed and completed (not swept). */
+  private void endThreeSessions() {
+    engine.create(checkout("p1").ttl("5m").build());
+    engine.create(checkout("p1").ttl("5m").build());
+    redeemedSecret(true);
+    var completed = engine.create(checkout("p1").user("usr_1").build());
+    engine.complete("p1", engine.redeem(completed.token().orElseThrow()).session().id());
+    t.clock.advance(Duration.ofHours(2)); // past every session's end, not past the retention
+  }
+
+  private long eventsOf(SessionEvent.Type type) {
+    return events.stream().filter(e -> e.type() == type).count();
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aSweepWhoseBatchLandedPublishesEachEndOnce(StoreKind kind) {
+    open(kind);
+    endThreeSessions();
+    loseNextAcknowledgement();
+    assertThat(engine.sweep(100)).isEqualTo(new SweepResult(3, 1, 0));
+    assertOneAcknowledgementWasLost();
+    assertThat(engine.sweep(100)).isEqualTo(new SweepResult(0, 0, 0));
+    assertThat(eventsOf(SessionEvent.Type.EXPIRED)).isEqualTo(3);
+    assertThat(eventsOf(SessionEvent.Type.ABANDONED)).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aSweepWhoseBatchPartlyLandedPublishesWhatLandedAndFails(StoreKind kind) {
+    open(kind);
+    endThreeSessions();
+    store.replaceEachOneByOne = true; // the first mark lands, its acknowledgement is lost, the others never run
+    loseNextAcknowledgement();
+    assertThatThrownBy(() -> engine.sweep(100)).isInstanceOfSatisfying(HandoffException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
+    assertOneAcknowledgementWasLost();
+    assertThat(eventsOf(SessionEvent.Type.EXPIRED)).isEqualTo(1);
+    SweepResult next = engine.sweep(100);
+    assertThat(next.expired()).isEqualTo(2);
+    assertThat(engine.sweep(100)).isEqualTo(new SweepResult(0, 0, 0));
+    assertThat(eventsOf(SessionEvent.Type.EXPIRED)).isEqualTo(3);
+    assertThat(eventsOf(SessionEvent.Type.ABANDONED)).isEqualTo(1);
   }
 
   @ParameterizedTest

@@ -28,9 +28,9 @@ import java.util.stream.LongStream;
  * second half), and compares the percentiles.
  *
  * <p>The sweeper is by default the engine's {@link Sweeper}, which the Spring Boot starter and the example server
- * run: each batch marks up to its limit of the expired sessions {@code EXPIRED} (one compare-and-set each, so that
- * each gets exactly one event), then deletes up to its limit of those past the retention, with a pause between two
- * batches. {@code store} measures the store-level {@link SessionSweeper} instead (deletes only, no events).
+ * run: each batch marks up to its limit of the expired sessions {@code EXPIRED} (one {@code replaceEach}, one
+ * transaction: a compare-and-set each, so that each gets exactly one event), then deletes up to its limit of those
+ * past the retention, with a pause between two batches. {@code store} measures the store-level {@link SessionSweeper} instead (deletes only, no events).
  *
  * <p>{@code java -cp benchmarks.jar dev.handoff.benchmarks.SweepLatency 1000000 20 sweep.json [engine|store [batch
  * [pauseMs]]]}: rows, seconds of baseline, output file, and optionally which sweeper and its batch limit and pause

@@ -1,6 +1,8 @@
 package dev.handoff.spi;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -56,6 +58,58 @@ public interface SessionStore {
    * @throws IllegalArgumentException if {@code replacement.version() != expectedVersion + 1}
    */
   boolean replace(StoredSession replacement, long expectedVersion);
+
+  /**
+   * {@link #replace} of several sessions in one call: for each replacement in order, the compare-and-set
+   * {@code replace(replacement, replacement.version() - 1)}, each its own compare-and-set with its own answer, the
+   * same answers as calling {@code replace} one by one. The whole is not atomic: a concurrent reader may see some
+   * replacements applied and others not yet. Serves the engine's sweep, which marks a batch of ended sessions; a
+   * store may apply the batch in one transaction or round trip instead of one per session. The default calls
+   * {@code replace} for each.
+   *
+   * <p>A failure ({@link HandoffException}, e.g. {@link ErrorCode#STORAGE_UNAVAILABLE}) means that <em>any subset</em>
+   * of the replacements may have been applied: those before the failure when the store applies them one by one,
+   * none or all when it uses one transaction, and with a lost acknowledgement any of these. Each replacement is
+   * still applied wholly or not at all. The engine re-reads the sessions to learn which landed.
+   *
+   * @param replacements the new values, at most one per session (tenant and id); each one's version is the one
+   *     it replaces plus one, so at least 1
+   * @return for each replacement, in order, {@code true} if it was applied, {@code false} if there is no such
+   *     session or its stored version is not {@code replacement.version() - 1}; empty for an empty list
+   * @throws NullPointerException if {@code replacements} or one of them is null
+   * @throws IllegalArgumentException if a replacement's version is below 1, or two are of the same session; nothing
+   *     is changed then
+   */
+  default List<Boolean> replaceEach(List<StoredSession> replacements) {
+    checkReplaceEachArguments(replacements);
+    var applied = new ArrayList<Boolean>(replacements.size());
+    for (StoredSession replacement : replacements) {
+      applied.add(replace(replacement, replacement.version() - 1));
+    }
+    return List.copyOf(applied);
+  }
+
+  /**
+   * Checks the arguments of {@link #replaceEach} as the contract requires, for implementations to call first.
+   *
+   * @throws NullPointerException if {@code replacements} or one of them is null
+   * @throws IllegalArgumentException as {@link #replaceEach} documents
+   */
+  static void checkReplaceEachArguments(List<StoredSession> replacements) {
+    Objects.requireNonNull(replacements, "replacements");
+    var sessions = new HashSet<List<String>>();
+    for (StoredSession replacement : replacements) {
+      Objects.requireNonNull(replacement, "replacement");
+      if (replacement.version() < 1) {
+        throw new IllegalArgumentException("a replacement's version must be at least 1, got "
+            + replacement.version());
+      }
+      if (!sessions.add(List.of(replacement.tenant(), replacement.id()))) {
+        throw new IllegalArgumentException("two replacements of session " + replacement.id() + " in tenant "
+            + replacement.tenant());
+      }
+    }
+  }
 
   /**
    * Atomically redeems a URL token and activates the browser session it opens: if the stored session of this
@@ -117,7 +171,7 @@ public interface SessionStore {
    * At most {@code limit} sessions, of any tenant, whose lifetime ended without a final status: stored status
    * {@link SessionStatus#OPEN}, {@link SessionStatus#LOGIN_REQUIRED} or {@link SessionStatus#ACTIVE}, and
    * {@code expiresAt <= now}; earliest {@code expiresAt} first where the store can order them cheaply. The engine
-   * marks each one {@link SessionStatus#EXPIRED} with {@link #replace} and publishes its end once: of several nodes
+   * marks them {@link SessionStatus#EXPIRED} with {@link #replaceEach} and publishes its end once: of several nodes
    * sweeping at once, only the one whose compare-and-set succeeds does. A store must answer from an index on the
    * expiry of sessions in those statuses (sessions already marked, or completed, must not slow it down) and may
    * return fewer than exist; it must not return one that does not match.

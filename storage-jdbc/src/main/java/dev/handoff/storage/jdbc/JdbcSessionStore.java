@@ -233,6 +233,86 @@ public final class JdbcSessionStore implements SessionStore {
   /**
    * {@inheritDoc}
    *
+   * <p>One transaction, one commit: the conditional {@code UPDATE}s of {@link #replace} go to the database as one
+   * JDBC batch, and each one's update count says whether it applied. A driver that answers a batch without a count
+   * per statement ({@link Statement#SUCCESS_NO_INFO}) has the batch rolled back and each {@code UPDATE} run on its
+   * own, still in one transaction. A failure rolls the transaction back, so none of the replacements was applied,
+   * unless the failure was the commit's lost acknowledgement; a replacement that would give its idempotency key to
+   * a second session fails the whole batch with {@link ErrorCode#CONFLICT}, nothing applied.
+   */
+  @Override
+  public List<Boolean> replaceEach(List<StoredSession> replacements) {
+    SessionStore.checkReplaceEachArguments(replacements);
+    if (replacements.isEmpty()) {
+      return List.of();
+    }
+    if (replacements.size() == 1) {
+      StoredSession only = replacements.get(0);
+      return List.of(replace(only, only.version() - 1));
+    }
+    var rows = new ArrayList<SessionRows.Encoded>(replacements.size());
+    for (StoredSession replacement : replacements) {
+      rows.add(SessionRows.encode(replacement, maxSessionBytes));
+    }
+    try (Connection c = dataSource.getConnection()) {
+      List<Boolean> applied = inTransaction(c, () -> replaceBatch(c, rows));
+      return applied != null ? applied : inTransaction(c, () -> replaceOneByOne(c, rows));
+    } catch (SQLException e) {
+      if (SqlFailures.isConstraintViolation(e)) {
+        throw new HandoffException(ErrorCode.CONFLICT,
+            "another session of this tenant has this idempotency key", e);
+      }
+      throw SqlFailures.translate("replace sessions", e);
+    }
+  }
+
+  /**
+   * The conditional updates as one batch: which applied, or {@code null} (after rolling back) if the driver did not
+   * tell each statement's count.
+   */
+  private List<Boolean> replaceBatch(Connection c, List<SessionRows.Encoded> rows) throws SQLException {
+    int[] counts;
+    try (PreparedStatement ps = prepare(c, replaceSql)) {
+      for (SessionRows.Encoded row : rows) {
+        bindReplace(ps, row);
+        ps.addBatch();
+      }
+      counts = ps.executeBatch();
+    }
+    var applied = new ArrayList<Boolean>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      if (counts.length != rows.size() || (counts[i] != 0 && counts[i] != 1)) {
+        c.rollback();
+        return null;
+      }
+      applied.add(counts[i] == 1);
+    }
+    return List.copyOf(applied);
+  }
+
+  private List<Boolean> replaceOneByOne(Connection c, List<SessionRows.Encoded> rows) throws SQLException {
+    var applied = new ArrayList<Boolean>(rows.size());
+    try (PreparedStatement ps = prepare(c, replaceSql)) {
+      for (SessionRows.Encoded row : rows) {
+        bindReplace(ps, row);
+        applied.add(ps.executeUpdate() == 1);
+      }
+    }
+    return List.copyOf(applied);
+  }
+
+  /** Binds {@link #replaceSql} for {@code row}, expecting the version before it. */
+  private static void bindReplace(PreparedStatement ps, SessionRows.Encoded row) throws SQLException {
+    StoredSession replacement = row.session();
+    int next = SessionRows.bindContent(ps, 1, row);
+    ps.setString(next++, replacement.tenant());
+    ps.setString(next++, replacement.id());
+    ps.setLong(next, replacement.version() - 1);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
    * <p>One conditional {@code UPDATE} decides, and writes the new {@code expiresAt} ({@code now} plus the stored
    * active lifetime) and the access log (the one new record: an {@code OPEN} session's log is empty) in the same
    * statement. On PostgreSQL and H2 it returns the updated row itself (one statement); on MariaDB and MySQL the

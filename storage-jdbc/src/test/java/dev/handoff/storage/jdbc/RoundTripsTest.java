@@ -14,6 +14,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +36,8 @@ class RoundTripsTest {
   private static final class CountingDataSource {
     final AtomicInteger sent = new AtomicInteger();
     final DataSource dataSource;
+    /** Whether batches answer {@link Statement#SUCCESS_NO_INFO} for every statement, as some drivers' bulk mode. */
+    volatile boolean noBatchCounts;
 
     CountingDataSource(DataSource target) {
       this.dataSource = counting(DataSource.class, target);
@@ -52,6 +56,11 @@ class RoundTripsTest {
           result = method.invoke(target, args);
         } catch (InvocationTargetException e) {
           throw e.getCause();
+        }
+        if (noBatchCounts && name.equals("executeBatch")) {
+          int[] unknown = new int[((int[]) result).length];
+          Arrays.fill(unknown, Statement.SUCCESS_NO_INFO);
+          return unknown;
         }
         if (result instanceof PreparedStatement ps) {
           return counting(PreparedStatement.class, ps);
@@ -106,6 +115,41 @@ class RoundTripsTest {
       assertThat(sent(counting, () -> assertThat(store.consume(stale, SessionStatus.ACTIVE, browser, access, now))
           .contains(thirdChanged.consumedAs(SessionStatus.ACTIVE, browser, access, now))))
           .as("consume of a session changed since found").isEqualTo(1 + consumeUnread);
+
+      // As the engine sweeps: a batch of marks, one stale, in one transaction whatever its size (auto-commit off,
+      // one batch, commit, auto-commit on), where one replace per session would commit each.
+      var marks = new ArrayList<StoredSession>();
+      for (int i = 0; i < 20; i++) {
+        StoredSession ended = open("t2", "csn_" + i).build();
+        store.insert(ended);
+        marks.add(ended.toBuilder().status(SessionStatus.EXPIRED).version(i == 7 ? 2 : 1).build());
+      }
+      var applied = new ArrayList<Boolean>();
+      assertThat(sent(counting, () -> applied.addAll(store.replaceEach(marks)))).as("replaceEach of 20").isEqualTo(4);
+      assertThat(applied).hasSize(20).containsOnlyOnce(false).element(7).isEqualTo(false);
+      assertThat(store.find("t2", "csn_8")).contains(marks.get(8));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.Kind.class)
+  void replaceEachIsRightWhenTheDriverGivesNoCountPerStatement(TestDatabase.Kind kind) {
+    try (TestDatabase database = TestDatabase.of(kind)) {
+      database.assumeAvailable();
+      database.newStore(); // creates the tables
+      var counting = new CountingDataSource(database.dataSource());
+      counting.noBatchCounts = true;
+      var store = JdbcSessionStore.builder(counting.dataSource).tablePrefix(database.prefix()).build();
+      var marks = new ArrayList<StoredSession>();
+      for (int i = 0; i < 5; i++) {
+        StoredSession ended = open("t1", "csn_" + i).build();
+        store.insert(ended);
+        marks.add(ended.toBuilder().status(SessionStatus.EXPIRED).version(i == 2 ? 2 : 1).build());
+      }
+      // The batch is rolled back and the updates run one by one: had it stayed, each would now answer false.
+      assertThat(store.replaceEach(marks)).containsExactly(true, true, false, true, true);
+      assertThat(store.find("t1", "csn_1")).contains(marks.get(1));
+      assertThat(store.find("t1", "csn_2").orElseThrow().version()).isZero();
     }
   }
 

@@ -391,6 +391,74 @@ public abstract class SessionStoreContract {
     assertThat(store.find("t1", "csn_1")).contains(s);
   }
 
+  // ---- replaceEach ---------------------------------------------------------------------------------------
+
+  @Test
+  void replaceEachAppliesEveryCurrentVersionAcrossTenants() {
+    SessionStore store = newStore();
+    StoredSession a = open("t1", "csn_1").build();
+    StoredSession b = open("t2", "csn_1").version(4).build();
+    StoredSession c = open("t1", "csn_2").idempotency("key", "fp").build();
+    store.insert(a);
+    store.insert(b);
+    store.insert(c);
+    List<StoredSession> marks = List.of(
+        a.toBuilder().status(SessionStatus.EXPIRED).modifiedAt(NOW).version(1).build(),
+        b.toBuilder().status(SessionStatus.EXPIRED).modifiedAt(NOW).version(5).build(),
+        c.toBuilder().status(SessionStatus.ACTIVE).metadata(Map.of("step", 2L)).version(1).build());
+    assertThat(store.replaceEach(marks)).containsExactly(true, true, true);
+    assertThat(store.find("t1", "csn_1")).contains(marks.get(0));
+    assertThat(store.find("t2", "csn_1")).contains(marks.get(1));
+    assertThat(store.find("t1", "csn_2")).contains(marks.get(2));
+    assertThat(store.findByIdempotencyKey("t1", "key")).contains(marks.get(2));
+    assertThat(store.listEnded(NOW.plus(Duration.ofDays(40)), 10)).containsExactly(marks.get(2));
+  }
+
+  @Test
+  void replaceEachRefusesEachStaleOrAbsentSessionAndAppliesTheRest() {
+    SessionStore store = newStore();
+    StoredSession current = open("t1", "csn_1").version(2).build();
+    StoredSession stale = open("t1", "csn_2").version(3).build();
+    StoredSession alsoCurrent = open("t1", "csn_3").build();
+    store.insert(current);
+    store.insert(stale);
+    store.insert(alsoCurrent);
+    List<StoredSession> replacements = List.of(
+        current.toBuilder().status(SessionStatus.REVOKED).version(3).build(),
+        stale.toBuilder().status(SessionStatus.REVOKED).version(3).build(), // expects 2, stored 3
+        open("t1", "csn_absent").version(1).build(),
+        stale.toBuilder().tenant("t2").version(4).build(), // the right version in another tenant
+        alsoCurrent.toBuilder().status(SessionStatus.COMPLETED).version(1).build());
+    assertThat(store.replaceEach(replacements)).containsExactly(true, false, false, false, true);
+    assertThat(store.find("t1", "csn_1")).contains(replacements.get(0));
+    assertThat(store.find("t1", "csn_2")).contains(stale);
+    assertThat(store.find("t1", "csn_absent")).isEmpty();
+    assertThat(store.find("t2", "csn_2")).isEmpty();
+    assertThat(store.find("t1", "csn_3")).contains(replacements.get(4));
+    // Each is its own compare-and-set: the same batch again is refused entry by entry.
+    assertThat(store.replaceEach(List.of(replacements.get(0), replacements.get(4)))).containsExactly(false, false);
+  }
+
+  @Test
+  void replaceEachOfNothingAnswersNothing() {
+    SessionStore store = newStore();
+    assertThat(store.replaceEach(List.of())).isEmpty();
+  }
+
+  @Test
+  void replaceEachRejectsTwoReplacementsOfOneSessionAndVersionZero() {
+    SessionStore store = newStore();
+    StoredSession s = open("t1", "csn_1").build();
+    store.insert(s);
+    StoredSession next = s.toBuilder().status(SessionStatus.REVOKED).version(1).build();
+    assertThatThrownBy(() -> store.replaceEach(List.of(next, next.toBuilder().version(2).build())))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.replaceEach(List.of(s))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.replaceEach(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> store.replaceEach(Arrays.asList(next, null))).isInstanceOf(NullPointerException.class);
+    assertThat(store.find("t1", "csn_1")).contains(s);
+  }
+
   // ---- consume -------------------------------------------------------------------------------------------
 
   @Test

@@ -86,6 +86,9 @@ sealed interface StoreOperation {
             .as(ListByUser::new)),
         Tuple.of(2, Combinators.combine(moments, Arbitraries.integers().between(1, 4)).as(ListEnded::new)),
         Tuple.of(1, Combinators.combine(moments, Arbitraries.integers().between(1, 4)).as(MarkEnded::new)),
+        Tuple.of(2, Combinators.combine(Arbitraries.integers().between(0, 99), Arbitraries.integers().between(0, 4),
+            Arbitraries.integers().between(0, 7), Arbitraries.of(SessionStatus.EXPIRED, SessionStatus.REVOKED,
+                SessionStatus.ACTIVE)).as(ReplaceEach::new)),
         Tuple.of(1, Combinators.combine(instants, Arbitraries.integers().between(1, 4))
             .as(DeleteExpired::new)),
         Tuple.of(3, Combinators.combine(tenants, Arbitraries.of(COUNTER_KEYS), Arbitraries.integers().between(0, 60),
@@ -307,6 +310,31 @@ sealed interface StoreOperation {
         boolean modelAnswer = model.replace(expired, ended.version());
         assertThat(store.replace(expired, ended.version())).as("mark %s expired", ended).isEqualTo(modelAnswer);
       }
+    }
+  }
+
+  /**
+   * {@code replaceEach}: {@code count} distinct sessions the model holds (from {@code pick} on), each moved to
+   * {@code status}, against its current version or (where bit i of {@code staleMask} is set) a stale one, plus an
+   * absent session when {@code count} exceeds what the model holds; the answers must be the model's, which calls
+   * {@code replace} one by one.
+   */
+  record ReplaceEach(int pick, int count, int staleMask, SessionStatus status) implements StoreOperation {
+    @Override
+    public void check(SessionStore store, ReferenceSessionStore model) {
+      List<StoredSession> all = model.all();
+      var replacements = new ArrayList<StoredSession>();
+      for (int i = 0; i < Math.min(count, all.size()); i++) {
+        StoredSession current = all.get((pick + i) % all.size());
+        long expected = (staleMask & (1 << i)) != 0 ? current.version() + 1 : current.version();
+        replacements.add(current.toBuilder().status(status)
+            .version(expected + 1).build());
+      }
+      if (count > all.size()) {
+        replacements.add(StoredSessions.open("t1", "absent").version(1).build());
+      }
+      List<Boolean> modelAnswer = model.replaceEach(replacements);
+      assertThat(store.replaceEach(replacements)).as("replaceEach %s", replacements).isEqualTo(modelAnswer);
     }
   }
 
