@@ -38,7 +38,7 @@ import java.util.stream.LongStream;
  */
 public final class SweepLatency {
   /** {@link Sweeper.Builder}'s defaults, which it does not publish. */
-  private static final int ENGINE_DEFAULT_BATCH_LIMIT = 100;
+  private static final int ENGINE_DEFAULT_BATCH_LIMIT = 50;
   private static final Duration ENGINE_DEFAULT_PAUSE = Duration.ofMillis(20);
 
   private SweepLatency() {}

@@ -619,9 +619,9 @@ public class HandoffProperties {
     /** Time between the end of one sweep and the start of the next (at least 10 ms). */
     private Duration interval = Duration.ofMinutes(1);
     /** Sessions marked expired, and sessions deleted, per engine sweep call (at least 1). */
-    private int batchLimit = 100;
+    private int batchLimit = 50;
     /** Engine sweep calls per sweep at most, bounding how long one sweep takes (at least 1). */
-    private int maxBatchesPerRun = 500;
+    private int maxBatchesPerRun = 1000;
 
     public boolean isEnabled() {
       return enabled;
