@@ -177,6 +177,58 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     if (replacement.version() != expectedVersion + 1) {
       throw new IllegalArgumentException("replacement version must be expectedVersion + 1");
     }
+    ReplaceCall call = replaceCall(replacement, expectedVersion);
+    return replaced(call, write(replacement.tenant(), call.score(), Scripts.REPLACE, call.keys(), call.args()));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>All the compare-and-set scripts are sent before the first reply is awaited, so a batch costs about one round
+   * trip instead of one per session (on a cluster, Lettuce sends each to the master of its tenant's slot). If one
+   * fails, every tenant of the batch is {@linkplain #owed owed} a registration: any of its scripts may have run.
+   */
+  @Override
+  public List<Boolean> replaceEach(List<StoredSession> replacements) {
+    SessionStore.checkReplaceEachArguments(replacements);
+    payOwed();
+    var calls = new ArrayList<ReplaceCall>(replacements.size());
+    var keys = new ArrayList<String[]>(replacements.size());
+    var args = new ArrayList<String[]>(replacements.size());
+    for (StoredSession replacement : replacements) {
+      ReplaceCall call = replaceCall(replacement, replacement.version() - 1);
+      calls.add(call);
+      keys.add(call.keys());
+      args.add(call.args());
+    }
+    List<List<Object>> replies;
+    try {
+      replies = redis.scripts(Scripts.REPLACE, keys, args);
+    } catch (HandoffException e) {
+      for (int i = 0; i < calls.size(); i++) {
+        owed.merge(calls.get(i).tenant(), calls.get(i).score(), Math::min);
+      }
+      throw e;
+    }
+    var applied = new ArrayList<Boolean>(replies.size());
+    HandoffException conflict = null;
+    for (int i = 0; i < replies.size(); i++) {
+      try {
+        applied.add(replaced(calls.get(i), replies.get(i)));
+      } catch (HandoffException e) { // a claim conflict or a failed registration: the rest still register
+        conflict = conflict == null ? e : conflict;
+      }
+    }
+    if (conflict != null) {
+      throw conflict;
+    }
+    return List.copyOf(applied);
+  }
+
+  /** The keys, arguments and expiry score of {@link Scripts#REPLACE} for one compare-and-set. */
+  private record ReplaceCall(String tenant, long score, String[] keys, String[] args) {}
+
+  private ReplaceCall replaceCall(StoredSession replacement, long expectedVersion) {
     KeySpace.TenantKeys tenant = keys.tenant(replacement.tenant());
     String sessionKey = tenant.session(replacement.id());
     String key = replacement.idempotencyKey();
@@ -194,10 +246,14 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     args.add(replacement.subject() instanceof Subject.ExistingUser existing ? existing.userId() : "");
     args.add(tenant.userPrefix());
     args.addAll(SessionHash.fields(replacement));
-    List<Object> reply = write(replacement.tenant(), score, Scripts.REPLACE,
+    return new ReplaceCall(replacement.tenant(), score,
         new String[] {sessionKey, key == null ? sessionKey : tenant.claim(key), tenant.ids(), tenant.expiry(),
             tenant.counterExpiry(), tenant.live(), user},
         args.toArray(String[]::new));
+  }
+
+  /** The answer of one {@link Scripts#REPLACE}, its tenant registered if it applied. */
+  private boolean replaced(ReplaceCall call, List<Object> reply) {
     long outcome = (Long) reply.get(0);
     if (outcome == 0) {
       return false;
@@ -205,7 +261,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     if (outcome == 2) {
       throw new HandoffException(ErrorCode.CONFLICT, "another session of this tenant holds this idempotency key");
     }
-    register(replacement.tenant(), score, (String) reply.get(1));
+    register(call.tenant(), call.score(), (String) reply.get(1));
     return true;
   }
 

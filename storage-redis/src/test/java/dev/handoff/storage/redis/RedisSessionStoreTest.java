@@ -478,6 +478,60 @@ class RedisSessionStoreTest {
     assertThat(store.find("t1", "csn_1")).isPresent();
   }
 
+  /**
+   * A sweep's batch of marks is sent whole before the first reply is awaited: with every reply held back, all of
+   * them still reach Redis (one by one, the first would time out and the rest never be sent). The caller is told
+   * the outcome is unknown, as the contract says, and the engine re-reads.
+   */
+  @Test
+  void replaceEachSendsTheWholeBatchBeforeAwaitingAReply() throws Exception {
+    String prefix = prefix();
+    FreezableProxy proxy = closeLater(new FreezableProxy("127.0.0.1", 6379));
+    RedisSessionStore store = closeLater(RedisSessionStore.builder().uri(proxy.uri()).keyPrefix(prefix)
+        .retention(TestRedis.RETENTION).commandTimeout(Duration.ofMillis(500)).build());
+    RedisSessionStore direct = TestRedis.sharedStore(MODE, prefix);
+    var marks = new ArrayList<StoredSession>();
+    for (int i = 0; i < 30; i++) {
+      StoredSession s = open("t" + i % 3, "csn_" + i).expiresAt(NOW).build();
+      direct.insert(s);
+      marks.add(s.toBuilder().status(SessionStatus.EXPIRED).version(1).build());
+    }
+
+    proxy.holdReplies();
+    assertThatThrownBy(() -> store.replaceEach(marks)).isInstanceOfSatisfying(HandoffException.class, e -> {
+      assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE);
+      assertThat(e.getMessage()).contains("outcome is unknown");
+    });
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!direct.listEnded(NOW, 100).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    for (StoredSession mark : marks) {
+      assertThat(direct.find(mark.tenant(), mark.id())).as("every mark ran").contains(mark);
+    }
+    proxy.releaseReplies();
+    assertThat(store.replaceEach(marks)).as("a retry finds them applied").containsOnly(false);
+  }
+
+  /** One mark of a batch whose idempotency key another session holds: the others apply, the call says CONFLICT. */
+  @Test
+  void replaceEachAppliesTheRestOfABatchAroundAClaimConflict() {
+    String prefix = prefix();
+    RedisSessionStore store = TestRedis.sharedStore(MODE, prefix);
+    StoredSession holder = open("t1", "csn_1").idempotency("k1", "fp").build();
+    StoredSession other = open("t1", "csn_2").build();
+    StoredSession third = open("t1", "csn_3").build();
+    List.of(holder, other, third).forEach(store::insert);
+    StoredSession stealing = other.toBuilder().idempotency("k1", "fp").version(1).build();
+    StoredSession revoked = third.toBuilder().status(SessionStatus.REVOKED).version(1).build();
+
+    assertThatThrownBy(() -> store.replaceEach(List.of(stealing, revoked)))
+        .isInstanceOfSatisfying(HandoffException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+    assertThat(store.find("t1", "csn_2")).contains(other);
+    assertThat(store.find("t1", "csn_3")).contains(revoked);
+    assertThat(store.findByIdempotencyKey("t1", "k1")).contains(holder);
+  }
+
   @Test
   void aDroppedConnectionFailsCallsAtOnceAndTheStoreReconnects() throws Exception {
     String prefix = prefix();
