@@ -11,6 +11,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -110,6 +111,19 @@ final class LettuceConnection implements AutoCloseable {
       } catch (RedisNoScriptException e) {
         replies.add(script(script, keys.get(i), args.get(i)));
       }
+    }
+    return replies;
+  }
+
+  /** The hashes at {@code keys} ({@code HGETALL}), all sent before the first reply is awaited; empty where absent. */
+  List<Map<String, String>> hashes(String operation, List<String> keys) {
+    var futures = new ArrayList<RedisFuture<Map<String, String>>>(keys.size());
+    for (String key : keys) {
+      futures.add(send(operation, () -> commands.hgetall(key)));
+    }
+    var replies = new ArrayList<Map<String, String>>(futures.size());
+    for (RedisFuture<Map<String, String>> future : futures) {
+      replies.add(await(operation, () -> future));
     }
     return replies;
   }

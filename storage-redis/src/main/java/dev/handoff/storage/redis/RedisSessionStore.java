@@ -359,9 +359,12 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
    *
    * <p>Visits the tenants of the registry whose earliest expiry is at or before {@code now} (a tenant with an
    * ended session is among them), a page of {@value #TENANT_PAGE} at a time; for each, one script reads its sorted
-   * set of non-terminal sessions by expiry from the start. The scripts of a page are sent together, so a page
-   * costs about one round trip. The answer is earliest first among the tenants visited. A session is listed only
-   * while Redis holds it, that is within the {@linkplain Builder#retention retention} after it ended.
+   * set of non-terminal sessions by expiry from the start and answers ids and expiries only. The scripts of a page
+   * are sent together, so a page costs about one round trip. Of all candidates, the {@code limit} earliest are then
+   * read (their hashes sent together: one more round trip), so many tenants with ended sessions cost ids rather
+   * than whole sessions; one that changed in between is left out. A single tenant answers whole sessions at once. The answer is earliest first among the tenants
+   * visited. A session is listed only while Redis holds it, that is within the {@linkplain Builder#retention
+   * retention} after it ended.
    */
   @Override
   public List<StoredSession> listEnded(Instant now, int limit) {
@@ -372,32 +375,59 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
     long nowNanos = EpochNanos.saturated(now);
     long nowScore = EpochNanos.floorMillis(nowNanos);
-    var ended = new ArrayList<StoredSession>();
-    for (int offset = 0; ended.size() < limit; offset += TENANT_PAGE) {
+    var candidates = new ArrayList<EndedCandidate>();
+    for (int offset = 0; candidates.size() < limit; offset += TENANT_PAGE) {
       int from = offset;
       List<String> tenants = redis.await("list tenants with ended sessions",
           () -> redis.commands().zrangebyscore(keys.registry(),
               Range.create(Double.NEGATIVE_INFINITY, (double) nowScore), Limit.create(from, TENANT_PAGE)));
       var scriptKeys = new ArrayList<String[]>(tenants.size());
       var scriptArgs = new ArrayList<String[]>(tenants.size());
-      String want = Integer.toString(limit - ended.size());
+      String want = Integer.toString(limit - candidates.size());
+      // One tenant alone (the usual deployment): its sessions whole, in this round trip.
+      boolean whole = from == 0 && tenants.size() == 1;
       for (String tenant : tenants) {
         KeySpace.TenantKeys tenantKeys = keys.tenant(tenant);
         scriptKeys.add(new String[] {tenantKeys.live(), tenantKeys.ids(), tenantKeys.expiry()});
         scriptArgs.add(new String[] {tenantKeys.sessionPrefix(), Long.toString(nowNanos), Long.toString(nowScore),
-            want});
+            want, whole ? "1" : "0"});
       }
       List<List<Object>> replies = redis.scripts(Scripts.LIST_ENDED, scriptKeys, scriptArgs);
+      if (whole) { // ordered by the millisecond score: sort within a millisecond
+        List<StoredSession> ended = sessions(tenants.get(0), replies.get(0));
+        ended.sort(Comparator.comparing(StoredSession::expiresAt));
+        return List.copyOf(ended);
+      }
       for (int i = 0; i < tenants.size(); i++) {
-        ended.addAll(sessions(tenants.get(i), replies.get(i)));
+        for (Object entry : replies.get(i)) {
+          List<?> pair = (List<?>) entry;
+          candidates.add(new EndedCandidate(tenants.get(i), (String) pair.get(0),
+              Long.parseLong((String) pair.get(1))));
+        }
       }
       if (tenants.size() < TENANT_PAGE) {
         break;
       }
     }
-    ended.sort(Comparator.comparing(StoredSession::expiresAt));
-    return List.copyOf(ended.subList(0, Math.min(limit, ended.size())));
+    candidates.sort(Comparator.comparingLong(EndedCandidate::expiresAtNanos));
+    List<EndedCandidate> kept = candidates.subList(0, Math.min(limit, candidates.size()));
+    List<Map<String, String>> hashes = redis.hashes("read ended sessions",
+        kept.stream().map(c -> keys.tenant(c.tenant()).session(c.id())).toList());
+    var ended = new ArrayList<StoredSession>(kept.size());
+    for (int i = 0; i < kept.size(); i++) {
+      if (!hashes.get(i).isEmpty()) {
+        StoredSession session = SessionHash.read(kept.get(i).tenant(), kept.get(i).id(), hashes.get(i));
+        if (!session.status().isTerminal() && !session.expiresAt().isAfter(now)) {
+          ended.add(session);
+        }
+      }
+    }
+    ended.sort(Comparator.comparing(StoredSession::expiresAt)); // one may have changed between the two reads
+    return List.copyOf(ended);
   }
+
+  /** A session {@link #listEnded} may answer: where it is and when it ended. */
+  private record EndedCandidate(String tenant, String id, long expiresAtNanos) {}
 
   /**
    * {@inheritDoc}

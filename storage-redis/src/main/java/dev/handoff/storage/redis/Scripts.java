@@ -223,9 +223,10 @@ final class Scripts {
       """);
 
   /**
-   * KEYS: live, ids, exp. ARGV: session prefix, now (ns), now (ms, rounded down), how many. Returns up to that
-   * many {id, {field, value, ...}} of sessions in a non-terminal status with expiresAt <= now, earliest first;
-   * drops the entries of sessions that expired natively.
+   * KEYS: live, ids, exp. ARGV: session prefix, now (ns), now (ms, rounded down), how many, '1' for whole sessions.
+   * Returns up to that many {id, expiresAt (ns)} of sessions in a non-terminal status with expiresAt <= now,
+   * earliest first, or with ARGV[5] '1' {id, {field, value, ...}}; drops the entries of sessions that expired
+   * natively. Ids alone where several tenants answer: of all their candidates, the caller reads only those it keeps.
    */
   static final LuaScript LIST_ENDED = LuaScript.of("list ended sessions", PRELUDE + """
       local want = tonumber(ARGV[4])
@@ -234,13 +235,16 @@ final class Scripts {
         local ids = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[3], 'BYSCORE', 'LIMIT', kept, want - #out)
         if #ids == 0 then break end
         for _, id in ipairs(ids) do
-          local hash = redis.call('HGETALL', ARGV[1] .. id)
-          if #hash == 0 then
+          local key = ARGV[1] .. id
+          local st, xa = unpack(redis.call('HMGET', key, 'st', 'xa'))
+          if not st and redis.call('EXISTS', key) == 0 then
             for _, index in ipairs(KEYS) do redis.call('ZREM', index, id) end
           else
             kept = kept + 1
             -- Not yet if it ends later within the same millisecond.
-            if LIVE[field(hash, 'st')] and not lt(ARGV[2], field(hash, 'xa')) then out[#out + 1] = {id, hash} end
+            if LIVE[st] and xa and not lt(ARGV[2], xa) then
+              out[#out + 1] = {id, ARGV[5] == '1' and redis.call('HGETALL', key) or xa}
+            end
           end
         end
       end
