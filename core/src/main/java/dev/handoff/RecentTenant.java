@@ -14,7 +14,7 @@ final class RecentTenant {
 
   private volatile Spelling last;
 
-  /** The remembered tenant if {@code value} starts with its spelling, else {@code null}. */
+  /** The remembered tenant and its prefix if {@code value} starts with that prefix, else {@code null}. */
   Spelling find(String value) {
     Spelling known = last;
     return known != null && value.startsWith(known.prefix) ? known : null;
