@@ -43,33 +43,42 @@ record BrowserSecret(String tenant, String sessionId, String value) {
       return null;
     }
     // Four parts: hb1, the tenant, the session id and the random part. The random part has a fixed length, so
-    // the last dot's place is known: three short scans for dots, no regex, no array.
-    int first = PREFIX.length() - 1;
+    // the last dot's place is known; a remembered tenant gives the second's. Short scans, no regex, no array.
     int third = value.length() - RANDOM_LENGTH - 1;
-    if (third <= first + 3 || !value.startsWith(PREFIX) || value.charAt(third) != '.'
-        || value.indexOf('.', third + 1) >= 0) {
+    if (third < PREFIX.length() + 3 || value.charAt(third) != '.' || value.indexOf('.', third + 1) >= 0) {
       return null;
     }
-    int second = value.indexOf('.', first + 1);
-    if (second <= first + 1 || second >= third - 1 || value.indexOf('.', second + 1) != third) {
+    RecentTenant.Spelling known = recent == null ? null : recent.find(value);
+    int second = known != null ? known.prefix().length() - 1
+        : value.startsWith(PREFIX) ? value.indexOf('.', PREFIX.length()) : -1;
+    if (second <= PREFIX.length() || second >= third - 1 || value.indexOf('.', second + 1) != third) {
       return null;
     }
-    String tenant = recent == null ? null : recent.find(value, first + 1, second);
+    String tenant = known != null ? known.tenant() : checkedTenant(value, second, recent);
     if (tenant == null) {
-      tenant = tenant(value, first + 1, second);
-      // The same rule as for every identifier, so that no store sees what create would have refused.
-      if (tenant == null || !RequestFields.isIdentifier(tenant, RequestFields.MAX_TENANT_LENGTH)) {
-        return null;
-      }
-      if (recent != null) {
-        recent.remember(value, first + 1, second, tenant);
-      }
+      return null;
     }
     String sessionId = value.substring(second + 1, third);
     if (!RequestFields.isIdentifier(sessionId, RequestFields.MAX_ID_LENGTH)) {
       return null;
     }
     return new BrowserSecret(tenant, sessionId, value);
+  }
+
+  /**
+   * The tenant spelled in {@code value} between the prefix and {@code second}, decoded and held to the rule for
+   * every identifier (so that no store sees what create would have refused), remembered in {@code recent}; or
+   * {@code null}.
+   */
+  private static String checkedTenant(String value, int second, RecentTenant recent) {
+    String tenant = tenant(value, PREFIX.length(), second);
+    if (tenant == null || !RequestFields.isIdentifier(tenant, RequestFields.MAX_TENANT_LENGTH)) {
+      return null;
+    }
+    if (recent != null) {
+      recent.remember(value.substring(0, second + 1), tenant);
+    }
+    return tenant;
   }
 
   /**

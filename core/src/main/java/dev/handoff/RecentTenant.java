@@ -9,20 +9,19 @@ package dev.handoff;
  * immutable pair, replaced whole.
  */
 final class RecentTenant {
-  private record Spelling(String encoded, String tenant) {}
+  /** A tenant and how every browser secret of it starts: {@code hb1.<base64url(tenant's UTF-8)>.}. */
+  record Spelling(String prefix, String tenant) {}
 
   private volatile Spelling last;
 
-  /** The tenant spelled by {@code value[from, to)} if it is the one remembered, else {@code null}. */
-  String find(String value, int from, int to) {
+  /** The remembered tenant and its prefix if {@code value} starts with that prefix, else {@code null}. */
+  Spelling find(String value) {
     Spelling known = last;
-    int length = to - from;
-    return known != null && known.encoded.length() == length && value.regionMatches(from, known.encoded, 0, length)
-        ? known.tenant : null;
+    return known != null && value.startsWith(known.prefix) ? known : null;
   }
 
-  /** Remembers {@code tenant}, which passed every check, as spelled by {@code value[from, to)}. */
-  void remember(String value, int from, int to, String tenant) {
-    last = new Spelling(value.substring(from, to), tenant);
+  /** Remembers {@code tenant}, which passed every check, as secrets starting with {@code prefix} spell it. */
+  void remember(String prefix, String tenant) {
+    last = new Spelling(prefix, tenant);
   }
 }

@@ -18,7 +18,7 @@ public record Intent(String type, Map<String, Object> payload) {
 
   public Intent {
     Objects.requireNonNull(type, "type");
-    if (type.isEmpty() || type.length() > MAX_TYPE_LENGTH || !type.chars().allMatch(Intent::isNameChar)) {
+    if (type.isEmpty() || type.length() > MAX_TYPE_LENGTH || !isName(type)) {
       throw new IllegalArgumentException(
           "intent type must be 1 to " + MAX_TYPE_LENGTH + " characters of [A-Za-z0-9_.-]");
     }
@@ -28,6 +28,16 @@ public record Intent(String type, Map<String, Object> payload) {
   /** An intent without parameters. */
   public static Intent of(String type) {
     return new Intent(type, Map.of());
+  }
+
+  /** A loop, not {@code chars().allMatch}: stores build an intent on every read, and the stream was 4% of one. */
+  private static boolean isName(String type) {
+    for (int i = 0; i < type.length(); i++) {
+      if (!isNameChar(type.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isNameChar(int c) {
