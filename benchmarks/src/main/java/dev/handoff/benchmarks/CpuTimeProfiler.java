@@ -1,5 +1,6 @@
 package dev.handoff.benchmarks;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -21,11 +22,16 @@ import org.openjdk.jmh.results.ScalarResult;
  * {@link HostedFlowBenchmark} that of its servlet container's threads ({@code cpu.server.norm}). On a machine
  * shared with other builds, wall-clock time per operation measures the queue for the CPUs as much as the code; the
  * CPU time of the benchmark threads does not, so ratios of it stay meaningful when the load average is far above the
- * number of CPUs. The collector's and the compiler's threads are left out (allocation is reported by
- * {@code -prof gc}); work in per-invocation setups counts.
+ * number of CPUs. The collector's and the compiler's threads are left out of these two (allocation is reported by
+ * {@code -prof gc}); work in per-invocation setups counts. {@code cpu.process.norm} is the whole JVM's CPU time per
+ * operation, those threads included: where one side of a comparison makes garbage that survives (sessions kept in
+ * a store) or more code to compile, its collections and compilations show there and not in the other two.
  */
 public final class CpuTimeProfiler implements InternalProfiler {
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final OperatingSystemMXBean os =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private long process;
   private Map<Long, Long> workers = Map.of();
   private Map<Long, Long> server = Map.of();
 
@@ -38,6 +44,7 @@ public final class CpuTimeProfiler implements InternalProfiler {
   public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
     workers = cpuNanos("-jmh-worker-");
     server = cpuNanos(HostedFlowBenchmark.SERVER_THREADS);
+    process = os.getProcessCpuTime();
   }
 
   @Override
@@ -45,12 +52,16 @@ public final class CpuTimeProfiler implements InternalProfiler {
       IterationParams iterationParams, IterationResult result) {
     long cpu = spentSince(workers, "-jmh-worker-");
     long serverCpu = spentSince(server, HostedFlowBenchmark.SERVER_THREADS);
+    long processCpu = os.getProcessCpuTime() - process;
     long ops = result.getMetadata() == null ? 0 : result.getMetadata().getMeasuredOps();
     if (ops <= 0) {
       return List.of();
     }
     var results = new ArrayList<Result>();
     results.add(new ScalarResult("cpu.time.norm", (double) cpu / ops, "ns/op", AggregationPolicy.AVG));
+    if (process >= 0) {
+      results.add(new ScalarResult("cpu.process.norm", (double) processCpu / ops, "ns/op", AggregationPolicy.AVG));
+    }
     if (serverCpu > 0) {
       results.add(new ScalarResult("cpu.server.norm", (double) serverCpu / ops, "ns/op", AggregationPolicy.AVG));
     }

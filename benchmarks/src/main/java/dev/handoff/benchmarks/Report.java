@@ -129,8 +129,9 @@ final class Report {
       double mean = bare.get().mean() / handoff.get().mean();
       double best = bare.get().best() / handoff.get().best();
       double server = bare.get().serverCpuPerOp() / handoff.get().serverCpuPerOp();
-      line(what, fmt(mean) + " / " + fmt(best) + " (server CPU per flow " + fmt(server) + ")", mean >= 0.8,
-          best >= 0.8);
+      double process = bare.get().processCpuPerOp() / handoff.get().processCpuPerOp();
+      line(what, fmt(mean) + " / " + fmt(best) + " (server CPU per flow " + fmt(server)
+          + (Double.isNaN(process) ? "" : ", whole JVM " + fmt(process)) + ")", mean >= 0.8, best >= 0.8);
     }
   }
 

@@ -19,10 +19,11 @@ import java.util.TreeMap;
 final class Results {
   /**
    * One JMH benchmark at one thread count, normalised to nanoseconds per operation; {@code serverCpuPerOp} is the
-   * servlet container's CPU time of {@link HostedFlowBenchmark}, NaN elsewhere.
+   * servlet container's CPU time of {@link HostedFlowBenchmark}, NaN elsewhere; {@code processCpuPerOp} the whole
+   * JVM's ({@code cpu.process.norm}), NaN in runs from before {@link CpuTimeProfiler} reported it.
    */
   record Row(String benchmark, String method, Map<String, String> params, int threads, double mean, double error,
-      double best, double bytesPerOp, double cpuPerOp, double serverCpuPerOp) {
+      double best, double bytesPerOp, double cpuPerOp, double serverCpuPerOp, double processCpuPerOp) {
     /** Operations per second over all threads, from the mean. */
     double throughput() {
       return threads * 1e9 / mean;
@@ -97,7 +98,7 @@ final class Results {
         run.get("threads").asInt(), primary.get("score").asDouble() * scale,
         primary.get("scoreError").asDouble(Double.NaN) * scale, best * scale,
         timedOr(run, "timedAllocatedBytes", "gc.alloc.rate.norm"), timedOr(run, "timedCpuNanos", "cpu.time.norm"),
-        secondary(run, "cpu.server.norm"));
+        secondary(run, "cpu.server.norm"), secondary(run, "cpu.process.norm"));
   }
 
   /**
