@@ -23,10 +23,18 @@ import org.openjdk.jmh.results.ScalarResult;
  * CPU time of the benchmark threads does not, so ratios of it stay meaningful when the load average is far above the
  * number of CPUs. The collector's and the compiler's threads are left out (allocation is reported by
  * {@code -prof gc}); work in per-invocation setups counts.
+ *
+ * <p>{@code cpu.process.norm} is the CPU time of the whole JVM per operation, the collector's threads (and the
+ * compiler's, little after warm-up) included: its excess over {@code cpu.time.norm} is mostly what garbage
+ * collection costs per operation, which decides how far a benchmark can scale on two cores when the collector's
+ * pauses stop every thread.
  */
 public final class CpuTimeProfiler implements InternalProfiler {
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final com.sun.management.OperatingSystemMXBean process =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private Map<Long, Long> workers = Map.of();
+  private long processCpuAtStart;
   private Map<Long, Long> server = Map.of();
 
   @Override
@@ -38,11 +46,13 @@ public final class CpuTimeProfiler implements InternalProfiler {
   public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
     workers = cpuNanos("-jmh-worker-");
     server = cpuNanos(HostedFlowBenchmark.SERVER_THREADS);
+    processCpuAtStart = process.getProcessCpuTime();
   }
 
   @Override
   public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams,
       IterationParams iterationParams, IterationResult result) {
+    long processCpu = process.getProcessCpuTime() - processCpuAtStart;
     long cpu = spentSince(workers, "-jmh-worker-");
     long serverCpu = spentSince(server, HostedFlowBenchmark.SERVER_THREADS);
     long ops = result.getMetadata() == null ? 0 : result.getMetadata().getMeasuredOps();
@@ -51,6 +61,9 @@ public final class CpuTimeProfiler implements InternalProfiler {
     }
     var results = new ArrayList<Result>();
     results.add(new ScalarResult("cpu.time.norm", (double) cpu / ops, "ns/op", AggregationPolicy.AVG));
+    if (processCpuAtStart >= 0) {
+      results.add(new ScalarResult("cpu.process.norm", (double) processCpu / ops, "ns/op", AggregationPolicy.AVG));
+    }
     if (serverCpu > 0) {
       results.add(new ScalarResult("cpu.server.norm", (double) serverCpu / ops, "ns/op", AggregationPolicy.AVG));
     }
