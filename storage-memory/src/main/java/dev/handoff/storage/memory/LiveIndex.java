@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
  *
  * <p>The entries are the stored sessions themselves, which the cache holds anyway: an entry object of its own per
  * session (expiry, tenant and id copied out) was one more object that every young collection copied for every
- * session created (benchmarks/README.md, "Scaling").
+ * session created (benchmarks/README.md, session 5).
  */
 final class LiveIndex {
   /** By expiry, then tenant and id: one place per session, whatever its other components. */
