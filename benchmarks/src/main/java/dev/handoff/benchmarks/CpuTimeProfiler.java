@@ -33,8 +33,8 @@ public final class CpuTimeProfiler implements InternalProfiler {
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final com.sun.management.OperatingSystemMXBean process =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-  private Map<Long, Long> workers = Map.of();
   private long processCpuAtStart;
+  private Map<Long, Long> workers = Map.of();
   private Map<Long, Long> server = Map.of();
 
   @Override
