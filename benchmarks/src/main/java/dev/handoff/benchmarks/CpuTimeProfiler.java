@@ -1,6 +1,5 @@
 package dev.handoff.benchmarks;
 
-import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -22,16 +21,19 @@ import org.openjdk.jmh.results.ScalarResult;
  * {@link HostedFlowBenchmark} that of its servlet container's threads ({@code cpu.server.norm}). On a machine
  * shared with other builds, wall-clock time per operation measures the queue for the CPUs as much as the code; the
  * CPU time of the benchmark threads does not, so ratios of it stay meaningful when the load average is far above the
- * number of CPUs. The collector's and the compiler's threads are left out of these two (allocation is reported by
- * {@code -prof gc}); work in per-invocation setups counts. {@code cpu.process.norm} is the whole JVM's CPU time per
- * operation, those threads included: where one side of a comparison makes garbage that survives (sessions kept in
- * a store) or more code to compile, its collections and compilations show there and not in the other two.
+ * number of CPUs. The collector's and the compiler's threads are left out (allocation is reported by
+ * {@code -prof gc}); work in per-invocation setups counts.
+ *
+ * <p>{@code cpu.process.norm} is the CPU time of the whole JVM per operation, the collector's threads (and the
+ * compiler's, little after warm-up) included: its excess over {@code cpu.time.norm} is mostly what garbage
+ * collection costs per operation, which decides how far a benchmark can scale on two cores when the collector's
+ * pauses stop every thread.
  */
 public final class CpuTimeProfiler implements InternalProfiler {
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-  private final OperatingSystemMXBean os =
-      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-  private long process;
+  private final com.sun.management.OperatingSystemMXBean process =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private long processCpuAtStart;
   private Map<Long, Long> workers = Map.of();
   private Map<Long, Long> server = Map.of();
 
@@ -44,22 +46,22 @@ public final class CpuTimeProfiler implements InternalProfiler {
   public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
     workers = cpuNanos("-jmh-worker-");
     server = cpuNanos(HostedFlowBenchmark.SERVER_THREADS);
-    process = os.getProcessCpuTime();
+    processCpuAtStart = process.getProcessCpuTime();
   }
 
   @Override
   public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams,
       IterationParams iterationParams, IterationResult result) {
+    long processCpu = process.getProcessCpuTime() - processCpuAtStart;
     long cpu = spentSince(workers, "-jmh-worker-");
     long serverCpu = spentSince(server, HostedFlowBenchmark.SERVER_THREADS);
-    long processCpu = os.getProcessCpuTime() - process;
     long ops = result.getMetadata() == null ? 0 : result.getMetadata().getMeasuredOps();
     if (ops <= 0) {
       return List.of();
     }
     var results = new ArrayList<Result>();
     results.add(new ScalarResult("cpu.time.norm", (double) cpu / ops, "ns/op", AggregationPolicy.AVG));
-    if (process >= 0) {
+    if (processCpuAtStart >= 0) {
       results.add(new ScalarResult("cpu.process.norm", (double) processCpu / ops, "ns/op", AggregationPolicy.AVG));
     }
     if (serverCpu > 0) {

@@ -320,8 +320,8 @@ public final class CaffeineSessionStore implements SessionStore {
       throw new IllegalArgumentException("limit must be at least 1");
     }
     var ended = new LinkedHashMap<SessionKey, StoredSession>();
-    for (LiveIndex.Entry entry : live.inExpiryOrder()) {
-      if (ended.size() == limit || entry.endsAfter(now)) {
+    for (StoredSession entry : live.inExpiryOrder()) {
+      if (ended.size() == limit || entry.expiresAt().isAfter(now)) {
         break;
       }
       var key = new SessionKey(entry.tenant(), entry.id());
