@@ -75,6 +75,12 @@ class RedisSessionStoreTest {
     return prefix;
   }
 
+  /** A store of its own, over {@code proxy}, closed after the test. */
+  private RedisSessionStore behind(FreezableProxy proxy, String prefix, Duration commandTimeout) {
+    return closeLater(RedisSessionStore.builder().uri(proxy.uri()).keyPrefix(prefix).retention(TestRedis.RETENTION)
+        .commandTimeout(commandTimeout).build());
+  }
+
   private <T extends AutoCloseable> T closeLater(T closeable) {
     closeables.add(closeable);
     return closeable;
@@ -451,8 +457,7 @@ class RedisSessionStoreTest {
   void aReplyThatDoesNotComeTimesOutAndTheOutcomeIsUnknown() throws Exception {
     String prefix = prefix();
     FreezableProxy proxy = closeLater(new FreezableProxy("127.0.0.1", 6379));
-    RedisSessionStore store = closeLater(RedisSessionStore.builder().uri(proxy.uri()).keyPrefix(prefix)
-        .retention(TestRedis.RETENTION).commandTimeout(Duration.ofMillis(300)).build());
+    RedisSessionStore store = behind(proxy, prefix, Duration.ofMillis(300));
     RedisSessionStore direct = TestRedis.sharedStore(MODE, prefix);
     store.insert(open("t1", "csn_1").build());
 
@@ -487,8 +492,7 @@ class RedisSessionStoreTest {
   void replaceEachSendsTheWholeBatchBeforeAwaitingAReply() throws Exception {
     String prefix = prefix();
     FreezableProxy proxy = closeLater(new FreezableProxy("127.0.0.1", 6379));
-    RedisSessionStore store = closeLater(RedisSessionStore.builder().uri(proxy.uri()).keyPrefix(prefix)
-        .retention(TestRedis.RETENTION).commandTimeout(Duration.ofMillis(500)).build());
+    RedisSessionStore store = behind(proxy, prefix, Duration.ofMillis(500));
     RedisSessionStore direct = TestRedis.sharedStore(MODE, prefix);
     var marks = new ArrayList<StoredSession>();
     for (int i = 0; i < 30; i++) {
@@ -536,8 +540,7 @@ class RedisSessionStoreTest {
   void aDroppedConnectionFailsCallsAtOnceAndTheStoreReconnects() throws Exception {
     String prefix = prefix();
     FreezableProxy proxy = closeLater(new FreezableProxy("127.0.0.1", 6379));
-    RedisSessionStore store = closeLater(RedisSessionStore.builder().uri(proxy.uri()).keyPrefix(prefix)
-        .retention(TestRedis.RETENTION).commandTimeout(Duration.ofSeconds(20)).build());
+    RedisSessionStore store = behind(proxy, prefix, Duration.ofSeconds(20));
     store.insert(open("t1", "csn_1").build());
 
     proxy.dropConnections();
@@ -576,8 +579,7 @@ class RedisSessionStoreTest {
   void aScriptWhoseConnectionWasLostIsNotRunAgainAfterTheReconnect() throws Exception {
     String prefix = prefix();
     FreezableProxy proxy = closeLater(new FreezableProxy("127.0.0.1", 6379));
-    RedisSessionStore store = closeLater(RedisSessionStore.builder().uri(proxy.uri()).keyPrefix(prefix)
-        .retention(TestRedis.RETENTION).commandTimeout(Duration.ofSeconds(5)).build());
+    RedisSessionStore store = behind(proxy, prefix, Duration.ofSeconds(5));
     RedisSessionStore direct = TestRedis.sharedStore(MODE, prefix);
     store.insert(open("t1", "csn_1").build());
 
@@ -612,8 +614,7 @@ class RedisSessionStoreTest {
   void aSessionWhoseInsertReplyWasLostIsStillListedWhenItEnds() throws Exception {
     String prefix = prefix();
     FreezableProxy proxy = closeLater(new FreezableProxy("127.0.0.1", 6379));
-    RedisSessionStore store = closeLater(RedisSessionStore.builder().uri(proxy.uri()).keyPrefix(prefix)
-        .retention(TestRedis.RETENTION).commandTimeout(Duration.ofMillis(300)).build());
+    RedisSessionStore store = behind(proxy, prefix, Duration.ofMillis(300));
     RedisSessionStore direct = TestRedis.sharedStore(MODE, prefix);
     StoredSession first = open("t1", "csn_1").expiresAt(NOW).build();
 
