@@ -190,12 +190,19 @@ public final class Json {
       throw parser.error("expected a JSON object");
     }
     @SuppressWarnings("unchecked")
-    var result = (Map<String, Object>) parser.value(0);
-    parser.skipWhitespace();
-    if (parser.pos != text.length()) {
-      throw parser.error("trailing characters");
-    }
+    var result = (Map<String, Object>) parser.whole();
     return result;
+  }
+
+  /**
+   * Parses JSON text of any value (an object, array, string, number, literal) into the shapes {@link #copyOf}
+   * produces; the inverse of {@link #write}. For a store that reads its own JSON in place, this decodes the rare
+   * string literal that holds an escape.
+   *
+   * @throws IllegalArgumentException if the text is not a single JSON value, or nesting is too deep
+   */
+  public static Object parse(String text) {
+    return new Parser(text).whole();
   }
 
   /** A strict recursive-descent parser (RFC 8259); one instance per call. */
@@ -205,6 +212,16 @@ public final class Json {
 
     Parser(String s) {
       this.s = s;
+    }
+
+    /** The one value the text holds, surrounded by whitespace only. */
+    Object whole() {
+      Object result = value(0);
+      skipWhitespace();
+      if (pos != s.length()) {
+        throw error("trailing characters");
+      }
+      return result;
     }
 
     Object value(int depth) {

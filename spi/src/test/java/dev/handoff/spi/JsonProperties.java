@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -47,6 +48,30 @@ class JsonProperties {
     var copy = Json.copyOf(tree);
     assertThat(Json.parseObject(Json.write(copy))).isEqualTo(copy);
     assertThat(Json.copyOf(copy)).isEqualTo(copy);
+  }
+
+  @Provide
+  Arbitrary<Object> values() {
+    return value(3);
+  }
+
+  @Property(tries = 500)
+  void anyWrittenValueParsesBackToTheCopy(@ForAll("values") Object value) {
+    var holder = new HashMap<String, Object>();
+    holder.put("v", value);
+    Object copy = Json.copyOf(holder).get("v");
+    assertThat(Json.parse(Json.write(copy))).isEqualTo(copy);
+    assertThat(Json.parse(" " + Json.write(copy) + "\n")).isEqualTo(copy);
+  }
+
+  @Property(tries = 300)
+  void garbageValuesAreRejectedWithIllegalArgumentOnly(@ForAll String text) {
+    try {
+      Object parsed = Json.parse(text);
+      assertThat(Json.parse(Json.write(parsed))).isEqualTo(parsed);
+    } catch (IllegalArgumentException expected) {
+      assertThat(expected).hasMessageStartingWith("invalid JSON");
+    }
   }
 
   @Property(tries = 200)

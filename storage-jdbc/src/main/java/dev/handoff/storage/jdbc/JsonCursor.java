@@ -1,12 +1,14 @@
 package dev.handoff.storage.jdbc;
 
+import dev.handoff.spi.Json;
+
 /**
  * A strict pull reader (RFC 8259) for the small JSON values this store writes itself: the browser binding, login
  * challenge, recovery links, access log and subject columns, whose values are strings, integers, {@code null} or
  * (subject attributes only) a nested value to skip. It reads fields in place, without building maps or going
  * through {@code BigDecimal}: these columns are decoded on every {@code find}, and the general
- * {@link dev.handoff.spi.Json} parser was half of an H2 lookup's time. Any value of the general shapes (intent
- * payload, metadata, presentation) still goes through {@link dev.handoff.spi.Json}.
+ * {@link Json} parser was half of an H2 lookup's time. Any value of the general shapes (intent
+ * payload, metadata, presentation) still goes through {@link Json}.
  *
  * <p>Every malformed input is an {@link IllegalArgumentException}, which the row reader reports as a corrupt row.
  * One instance per value; not thread-safe.
@@ -125,47 +127,23 @@ final class JsonCursor {
         return s.substring(start, i);
       }
       if (c == '\\' || c < 0x20) {
-        break;
+        return escaped(start);
       }
     }
-    var out = new StringBuilder(s.length() - start);
-    while (true) {
-      char c = next();
-      if (c == '"') {
-        return out.toString();
-      }
-      if (c < 0x20) {
-        throw error("control character in string");
-      }
-      if (c != '\\') {
-        out.append(c);
-        continue;
-      }
-      char e = next();
-      switch (e) {
-        case '"', '\\', '/' -> out.append(e);
-        case 'b' -> out.append('\b');
-        case 'f' -> out.append('\f');
-        case 'n' -> out.append('\n');
-        case 'r' -> out.append('\r');
-        case 't' -> out.append('\t');
-        case 'u' -> {
-          if (pos + 4 > s.length()) {
-            throw error("truncated escape");
-          }
-          int code = 0;
-          for (int i = 0; i < 4; i++) {
-            int digit = Character.digit(s.charAt(pos++), 16);
-            if (digit < 0) {
-              throw error("bad escape");
-            }
-            code = code * 16 + digit;
-          }
-          out.append((char) code);
-        }
-        default -> throw error("bad escape");
-      }
+    throw error("unterminated string");
+  }
+
+  /** The string literal whose content starts at {@code start} and holds an escape, decoded by {@link Json}. */
+  private String escaped(int start) {
+    int i = start;
+    while (i < s.length() && s.charAt(i) != '"') {
+      i += s.charAt(i) == '\\' ? 2 : 1;
     }
+    if (i >= s.length()) {
+      throw error("unterminated string");
+    }
+    pos = i + 1;
+    return (String) Json.parse(s.substring(start - 1, pos));
   }
 
   /** The current field's value, an integer that fits a {@code long} (no fraction, no exponent). */
@@ -207,20 +185,20 @@ final class JsonCursor {
     if (c == '"') {
       string();
     } else if (c == '{') {
-      int saved = afterMemberAsInt();
+      boolean saved = afterMember;
       beginObject();
       while (nextField()) {
         skipValue();
       }
-      afterMember = saved == 1;
+      afterMember = saved;
     } else if (c == '[') {
-      int saved = afterMemberAsInt();
+      boolean saved = afterMember;
       beginArray();
       while (nextElement()) {
         skipValue();
         afterMember = true;
       }
-      afterMember = saved == 1;
+      afterMember = saved;
     } else if (c == 't') {
       literal("true");
     } else if (c == 'f') {
@@ -230,10 +208,6 @@ final class JsonCursor {
     } else {
       skipNumber();
     }
-  }
-
-  private int afterMemberAsInt() {
-    return afterMember ? 1 : 0;
   }
 
   private void skipNumber() {
