@@ -27,6 +27,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -55,9 +56,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * the cost of the protocol's requests on this container, without any of Handoff's work. JMH threads are concurrent
  * browsers, each with its own kept-alive HTTP/1.1 connection ({@link Http1Client}). The load generator runs on
  * the same machine, so its CPU time is in both sides' throughput; {@code cpu.server.norm} is the container
- * threads' CPU time per flow, the server's side alone.
+ * threads' CPU time per flow, the server's side alone. The fork's heap is fixed and touched before the first
+ * iteration ({@link SteadyHeap}).
  */
 @State(Scope.Benchmark)
+@Fork(jvmArgsAppend = {SteadyHeap.XMS, SteadyHeap.XMX, SteadyHeap.PRE_TOUCH})
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class HostedFlowBenchmark {
