@@ -24,10 +24,7 @@ class BrowserCookieProperties {
     assertThat(BrowserCookie.isValue(value)).isEqualTo(expected);
   }
 
-  /**
-   * Beside the allowed ranges: their neighbours, and characters whose low six bits are those of an allowed one
-   * (the check is a bit set indexed by them).
-   */
+  /** Beside the allowed ranges: their neighbours, and characters whose low byte or six bits are an allowed one. */
   private static final String STRANGE = "/:@[`{\u007f\u0080\u00ad\u00ae\u00c1\u0141\u016d\u2d2d\uffff";
 
   @Provide
