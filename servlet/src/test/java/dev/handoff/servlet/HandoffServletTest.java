@@ -138,6 +138,34 @@ class HandoffServletTest {
   }
 
   /** A container with the flow's servlet registered by {@link HandoffServlet#register} in context {@code /app}. */
+  @Test
+  void theBrowserCookieIsReadFromEveryCookieHeaderAndAHostileValueNeverPasses() throws Exception {
+    try (var container = registered(16, 2)) {
+      var request = dev.handoff.CreateSessionRequest.builder(Container.TENANT)
+          .intent("checkout", java.util.Map.of("plan", "p")).user(Container.ADA.id())
+          .callbackUrl("https://example.com/done").build();
+      String secret = container.handoff.redeem(container.handoff.create(request).token().orElseThrow())
+          .browserSecret();
+      String page = "GET /app/checkout/session HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
+
+      // The secret in a second Cookie header (as HTTP/2 sends cookies), after other cookies: found.
+      assertThat(raw(container, page + "Cookie: theme=dark\r\nCookie: a=1; handoff=" + secret + "\r\n\r\n"))
+          .startsWith("HTTP/1.1 200");
+      // Quoted, as RFC 6265 allows: the same value.
+      assertThat(raw(container, page + "Cookie: handoff=\"" + secret + "\"\r\n\r\n")).startsWith("HTTP/1.1 200");
+      // Hostile values are refused before the engine sees them, even with the real secret behind them: the first
+      // cookie of the name is the browser's, and it is not a secret at all.
+      for (String hostile : new String[] {"<script>alert(1)</script>", secret + "<", secret + " x",
+          "a".repeat(513), "%41" + secret, secret + "\"", "\"" + secret}) {
+        assertThat(raw(container, page + "Cookie: handoff=" + hostile + "; handoff=" + secret + "\r\n\r\n"))
+            .as(hostile).startsWith("HTTP/1.1 401");
+      }
+      // A name that only starts or ends like the cookie's is another cookie.
+      assertThat(raw(container, page + "Cookie: handoffx=" + secret + "; xhandoff=" + secret + "; Handoff="
+          + secret + "\r\n\r\n")).startsWith("HTTP/1.1 401");
+    }
+  }
+
   static Container registered(int threads, int timeoutSeconds) throws Exception {
     return new Container("/app", "/app/checkout", threads, setup -> HandoffServlet.builder(setup.flow())
         .maxFormBytes(4096).requestTimeout(Duration.ofSeconds(timeoutSeconds)).build().register(setup.context()));

@@ -42,6 +42,8 @@ final class FlowRoutes {
   private final IntentSummaries intents;
   private final PageRenderer renderer;
   private final CspNonces nonces = new CspNonces();
+  /** Callback URLs are checked on every session page and completion; the flow's sessions mostly share a few. */
+  private final RecentLocation callbacks = new RecentLocation();
 
   FlowRoutes(Handoff handoff, String origin, String mountPath, boolean redeemOnGet, BrowserCookie cookie,
       BrowserCookie recoveryCookie, IntentSummaries intents, PageRenderer renderer) {
@@ -242,7 +244,7 @@ final class FlowRoutes {
     }
     Session session = browser.session();
     PageTexts texts = ex.texts(session.locale());
-    Locations.Checked callback = Locations.check(session.callbackUrl());
+    Locations.Checked callback = callbacks.check(session.callbackUrl());
     String wayBack = callback == null ? null : callback.url();
     ex.formTarget(callback == null ? null : callback.origin());
     String formToken = handoff.formToken(secret.get());
@@ -268,7 +270,7 @@ final class FlowRoutes {
   private void ended(Exchange ex, String secret, HandoffException e) {
     Optional<Session> known = handoff.sessionOf(secret);
     if (known.isEmpty()) {
-      ex.message(401, "ended", Locations.safe(e.redirectUrl().orElse(null)));
+      ex.message(401, "ended", callbacks.safe(e.redirectUrl().orElse(null)));
       return;
     }
     Session session = known.get();
@@ -284,7 +286,7 @@ final class FlowRoutes {
           offer.get());
       return;
     }
-    ex.message(200, key, Locations.safe(session.callbackUrl()), session);
+    ex.message(200, key, callbacks.safe(session.callbackUrl()), session);
   }
 
   /** A page that says what ended ({@code titleKey}) and offers to continue by email: the recovery's first step. */
@@ -292,8 +294,8 @@ final class FlowRoutes {
     Session session = offer.session();
     PageTexts texts = ex.texts(session.locale());
     ex.page(status, page(ex, HostedPage.Kind.RECOVER, texts, session.theme(), titleKey, "recover.message", null,
-        intents.summarise(session.intent(), texts.locale()), null, null, Locations.safe(session.callbackUrl()), null,
-        null, offer.ticket()));
+        intents.summarise(session.intent(), texts.locale()), null, null, callbacks.safe(session.callbackUrl()),
+        null, null, offer.ticket()));
   }
 
   /**
@@ -313,7 +315,7 @@ final class FlowRoutes {
     String notice = Notice.fromKey(ex.request.queryParameter("notice").orElse(null))
         .map(n -> texts.get(n.textKey())).orElse(null);
     var intent = intents.summarise(session.intent(), texts.locale());
-    String wayBack = Locations.safe(session.callbackUrl());
+    String wayBack = callbacks.safe(session.callbackUrl());
     if (!offer.codeSent() || ex.request.queryParameter("step").filter("email"::equals).isPresent()) {
       ex.page(200, page(ex, HostedPage.Kind.RECOVER, texts, session.theme(), "recover.title", "recover.message",
           notice, intent, null, null, wayBack, null, null, offer.ticket()));
@@ -351,7 +353,7 @@ final class FlowRoutes {
         default -> throw e;
       };
       if (notice == null) {
-        ex.message(e.httpStatus(), "notRecoverable", Locations.safe(e.redirectUrl().orElse(null)));
+        ex.message(e.httpStatus(), "notRecoverable", callbacks.safe(e.redirectUrl().orElse(null)));
         return;
       }
       ex.header("Set-Cookie", recoveryCookie.set(ticket.get()));
@@ -483,14 +485,14 @@ final class FlowRoutes {
       ex.redirect(url("/session"));
       return;
     }
-    String callback = toCallback ? Locations.safe(ended.callbackUrl()) : null;
+    String callback = toCallback ? callbacks.safe(ended.callbackUrl()) : null;
     ex.redirect(callback == null ? url("/session") : callback);
   }
 
   /** The page for a failed step: what happened, and the way back to the callback URL when the engine knows it. */
   private void problem(Exchange ex, HandoffException e) {
     ex.reset();
-    String wayBack = Locations.safe(e.redirectUrl().orElse(null));
+    String wayBack = callbacks.safe(e.redirectUrl().orElse(null));
     String key = switch (e.code()) {
       case INVALID_TOKEN, INVALID_REQUEST -> "invalid";
       case EXPIRED -> "expired";

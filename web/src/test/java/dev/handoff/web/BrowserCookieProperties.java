@@ -23,4 +23,24 @@ class BrowserCookieProperties {
 
     assertThat(BrowserCookie.isValue(value)).isEqualTo(expected);
   }
+
+  /** Beside the allowed ranges: their neighbours, and characters whose low byte or six bits are an allowed one. */
+  private static final String STRANGE = "/:@[`{\u007f\u0080\u00ad\u00ae\u00c1\u0141\u016d\u2d2d\uffff";
+
+  @Provide
+  Arbitrary<String> allowed() {
+    return Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withCharRange('0', '9')
+        .withChars('.', '_', '-').ofMinLength(1).ofMaxLength(512);
+  }
+
+  @Property(tries = 1000)
+  void anyOneCharacterOutsideThePatternIsRefused(@ForAll("allowed") String value,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 14) int strange,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 511) int at) {
+    assertThat(BrowserCookie.isValue(value)).isTrue();
+    int place = at % value.length();
+    String spoiled = value.substring(0, place) + STRANGE.charAt(strange) + value.substring(place + 1);
+
+    assertThat(BrowserCookie.isValue(spoiled)).as(spoiled).isFalse();
+  }
 }

@@ -25,4 +25,16 @@ class LocationsTest {
       assertThat(Locations.origin(url)).as(url).isNull();
     }
   }
+
+  @Test
+  void theRememberedCheckAnswersAsAFullCheckForEveryUrl() {
+    var recent = new RecentLocation();
+    String[] urls = {"https://App.Example.com:8443/done?x=é", "https://App.Example.com:8443/done?x=é",
+        "javascript:alert(1)", "javascript:alert(1)", null, "https://example.com/a", "https://exa mple.com/",
+        "https://example.com/a", "HTTPS://App.Example.com:8443/done?x=é"};
+    for (String url : urls) {
+      assertThat(recent.check(url)).as(url).isEqualTo(Locations.check(url));
+      assertThat(recent.safe(url)).as(url).isEqualTo(Locations.safe(url));
+    }
+  }
 }
