@@ -2,11 +2,15 @@ package dev.handoff.spi;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The JSON-shaped values carried by intents, metadata and user attributes: {@code null}, {@link String},
@@ -33,6 +37,9 @@ public final class Json {
    * @throws IllegalArgumentException if a value is not JSON-shaped, a number is not finite, or nesting is too deep
    */
   public static Map<String, Object> copyOf(Map<String, ?> map) {
+    if (map instanceof FrozenObject frozen) {
+      return frozen; // this class's own result (of copyOf or a parse): already checked, deep-frozen and normalized
+    }
     return copyObject(map, 0);
   }
 
@@ -48,7 +55,7 @@ public final class Json {
       }
       copy.put(key, copyValue(e.getValue(), depth + 1));
     }
-    return Collections.unmodifiableMap(copy);
+    return new FrozenObject(copy);
   }
 
   private static Object copyValue(Object value, int depth) {
@@ -205,6 +212,55 @@ public final class Json {
     return new Parser(text).whole();
   }
 
+  /**
+   * An object {@link #copyOf} or the parser built: unmodifiable, its values JSON-shaped, frozen and normalized, so
+   * {@link #copyOf} returns it as it is. A store reads an intent's payload with the parser and {@link Intent} then
+   * copies it, on every lookup; a session's metadata is copied on every change of the session. Only this class
+   * constructs one, around a map no one else holds.
+   */
+  private static final class FrozenObject extends AbstractMap<String, Object> {
+    private final Map<String, Object> view;
+
+    FrozenObject(LinkedHashMap<String, Object> entries) {
+      this.view = Collections.unmodifiableMap(entries);
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+      return view.entrySet();
+    }
+
+    @Override
+    public Set<String> keySet() {
+      return view.keySet();
+    }
+
+    @Override
+    public Collection<Object> values() {
+      return view.values();
+    }
+
+    @Override
+    public int size() {
+      return view.size();
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return view.containsKey(key);
+    }
+
+    @Override
+    public Object get(Object key) {
+      return view.get(key);
+    }
+
+    @Override
+    public void forEach(BiConsumer<? super String, ? super Object> action) {
+      view.forEach(action);
+    }
+  }
+
   /** A strict recursive-descent parser (RFC 8259); one instance per call. */
   private static final class Parser {
     private final String s;
@@ -255,7 +311,7 @@ public final class Json {
       skipWhitespace();
       if (peek() == '}') {
         pos++;
-        return Collections.unmodifiableMap(map);
+        return new FrozenObject(map);
       }
       while (true) {
         skipWhitespace();
@@ -272,7 +328,7 @@ public final class Json {
         skipWhitespace();
         char c = next();
         if (c == '}') {
-          return Collections.unmodifiableMap(map);
+          return new FrozenObject(map);
         }
         if (c != ',') {
           throw error("expected ',' or '}'");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,5 +76,26 @@ class JsonTest {
     var withNull = new HashMap<String, Object>();
     withNull.put("x", Arrays.asList(1, null));
     assertThat(Json.copyOf(withNull)).isEqualTo(Map.of("x", Arrays.asList(1L, null)));
+  }
+
+  @Test
+  void ownTreesAreNotCopiedAgainButBehaveAsCopies() {
+    var parsed = Json.parseObject("{\"plan\":\"pln_1\",\"n\":{\"m\":[1,2]}}");
+    var copied = Json.copyOf(Map.of("plan", "pln_1"));
+    assertThat(Json.copyOf(parsed)).isSameAs(parsed);
+    assertThat(Json.copyOf(copied)).isSameAs(copied);
+    var plain = new LinkedHashMap<String, Object>();
+    plain.put("plan", "pln_1");
+    plain.put("n", Map.of("m", List.of(1L, 2L)));
+    assertThat(parsed).isEqualTo(plain).hasSameHashCodeAs(plain).hasToString(plain.toString());
+    assertThat(plain).isEqualTo(parsed);
+    assertThat(parsed.keySet()).containsExactly("plan", "n");
+    assertThatThrownBy(() -> parsed.put("x", 1L)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> parsed.entrySet().iterator().next().setValue("y"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> parsed.keySet().clear()).isInstanceOf(UnsupportedOperationException.class);
+    // Nested in a caller's tree, the depth is still counted whole.
+    Map<String, Object> deep = Json.parseObject("{\"a\":".repeat(Json.MAX_DEPTH) + "1" + "}".repeat(Json.MAX_DEPTH));
+    assertThatThrownBy(() -> Json.copyOf(Map.of("x", Map.of("y", deep)))).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -4,6 +4,7 @@ import dev.handoff.spi.AccessRecord;
 import dev.handoff.spi.Json;
 import dev.handoff.spi.Recovery;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,6 +21,10 @@ import java.util.List;
  * skipped), since every {@code find} decodes them.
  */
 final class LifecycleJson {
+  /** The names of the access log's steps, read without a copy (and then looked up by their cached hash). */
+  private static final List<String> STEP_NAMES =
+      Arrays.stream(AccessRecord.Step.values()).map(Enum::name).toList();
+
   private LifecycleJson() {}
 
   static String writeRecovery(Recovery recovery) {
@@ -81,7 +86,9 @@ final class LifecycleJson {
     if (text == null) {
       return List.of();
     }
-    var log = new ArrayList<AccessRecord>(AccessRecord.MAX_RECORDS);
+    // Usually one record (the redemption): then no list to grow and copy, and StoredSession keeps this one.
+    AccessRecord first = null;
+    ArrayList<AccessRecord> log = null;
     var json = new JsonCursor(text);
     json.beginArray();
     while (json.nextElement()) {
@@ -92,7 +99,7 @@ final class LifecycleJson {
       json.beginObject();
       while (json.nextField()) {
         if (json.nameIs("step")) {
-          step = json.string();
+          step = json.string(STEP_NAMES);
         } else if (json.nameIs("at")) {
           at = json.longValue();
         } else if (json.nameIs("clientAddress")) {
@@ -103,10 +110,19 @@ final class LifecycleJson {
           json.skipValue();
         }
       }
-      log.add(new AccessRecord(AccessRecord.Step.valueOf(step), EpochNanos.toInstant(at), clientAddress,
-          userAgent));
+      var record = new AccessRecord(AccessRecord.Step.valueOf(step), EpochNanos.toInstant(at), clientAddress,
+          userAgent);
+      if (first == null) {
+        first = record;
+      } else {
+        if (log == null) {
+          log = new ArrayList<>(AccessRecord.MAX_RECORDS);
+          log.add(first);
+        }
+        log.add(record);
+      }
     }
     json.end();
-    return log;
+    return log != null ? List.copyOf(log) : first != null ? List.of(first) : List.of();
   }
 }

@@ -4,6 +4,7 @@ import dev.handoff.spi.Json;
 import dev.handoff.spi.Subject;
 import dev.handoff.spi.UserDetails;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +17,9 @@ import java.util.Map;
  * </pre>
  */
 final class SubjectJson {
+  /** The values of {@code "kind"}, read without a copy. */
+  private static final List<String> KINDS = List.of("existingUser", "anonymous", "newUser");
+
   private SubjectJson() {}
 
   static String write(Subject subject) {
@@ -59,7 +63,7 @@ final class SubjectJson {
     cursor.beginObject();
     while (cursor.nextField()) {
       if (cursor.nameIs("kind")) {
-        kind = cursor.string();
+        kind = cursor.string(KINDS);
       } else if (cursor.nameIs("userId")) {
         userId = cursor.string();
       } else {

@@ -112,6 +112,8 @@ class ColumnJsonTest {
   @ValueSource(strings = {"", "{", "[", "{}x", "{\"secretDigest\":\"d\",\"activatedAt\":1.0,\"lastSeenAt\":1}",
       "{\"secretDigest\":\"d\",\"activatedAt\":01,\"lastSeenAt\":1}",
       "{\"secretDigest\":\"d\",\"activatedAt\":9223372036854775808,\"lastSeenAt\":1}",
+      "{\"secretDigest\":\"d\",\"activatedAt\":-9223372036854775809,\"lastSeenAt\":1}",
+      "{\"secretDigest\":\"d\",\"activatedAt\":-92233720368547758070,\"lastSeenAt\":1}",
       "{\"secretDigest\":\"d\",\"activatedAt\":1e3,\"lastSeenAt\":1}",
       "{\"secretDigest\":\"d\" \"activatedAt\":1,\"lastSeenAt\":1}",
       "{\"secretDigest\":\"d\u0001\",\"activatedAt\":1,\"lastSeenAt\":1}",
