@@ -12,7 +12,6 @@ import dev.handoff.Handoff;
 import dev.handoff.Redemption;
 import dev.handoff.spi.StoredSession;
 import dev.handoff.storage.memory.CaffeineSessionStore;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -26,7 +25,6 @@ import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,7 +34,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The engine paths an embedding server pays for, on the in-memory store, each next to its floor or peer measured
@@ -79,51 +76,18 @@ public class EngineBenchmark {
   }
 
   /**
-   * One unredeemed URL token per invocation, for {@link #redeem}, and the CPU time and bytes the thread spent in
-   * the timed redemptions alone. The create runs in a per-invocation setup, outside JMH's timing but on the same
-   * thread, so {@code cpu.time.norm} ({@link CpuTimeProfiler}) and {@code gc.alloc.rate.norm} ({@code -prof gc}),
-   * which count whole threads, would charge it to {@code redeem} (session 3 measured 8.4 µs of CPU per redeem
-   * against 4.5 µs of wall time). The counters below are read after the setup and before the teardown, so they
-   * hold the invocation itself plus the tail and head of the two counter reads (a thread-CPU-time read is a system
-   * call: they can only add, never hide, time). Summed over threads by JMH as events; {@link Results} divides.
+   * One unredeemed URL token per invocation, for {@link #redeem}, and the CPU time and bytes of the timed
+   * redemptions alone ({@link TimedInvocation}: session 3 measured 8.4 µs of CPU per redeem with the setup's create
+   * counted, against 4.5 µs of wall time).
    */
   @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.EVENTS)
   public static class FreshToken {
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-
     String token;
-    private long cpuAtStart;
-    private long bytesAtStart;
-    /** CPU time of this thread inside the timed invocations, ns. */
-    public long timedCpuNanos;
-    /** Bytes this thread allocated inside the timed invocations. */
-    public long timedAllocatedBytes;
-    /** Timed invocations counted. */
-    public long timedCalls;
-
-    @Setup(Level.Iteration)
-    public void reset() {
-      timedCpuNanos = 0;
-      timedAllocatedBytes = 0;
-      timedCalls = 0;
-    }
 
     @Setup(Level.Invocation)
-    public void create(EngineBenchmark bench) {
+    public void create(EngineBenchmark bench, TimedInvocation timer) {
       token = bench.engine.create(GigsSession.request()).token().orElseThrow();
-      bytesAtStart = THREADS.getCurrentThreadAllocatedBytes();
-      cpuAtStart = THREADS.getCurrentThreadCpuTime();
-    }
-
-    @TearDown(Level.Invocation)
-    public void count() {
-      long cpu = THREADS.getCurrentThreadCpuTime();
-      long bytes = THREADS.getCurrentThreadAllocatedBytes();
-      timedCpuNanos += cpu - cpuAtStart;
-      timedAllocatedBytes += bytes - bytesAtStart;
-      timedCalls++;
+      timer.start();
     }
   }
 
