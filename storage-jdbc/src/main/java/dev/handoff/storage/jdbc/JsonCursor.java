@@ -122,31 +122,18 @@ final class JsonCursor {
 
   /** The current field's value, a string. */
   String string() {
-    skipWhitespace();
-    expect('"');
-    int start = pos;
-    // Most strings hold no escape: cut them out of the text.
-    for (int i = start; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"') {
-        pos = i + 1;
-        return s.substring(start, i);
-      }
-      if (c == '\\' || c < 0x20) {
-        return escaped(start);
-      }
-    }
-    throw error("unterminated string");
+    return string(List.of());
   }
 
   /**
    * The current field's value, a string: the very instance of {@code known} that it equals, if it holds no escape
-   * (no copy for a field with a few fixed values, such as a kind or a step), else a new string as {@link #string()}.
+   * (no copy for a field with a few fixed values, such as a kind or a step), else a new string.
    */
   String string(List<String> known) {
     skipWhitespace();
     expect('"');
     int start = pos;
+    // Most strings hold no escape: cut them out of the text.
     for (int i = start; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '"') {
