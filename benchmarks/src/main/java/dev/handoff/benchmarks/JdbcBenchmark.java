@@ -40,9 +40,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * </ul>
  *
  * <p>Each bare statement carries the statement timeout the store sets on its own (a documented bound, and on
- * PostgreSQL a timer task per statement). The bare statements bind every column of a real session row the engine wrote (the columns are read from the
- * table, so the benchmark follows the schema), so both sides move the same bytes. Rows that an operation consumes
- * are prepared per invocation, outside the timing.
+ * PostgreSQL a timer task per statement). The bare statements bind every column of a real session row the engine
+ * wrote (the columns are read from the table, so the benchmark follows the schema), so both sides move the same
+ * bytes. Rows that an operation consumes are prepared per invocation, outside the timing.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -10,14 +10,14 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The CPU time and bytes a thread spent in a benchmark's timed invocations alone, for a benchmark whose state
- * prepares each invocation (a fresh token, a fresh row): that setup runs on the same thread, outside JMH's timing
- * but inside what {@code cpu.time.norm} ({@link CpuTimeProfiler}) and {@code gc.alloc.rate.norm} ({@code -prof gc})
- * count, which would charge it to the operation. The state that prepares the invocation takes this one as an
- * argument of its per-invocation setup and calls {@link #start()} last (JMH reports the counters only of fields a
- * state class declares itself, so this is a state of its own, not a superclass); the counters are read again before
- * the teardown, so they hold the invocation plus the tail
- * and head of two counter reads (a thread-CPU-time read is a system call: they can only add, never hide, time).
- * Summed over threads by JMH as events; {@link Results} divides them by {@code timedCalls}.
+ * prepares each invocation (a fresh token, a fresh row): that setup runs on the same thread, outside JMH's timing but
+ * inside what {@code cpu.time.norm} ({@link CpuTimeProfiler}) and {@code gc.alloc.rate.norm} ({@code -prof gc})
+ * count, which would charge it to the operation. The state that prepares the invocation takes this one as an argument
+ * of its per-invocation setup and calls {@link #start()} last (JMH reports the counters only of fields a state class
+ * declares itself, so this is a state of its own, not a superclass); the counters are read again before the teardown,
+ * so they hold the invocation plus the tail and head of two counter reads (a thread-CPU-time read is a system call:
+ * they can only add, never hide, time). Summed over threads by JMH as events; {@link Results} divides them by
+ * {@code timedCalls}.
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.EVENTS)

@@ -357,14 +357,14 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
   /**
    * {@inheritDoc}
    *
-   * <p>Visits the tenants of the registry whose earliest expiry is at or before {@code now} (a tenant with an
-   * ended session is among them), a page of {@value #TENANT_PAGE} at a time; for each, one script reads its sorted
-   * set of non-terminal sessions by expiry from the start and answers ids and expiries only. The scripts of a page
-   * are sent together, so a page costs about one round trip. Of all candidates, the {@code limit} earliest are then
-   * read (their hashes sent together: one more round trip), so many tenants with ended sessions cost ids rather
-   * than whole sessions; one that changed in between is left out. A single tenant answers whole sessions at once. The answer is earliest first among the tenants
-   * visited. A session is listed only while Redis holds it, that is within the {@linkplain Builder#retention
-   * retention} after it ended.
+   * <p>Visits the tenants of the registry whose earliest expiry is at or before {@code now} (a tenant with an ended
+   * session is among them), a page of {@value #TENANT_PAGE} at a time; for each, one script reads its sorted set of
+   * non-terminal sessions by expiry from the start and answers ids and expiries only. The scripts of a page are sent
+   * together, so a page costs about one round trip. Of all candidates, the {@code limit} earliest are then read
+   * (their hashes sent together: one more round trip), so many tenants with ended sessions cost ids rather than whole
+   * sessions; one that changed in between is left out. A single tenant answers whole sessions at once. The answer is
+   * earliest first among the tenants visited. A session is listed only while Redis holds it, that is within the
+   * {@linkplain Builder#retention retention} after it ended.
    */
   @Override
   public List<StoredSession> listEnded(Instant now, int limit) {
